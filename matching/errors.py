@@ -1,0 +1,56 @@
+"""Domain errors. Each carries a message a user can act on (French first, English second)."""
+
+from __future__ import annotations
+
+
+class BassinError(Exception):
+    """Base class of every expected failure; its message is shown to the user as is."""
+
+
+class ConfigurationError(BassinError):
+    """A setting is missing or inconsistent."""
+
+
+class ModelMismatchError(BassinError):
+    """An index was built with another embedding model than the one configured."""
+
+    def __init__(self, index_path: str, index_model: str, index_dim: int, model: str, dim: int) -> None:
+        super().__init__(
+            f"L'index {index_path} a été construit avec le modèle {index_model!r} ({index_dim} dimensions), "
+            f"mais le modèle configuré est {model!r} ({dim} dimensions). "
+            "Reconstruisez l'index avec `bassin sync --rebuild`, ou remettez BASSIN_EMBEDDING_MODEL "
+            f"à {index_model!r}. / The index was built with another embedding model: rebuild it with "
+            "`bassin sync --rebuild`."
+        )
+        self.index_model = index_model
+        self.model = model
+
+
+class UnknownPlaceError(BassinError):
+    """A place name could not be geocoded."""
+
+    def __init__(self, place: str, suggestions: list[str] | None = None) -> None:
+        hint = f" Vouliez-vous dire : {', '.join(suggestions)} ?" if suggestions else ""
+        super().__init__(f"Lieu inconnu : {place!r}.{hint} (commune, code postal, département ou région)")
+        self.place = place
+        self.suggestions = suggestions or []
+
+
+class InvalidQueryError(BassinError):
+    """A search query or filter is invalid."""
+
+
+class OfferNotFoundError(BassinError):
+    """One or more offer ids do not exist."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(f"Offre(s) introuvable(s) : {', '.join(ids)}")
+        self.ids = ids
+
+
+class InputFormatError(BassinError):
+    """An input file cannot be read (format, encoding, JSON)."""
+
+
+class IndexCorruptedError(BassinError):
+    """A persisted index cannot be opened."""

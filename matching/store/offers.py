@@ -1,0 +1,250 @@
+"""Offer repository: idempotent upserts keyed by external id + content hash, deletes, reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from matching.documents import IndexDocument
+from matching.offers import OfferRecord, OfferSkill
+from matching.store.db import Database
+from matching.store.models import EmbeddingRow, OfferRow, OfferSkillRow
+
+
+@dataclass
+class UpsertOutcome:
+    """What an upsert did, by external id; ``changed`` maps doc ids to their new hash."""
+
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changed_doc_ids: list[int] = field(default_factory=list)
+
+
+class OfferRepository:
+    """Reads and writes offers in the system of record.
+
+    Example:
+        >>> repo = OfferRepository(db)
+        >>> outcome = repo.upsert_many([record])
+        >>> repo.count()
+        1
+    """
+
+    collection = "offers"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- writes -------------------------------------------------------------------------------
+    def upsert_many(self, records: Sequence[OfferRecord]) -> UpsertOutcome:
+        """Insert new offers, update those whose content hash changed, skip the rest (one transaction)."""
+        outcome = UpsertOutcome()
+        if not records:
+            return outcome
+        by_ext = {r.external_id: r for r in records}  # last one wins inside a batch
+        with self.db.session() as s:
+            existing = {
+                row.external_id: row
+                for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(list(by_ext))))
+            }
+            for ext_id, rec in by_ext.items():
+                digest = rec.content_hash()
+                row = existing.get(ext_id)
+                if row is None:
+                    row = OfferRow(external_id=ext_id)
+                    _fill_row(row, rec, digest)
+                    s.add(row)
+                    outcome.inserted.append(ext_id)
+                elif row.content_hash != digest:
+                    _fill_row(row, rec, digest)
+                    outcome.updated.append(ext_id)
+                else:
+                    outcome.unchanged.append(ext_id)
+            s.flush()
+            changed = set(outcome.inserted) | set(outcome.updated)
+            outcome.changed_doc_ids = [
+                row.id for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(list(changed))))
+            ]
+        return outcome
+
+    def delete_many(self, external_ids: Iterable[str]) -> list[int]:
+        """Delete offers (and their skills and embeddings); returns the doc ids that existed."""
+        ids = list(dict.fromkeys(external_ids))
+        if not ids:
+            return []
+        with self.db.session() as s:
+            doc_ids = list(s.scalars(select(OfferRow.id).where(OfferRow.external_id.in_(ids))))
+            if doc_ids:
+                s.execute(delete(OfferSkillRow).where(OfferSkillRow.offer_id.in_(doc_ids)))
+                s.execute(
+                    delete(EmbeddingRow).where(
+                        EmbeddingRow.collection == self.collection, EmbeddingRow.doc_id.in_(doc_ids)
+                    )
+                )
+                s.execute(delete(OfferRow).where(OfferRow.id.in_(doc_ids)))
+        return doc_ids
+
+    # --- reads --------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(OfferRow)) or 0)
+
+    def hashes(self) -> dict[int, str]:
+        """doc id → content hash for every stored offer (what the indexes must mirror)."""
+        with self.db.session() as s:
+            return {i: h for i, h in s.execute(select(OfferRow.id, OfferRow.content_hash))}
+
+    def external_ids(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        with self.db.session() as s:
+            rows = s.execute(select(OfferRow.id, OfferRow.external_id).where(OfferRow.id.in_(list(doc_ids))))
+            return {i: e for i, e in rows}
+
+    def get_many(self, doc_ids: Sequence[int]) -> list[OfferRow]:
+        """Offers by doc id, in the order asked; unknown ids are skipped."""
+        if not doc_ids:
+            return []
+        with self.db.session() as s:
+            rows = {r.id: r for r in s.scalars(select(OfferRow).where(OfferRow.id.in_(list(doc_ids))))}
+            return [rows[i] for i in doc_ids if i in rows]
+
+    def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]:
+        if not external_ids:
+            return {}
+        with self.db.session() as s:
+            q = select(OfferRow).where(OfferRow.external_id.in_(list(external_ids)))
+            return {r.external_id: r for r in s.scalars(q)}
+
+    def iter_documents(self, doc_ids: Sequence[int] | None = None, batch: int = 500) -> Iterator[IndexDocument]:
+        """Index documents for the given doc ids (all offers when None), streamed in batches."""
+        if doc_ids is None:
+            with self.db.session() as s:
+                doc_ids = list(s.scalars(select(OfferRow.id).order_by(OfferRow.id)))
+        for start in range(0, len(doc_ids), batch):
+            for row in self.get_many(doc_ids[start : start + batch]):
+                yield offer_document(row)
+
+    # --- embeddings ---------------------------------------------------------------------------
+    def load_embeddings(self, doc_ids: Sequence[int], model_id: str) -> dict[int, tuple[str, np.ndarray]]:
+        """Stored vectors for these docs under this model: doc id → (content hash, vector)."""
+        out: dict[int, tuple[str, np.ndarray]] = {}
+        with self.db.session() as s:
+            for start in range(0, len(doc_ids), 900):
+                chunk = list(doc_ids[start : start + 900])
+                q = select(EmbeddingRow).where(
+                    EmbeddingRow.collection == self.collection,
+                    EmbeddingRow.model_id == model_id,
+                    EmbeddingRow.doc_id.in_(chunk),
+                )
+                for e in s.scalars(q):
+                    out[e.doc_id] = (e.content_hash, np.frombuffer(e.vector, dtype=np.float32))
+        return out
+
+    def save_embeddings(
+        self, model_id: str, items: Sequence[tuple[int, str]], vectors: np.ndarray
+    ) -> None:
+        """Store vectors for (doc id, content hash) pairs, replacing older ones for the same model."""
+        if not items:
+            return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        with self.db.session() as s:
+            ids = [doc_id for doc_id, _ in items]
+            s.execute(
+                delete(EmbeddingRow).where(
+                    EmbeddingRow.collection == self.collection,
+                    EmbeddingRow.model_id == model_id,
+                    EmbeddingRow.doc_id.in_(ids),
+                )
+            )
+            s.add_all(
+                EmbeddingRow(
+                    collection=self.collection,
+                    doc_id=doc_id,
+                    model_id=model_id,
+                    content_hash=digest,
+                    dim=int(vectors.shape[1]),
+                    vector=vectors[i].tobytes(),
+                )
+                for i, (doc_id, digest) in enumerate(items)
+            )
+
+
+def _fill_row(row: OfferRow, rec: OfferRecord, digest: str) -> None:
+    row.source = rec.source
+    row.title = rec.title
+    row.description = rec.description
+    row.company_name = rec.company
+    row.location = rec.location_label
+    row.postal_code = rec.postcode
+    row.commune_code = rec.commune_code
+    row.department = rec.department
+    row.latitude = rec.latitude
+    row.longitude = rec.longitude
+    row.contract_type = rec.contract_type
+    row.contract_label = rec.contract_label
+    row.experience_code = rec.experience_code
+    row.experience_required = rec.experience_label
+    row.experience_months = rec.experience_months
+    row.rome_code = rec.rome_code
+    row.rome_label = rec.rome_label
+    row.appellation = rec.appellation
+    row.sector = rec.sector
+    row.qualification = rec.qualification
+    row.salary_label = rec.salary_label
+    row.salary_min_monthly = rec.salary_min_monthly
+    row.salary_max_monthly = rec.salary_max_monthly
+    row.remote = rec.remote
+    row.languages = list(rec.languages)
+    row.published_at = rec.published_at
+    row.source_updated_at = rec.source_updated_at
+    row.raw = rec.raw
+    row.content_hash = digest
+    row.skills = [
+        OfferSkillRow(label=s.label, key=s.key, code=s.code, is_required=s.required, origin=s.origin)
+        for s in rec.skills
+    ]
+
+
+def row_skills(row: OfferRow) -> list[OfferSkill]:
+    return [
+        OfferSkill(label=s.label, key=s.key, code=s.code, required=s.is_required, origin=s.origin)
+        for s in row.skills
+    ]
+
+
+def offer_embed_text(row: OfferRow, max_description_chars: int = 700) -> str:
+    """What the embedding model reads: the job, its ROME label, its skills, then the description head."""
+    skills = ", ".join(dict.fromkeys(s.label for s in row.skills))[:300]
+    head = " ".join(row.description.split())[:max_description_chars]
+    parts = [row.title, row.appellation or "", row.rome_label or "", skills, head]
+    return ". ".join(p.strip() for p in parts if p and p.strip())
+
+
+def offer_document(row: OfferRow) -> IndexDocument:
+    """The index document of an offer row."""
+    skills_text = " ".join(s.label for s in row.skills)
+    body = "\n".join(
+        p for p in (row.appellation, row.rome_label, skills_text, row.company_name, row.description) if p
+    )
+    return IndexDocument(
+        doc_id=row.id,
+        external_id=row.external_id,
+        content_hash=row.content_hash,
+        title=row.title,
+        body=body,
+        embed_text=offer_embed_text(row),
+        skills=tuple(sorted({s.key for s in row.skills if s.key})),
+        contract=(row.contract_type,) if row.contract_type else (),
+        rome=(row.rome_code,) if row.rome_code else (),
+        department=(row.department,) if row.department else (),
+        languages=tuple(row.languages or ()),
+        remote=row.remote,
+        experience_months=row.experience_months,
+        published=row.published_at.date() if row.published_at else None,
+        lat=row.latitude,
+        lon=row.longitude,
+    )
