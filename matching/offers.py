@@ -41,6 +41,7 @@ class OfferRecord(BaseModel):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     contract_type: str = "AUTRE"
     contract_label: str | None = None
+    alternance: bool = False
     experience_code: str | None = None
     experience_label: str | None = None
     experience_months: int | None = Field(default=None, ge=0)

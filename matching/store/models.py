@@ -47,6 +47,7 @@ class OfferRow(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     contract_type: Mapped[str] = mapped_column(String(10), index=True)
     contract_label: Mapped[str | None] = mapped_column(String(100))
+    alternance: Mapped[bool] = mapped_column(Boolean, default=False)
     experience_code: Mapped[str | None] = mapped_column(String(2))
     experience_required: Mapped[str | None] = mapped_column(String(100))
     experience_months: Mapped[int | None] = mapped_column(Integer)

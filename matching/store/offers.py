@@ -186,6 +186,7 @@ def _fill_row(row: OfferRow, rec: OfferRecord, digest: str) -> None:
     row.longitude = rec.longitude
     row.contract_type = rec.contract_type
     row.contract_label = rec.contract_label
+    row.alternance = rec.alternance
     row.experience_code = rec.experience_code
     row.experience_required = rec.experience_label
     row.experience_months = rec.experience_months
@@ -224,6 +225,14 @@ def offer_embed_text(row: OfferRow, max_description_chars: int = 700) -> str:
     return ". ".join(p.strip() for p in parts if p and p.strip())
 
 
+def offer_contract_keys(row: OfferRow) -> tuple[str, ...]:
+    """Contract keywords: the France Travail code, plus ``ALT`` for work-study (alternance) offers."""
+    keys = [row.contract_type] if row.contract_type else []
+    if row.alternance:
+        keys.append("ALT")
+    return tuple(keys)
+
+
 def offer_document(row: OfferRow) -> IndexDocument:
     """The index document of an offer row."""
     skills_text = " ".join(s.label for s in row.skills)
@@ -238,7 +247,7 @@ def offer_document(row: OfferRow) -> IndexDocument:
         body=body,
         embed_text=offer_embed_text(row),
         skills=tuple(sorted({s.key for s in row.skills if s.key})),
-        contract=(row.contract_type,) if row.contract_type else (),
+        contract=offer_contract_keys(row),
         rome=(row.rome_code,) if row.rome_code else (),
         department=(row.department,) if row.department else (),
         languages=tuple(row.languages or ()),

@@ -1,0 +1,49 @@
+# Bassin — two commands: `make demo` (run the product on real sample data) and `make test` (everything CI runs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BASSIN := $(VENV)/bin/bassin
+DATA_DIR ?= var/demo
+SAMPLE ?= data/offers/france_travail_sample.jsonl.gz
+export BASSIN_DATA_DIR ?= $(DATA_DIR)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup demo search test lint typecheck unit bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
+	@UV=$$(command -v uv || echo "$(PYTHON) -m uv"); \
+	  [ -x $(PY) ] || $$UV venv --quiet --python $(PYTHON) $(VENV); \
+	  $$UV pip install --quiet --python $(PY) -e ".[dev]"
+	@touch $@
+
+setup: $(VENV)/.installed  ## create the virtualenv with every dependency
+
+demo: setup  ## ingest the real sample offers (offline) and run example searches
+	$(BASSIN) ingest offers $(SAMPLE)
+	$(BASSIN) stats
+	$(BASSIN) search "développeur python" --city Lyon --radius 30 --contract CDI
+	$(BASSIN) search "cariste en intérim près de Lille"
+
+search: setup  ## make search Q="aide-soignant à Nantes"
+	$(BASSIN) search "$(Q)"
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+unit: setup
+	$(VENV)/bin/pytest -q tests
+
+test: lint typecheck unit  ## what CI runs: lint, types, all tests
+
+bench: setup  ## benchmarks; results table printed and written to bench/results/
+	$(PY) -m bench.run
+
+clean:
+	rm -rf var/demo var/test .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,241 @@
+"""The ``bassin`` command line: an edge that reads Settings, builds the engine and prints results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from ingestion.offers.readers import count_items, read_offer_items
+from matching.errors import BassinError, InvalidQueryError
+from matching.runtime import Engine, build_engine
+from matching.search_service import OfferSearchResponse
+from matching.search_types import GeoFilter, SearchFilters
+from matching.settings import Settings
+
+app = typer.Typer(help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True)
+ingest_app = typer.Typer(help="Ingérer des données.", no_args_is_help=True)
+delete_app = typer.Typer(help="Supprimer des données.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(delete_app, name="delete")
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
+]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = Settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+def _engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
+    return build_engine(_settings(data_dir), rebuild_indexes=rebuild)
+
+
+@ingest_app.command("offers")
+def ingest_offers(
+    path: Annotated[Path, typer.Argument(help="Fichier .json, .jsonl ou .jsonl.gz (ou dossier) d'offres France Travail.")],
+    data_dir: DataDir = None,
+    show_rejected: Annotated[int, typer.Option(help="Nombre de rejets détaillés à afficher.")] = 20,
+) -> None:
+    """Ingest France Travail offers: normalise, upsert into SQL, embed, index (idempotent)."""
+    engine = _engine(data_dir)
+    try:
+        total = count_items(path)
+        with tqdm(total=total, unit="offre", desc="Ingestion", file=sys.stderr, disable=None) as bar:
+            summary = engine.pipeline.ingest(read_offer_items(path), progress=bar.update)
+    finally:
+        engine.close()
+    rate = summary.read / summary.seconds if summary.seconds else 0.0
+    typer.echo(
+        f"Lu : {summary.read} | insérées : {summary.inserted} | mises à jour : {summary.updated} | "
+        f"inchangées : {summary.unchanged} | rejetées : {len(summary.rejected)}"
+    )
+    typer.echo(
+        f"Durée : {summary.seconds:.1f} s ({rate:.0f} offres/s), dont encodage : {summary.embed_seconds:.1f} s "
+        f"pour {summary.embedded} textes"
+    )
+    for reason, n in summary.rejection_reasons().most_common():
+        typer.echo(f"  rejet ×{n} : {reason}")
+    for r in summary.rejected[:show_rejected]:
+        typer.echo(f"  - {r.position} ({r.external_id or 'sans id'}) : {r.reason}")
+    if summary.accounted != summary.read:  # an invariant, not an expected failure
+        raise RuntimeError(f"{summary.read - summary.accounted} enregistrements non comptés")
+
+
+@delete_app.command("offers")
+def delete_offers(
+    ids: Annotated[list[str], typer.Argument(help="Identifiants France Travail des offres à supprimer.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Delete offers from SQL, FAISS and the lexical index."""
+    engine = _engine(data_dir)
+    try:
+        deleted = engine.pipeline.delete(ids)
+    finally:
+        engine.close()
+    missing = sorted(set(ids) - set(deleted))
+    typer.echo(f"Supprimées : {len(deleted)}" + (f" | introuvables : {', '.join(missing)}" if missing else ""))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Question en langage naturel, ex. « cariste en intérim près de Lille ».")] = "",
+    city: Annotated[str | None, typer.Option(help="Lieu : commune, code postal, département ou région.")] = None,
+    radius: Annotated[float | None, typer.Option(help="Rayon en km autour du lieu (défaut 30).")] = None,
+    contract: Annotated[list[str] | None, typer.Option(help="Type de contrat (CDI, CDD, MIS, SAI, LIB, ALT…), répétable.")] = None,
+    skill: Annotated[list[str] | None, typer.Option(help="Compétence exigée, répétable (ex. python).")] = None,
+    rome: Annotated[list[str] | None, typer.Option(help="Code ROME, répétable.")] = None,
+    max_experience_years: Annotated[float | None, typer.Option(help="Expérience demandée au plus (années).")] = None,
+    remote: Annotated[bool | None, typer.Option("--remote/--no-remote", help="Télétravail.")] = None,
+    since: Annotated[str | None, typer.Option(help="Publiées depuis (AAAA-MM-JJ).")] = None,
+    top: Annotated[int, typer.Option(min=1, max=200, help="Nombre de résultats.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON stable.")] = False,
+    literal: Annotated[bool, typer.Option(help="Ne pas interpréter le texte (aucun filtre déduit).")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Hybrid search of offers, with filters from flags and from the text itself."""
+    engine = _engine(data_dir)
+    try:
+        filters = _explicit_filters(engine, city, radius, contract, skill, rome, max_experience_years, remote, since)
+        response = engine.offer_search.search(query, filters, top_k=top, interpret=not literal)
+    finally:
+        engine.close()
+    if as_json:
+        typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        _print_response(response)
+
+
+def _explicit_filters(
+    engine: Engine,
+    city: str | None,
+    radius: float | None,
+    contracts: list[str] | None,
+    skills: list[str] | None,
+    rome: list[str] | None,
+    max_years: float | None,
+    remote: bool | None,
+    since: str | None,
+) -> SearchFilters:
+    update: dict[str, object] = {}
+    if city:
+        place = engine.gazetteer.resolve(city)
+        if place.kind in ("departement", "region") and radius is None:
+            update["departments"] = list(place.departments)
+        else:
+            update["geo"] = GeoFilter(label=place.label, lat=place.lat, lon=place.lon, radius_km=radius or 30.0)
+    elif radius is not None:
+        raise InvalidQueryError("--radius demande un lieu (--city).")
+    if contracts:
+        update["contracts"] = [c.upper() for c in contracts]
+    if skills:
+        keys = []
+        for name in skills:
+            key = engine.taxonomy.normalize_fuzzy(name)
+            if key is None:
+                raise InvalidQueryError(f"Compétence inconnue : {name!r}.")
+            keys.append(key)
+        update["skills"] = keys
+    if rome:
+        update["rome"] = [r.upper() for r in rome]
+    if max_years is not None:
+        update["experience_max_months"] = round(max_years * 12)
+    if remote is not None:
+        update["remote"] = remote
+    if since:
+        try:
+            update["published_since"] = date.fromisoformat(since)
+        except ValueError as exc:
+            raise InvalidQueryError(f"Date invalide pour --since : {since!r} (format AAAA-MM-JJ).") from exc
+    return SearchFilters.model_validate(update)
+
+
+def _print_response(response: OfferSearchResponse) -> None:
+    if response.understood:
+        typer.echo("Compris : " + " ; ".join(response.understood))
+    if response.text != response.query:
+        typer.echo(f"Texte recherché : {response.text!r}")
+    if not response.results:
+        typer.echo("Aucune offre ne correspond. Essayez d'élargir le rayon ou de retirer un filtre.")
+        return
+    for r in response.results:
+        place = r.location or "lieu non précisé"
+        if r.distance_km is not None:
+            place += f" ({r.distance_km:.0f} km)"
+        when = r.published_at.date().isoformat() if r.published_at else "?"
+        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title} — {r.company or 'entreprise non précisée'}")
+        typer.echo(f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}")
+        typer.echo(
+            f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"
+        )
+
+
+@app.command()
+def sync(
+    rebuild: Annotated[bool, typer.Option(help="Reconstruire FAISS et l'index lexical depuis SQL (ex. après un changement de modèle).")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Reconcile SQL ↔ FAISS ↔ lexical index and report what was fixed."""
+    engine = _engine(data_dir, rebuild=rebuild)
+    try:
+        with tqdm(unit="offre", desc="Synchronisation", file=sys.stderr, disable=None) as bar:
+            report = engine.pipeline.sync(progress=bar.update)
+    finally:
+        engine.close()
+    typer.echo(f"SQL : {report.sql_count} offres")
+    typer.echo(
+        f"FAISS : +{report.vector_added} ajoutées, {report.vector_refreshed} rafraîchies, "
+        f"-{report.vector_removed} orphelines supprimées"
+    )
+    typer.echo(
+        f"Lexical : +{report.lexical_added} ajoutées, {report.lexical_refreshed} rafraîchies, "
+        f"-{report.lexical_removed} orphelines supprimées"
+    )
+    typer.echo("Tout était cohérent." if report.fixed == 0 else f"Corrections : {report.fixed} (encodées : {report.embedded})")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None) -> None:
+    """Counts in SQL, FAISS and the lexical index (they agree after ingest or sync)."""
+    engine = _engine(data_dir)
+    try:
+        data = {
+            "data_dir": str(engine.settings.data_dir),
+            "database": engine.db.dialect,
+            "embedding_model": engine.embedder.model_id,
+            "embedding_dim": engine.embedder.dim,
+            "lexical_backend": engine.settings.effective_lexical_backend,
+            "offers_sql": engine.offers.count(),
+            "offers_faiss": engine.vectors.count(),
+            "offers_lexical": engine.lexical.count(),
+            "faiss_index": engine.vectors.describe(),
+        }
+    finally:
+        engine.close()
+    data["consistent"] = data["offers_sql"] == data["offers_faiss"] == data["offers_lexical"]
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for k, v in data.items():
+        typer.echo(f"{k:>16} : {v}")
+
+
+def main() -> None:
+    try:
+        app()
+    except BassinError as exc:
+        typer.echo(f"Erreur : {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

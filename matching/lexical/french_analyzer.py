@@ -1,0 +1,82 @@
+"""French text analysis for the embedded lexical engine (tantivy).
+
+One analyzer serves both sides: documents are indexed with it (registered on the index under
+``FRENCH_TOKENIZER``) and query text is analysed with the very same object, so a query term and
+an indexed term always go through identical normalisation.
+
+Pipeline: regex tokenizer → lowercase → drop very long tokens → ASCII folding → French stopwords
+(elided articles included) → Snowball French stemmer.
+
+- Tokens are runs of letters and digits; an apostrophe (' or ’) splits, so elisions come apart
+  ("l'entreprise" → "l", "entreprise") and the elided article is a stopword. ``c++``, ``c#``
+  and ``f#`` keep their suffix so they stay distinct from the letter.
+- Folding happens before stemming so "ingenieur" and "Ingénieur" reach the stemmer as the same
+  string and get the same stem.
+
+Example:
+    >>> analyze_french("Développeurs d'expérience pour l'entreprise")
+    ['developpeur', 'experient', 'entrepris']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
+
+FRENCH_TOKENIZER = "bassin_fr_v1"
+"""Name the analyzer is registered under; it is persisted in the schema, so bump the version
+whenever the analysis changes and old indexes refuse to open (rebuild) instead of mismatching."""
+
+TOKEN_PATTERN = r"[\p{L}\p{N}]+(?:\+\+|#)?"
+MAX_TOKEN_CHARS = 64
+
+# Snowball's French list, the elided forms (l', d', j', qu', n', s', c', m', t', jusqu', ...)
+# and a few function words that carry nothing in a job offer. Written with accents; folded below
+# because the stopword filter runs after ASCII folding.
+_STOPWORDS_ACCENTED = """
+au aux avec ce ces dans de des du elle elles en et eux il ils je la le les leur leurs lui ma mais
+me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur ta te tes
+toi ton tu un une vos votre vous y à ça cela ceci celui celle ceux celles cet cette
+c d j l m n s t jusqu lorsqu puisqu quoiqu quelqu presqu
+été étée étées étés étant étante étants étantes suis es est sommes êtes sont serai seras sera
+serons serez seront serais serait serions seriez seraient étais était étions étiez étaient fus fut
+fûmes fûtes furent sois soit soyons soyez soient fusse fusses fût fussions fussiez fussent
+ayant ayante ayantes ayants eu eue eues eus ai as avons avez ont aurai auras aura aurons aurez
+auront aurais aurait aurions auriez auraient avais avait avions aviez avaient eut eûmes eûtes
+eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez eussent
+être avoir sans sous chez vers dont si ni car donc afin ainsi aussi comme très plus tout tous
+toute toutes etc
+"""
+
+
+def fold_accents(text: str) -> str:
+    """Lowercase and strip diacritics ("Été" → "ete"), as tantivy's ASCII folding does for French."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+FRENCH_STOPWORDS: tuple[str, ...] = tuple(
+    sorted({fold_accents(word) for word in _STOPWORDS_ACCENTED.split()})
+)
+"""Folded French stopwords (about 190 words), as the analyzer compares them."""
+
+
+@lru_cache(maxsize=1)
+def french_analyzer() -> TextAnalyzer:
+    """The shared French analyzer (built once per process)."""
+    return (
+        TextAnalyzerBuilder(Tokenizer.regex(TOKEN_PATTERN))
+        .filter(Filter.lowercase())
+        .filter(Filter.remove_long(MAX_TOKEN_CHARS))
+        .filter(Filter.ascii_fold())
+        .filter(Filter.custom_stopword(list(FRENCH_STOPWORDS)))
+        .filter(Filter.stemmer("french"))
+        .build()
+    )
+
+
+def analyze_french(text: str) -> list[str]:
+    """Index terms of ``text``, in order, duplicates kept."""
+    return french_analyzer().analyze(text)

@@ -1,0 +1,31 @@
+"""Shared fixtures: paths to the real data, small real offer samples."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_OFFERS = SHARED_DATA / "offers" / "france_travail_offers.jsonl.gz"
+SAMPLE_OFFERS = ROOT / "data" / "offers" / "france_travail_sample.jsonl.gz"
+
+
+def load_raw_offers(limit: int | None = None, path: Path = SAMPLE_OFFERS) -> list[dict[str, Any]]:
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            out.append(json.loads(line))
+            if limit is not None and len(out) >= limit:
+                break
+    return out
+
+
+@pytest.fixture(scope="session")
+def raw_offers() -> list[dict[str, Any]]:
+    """The 4,000 real France Travail offers shipped with the product."""
+    return load_raw_offers()
