@@ -16,6 +16,7 @@
 #   BASSIN_CACHE             cache root, outside the repo   (${XDG_CACHE_HOME:-$HOME/.cache}/bassin;
 #                                                             /var/cache/bassin when run as root)
 #   ES_JAVA_HOME             Java 17+ JDK (javac needed once)  (JAVA_HOME, else the `java` on PATH)
+#   BASSIN_MAVEN_REPO        Maven local repository for the download   (Maven's own default, ~/.m2/repository)
 #   BASSIN_ES_USER           unprivileged user that runs the node when invoked as root (nobody);
 #                            Elasticsearch refuses to run as root.
 set -euo pipefail
@@ -71,7 +72,10 @@ running_pid() {
   [[ -f "$PID_FILE" ]] || return 1
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null)" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # a recycled pid is not our node
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "org.elasticsearch" || return 1
+  echo "$pid"
 }
 
 # The analysis plugin: elision / asciifolding / stemmer(light_french, minimal_french, french) through the
@@ -223,7 +227,7 @@ install_plugin() {
     -name 'elasticsearch-plugin-analysis-api-*.jar' -o -name 'lucene-core-*.jar' -o \
     -name 'lucene-analysis-common-*.jar' \) | tr '\n' ':')"
   [[ -x "$jhome/bin/javac" ]] || die "javac absent de $jhome : un JDK est nécessaire / a JDK is needed (apt-get install -y openjdk-17-jdk-headless)"
-  "$jhome/bin/javac" --release 17 -nowarn -cp "$cp" -d "$build/classes" $(find "$build/src" -name '*.java')
+  "$jhome/bin/javac" --release 17 -nowarn -cp "$cp" -d "$build/classes" "$build"/src/org/bassin/es/analysis/*.java
   "$jhome/bin/jar" --create --file "$build/zip/bassin-analysis-french.jar" -C "$build/classes" .
   cp "$build/stable-plugin-descriptor.properties" "$build/zip/"
   (cd "$build/zip" && "$jhome/bin/jar" --create --no-manifest --file "$build/bassin-analysis-french.zip" .)
@@ -245,8 +249,13 @@ cmd_install() {
   local zip="$CACHE/downloads/elasticsearch-$ES_VERSION.zip"
   if [[ ! -f "$zip" ]]; then
     log "téléchargement / downloading $ARTIFACT (~110 MB)"
-    (cd "$CACHE" && mvn -B -q dependency:copy -Dartifact="$ARTIFACT" -DoutputDirectory="$CACHE/downloads") >&2 ||
+    local repo=()
+    [[ -n "${BASSIN_MAVEN_REPO:-}" ]] && repo=(-Dmaven.repo.local="$BASSIN_MAVEN_REPO")
+    if ! (cd "$CACHE" && mvn -B -q -Dstyle.color=never "${repo[@]}" dependency:copy -Dartifact="$ARTIFACT" \
+      -DoutputDirectory="$CACHE/downloads") >"$CACHE/downloads/mvn.log" 2>&1; then
+      cat "$CACHE/downloads/mvn.log" >&2
       die "échec du téléchargement / download failed: mvn dependency:copy -Dartifact=$ARTIFACT"
+    fi
   fi
   local tmp="$CACHE/.unpack-$$"
   rm -rf "$tmp" "$HOME_DIR" && mkdir -p "$tmp"
@@ -258,7 +267,7 @@ cmd_install() {
 }
 
 prepare_node_dir() {
-  mkdir -p "$NODE_DIR/data" "$NODE_DIR/logs"
+  mkdir -p "$NODE_DIR/data" "$NODE_DIR/logs" "$NODE_DIR/tmp"
   if [[ ! -d "$NODE_DIR/config" ]]; then
     cp -r "$HOME_DIR/config" "$NODE_DIR/config"
   fi
@@ -297,25 +306,24 @@ wait_healthy() {
 }
 
 cmd_start() {
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/elasticsearch-$ES_VERSION.lock"
+  flock 9 # concurrent starts (parallel test sessions): the second one finds the node running
   if running_pid >/dev/null; then
     wait_healthy || die "le nœud (pid $(running_pid)) ne répond pas sur $URL / node not healthy; see $NODE_DIR/logs"
     echo "$URL"
     return 0
   fi
-  if http_get / >/dev/null; then
+  if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$URL/" || true)" != 000 ]]; then
     die "le port $PORT est déjà pris par un autre service / port $PORT is taken (set BASSIN_ES_PORT)"
   fi
-  mkdir -p "$CACHE"
-  exec 9>"$CACHE/elasticsearch-$ES_VERSION.lock"
-  flock 9
   cmd_install
   local jhome
   jhome="$(java_home)"
   prepare_node_dir
   log "démarrage / starting Elasticsearch $ES_VERSION on $URL (heap $HEAP, Java $jhome)"
   if ! as_runner env ES_JAVA_HOME="$jhome" ES_PATH_CONF="$NODE_DIR/config" ES_TMPDIR="$NODE_DIR/tmp" \
-    bash -c 'mkdir -p "$ES_TMPDIR" && exec "$0" -d -p "$1"' "$HOME_DIR/bin/elasticsearch" "$PID_FILE" \
-    >"$NODE_DIR/logs/startup.out" 2>&1; then
+    "$HOME_DIR/bin/elasticsearch" -d -p "$PID_FILE" >"$NODE_DIR/logs/startup.out" 2>&1; then
     tail -n 40 "$NODE_DIR/logs/startup.out" >&2
     die "Elasticsearch n'a pas démarré / failed to start; logs: $NODE_DIR/logs"
   fi
