@@ -23,10 +23,16 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a cheap pre-filter before haversine."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    coslat = max(math.cos(math.radians(lat)), 1e-6)
-    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * coslat)))
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a cheap pre-filter before haversine.
+
+    The longitude half-width is the exact ``asin(sin(r) / cos(lat))`` (r in radians): the simpler
+    ``r / cos(lat)`` is too narrow far from the equator and would drop points inside the circle.
+    """
+    ang = radius_km / EARTH_RADIUS_KM
+    dlat = math.degrees(ang)
+    coslat = math.cos(math.radians(lat))
+    ratio = math.sin(ang) / coslat if coslat > 1e-12 else 2.0
+    dlon = 180.0 if ratio >= 1.0 or lat + dlat >= 90 or lat - dlat <= -90 else math.degrees(math.asin(ratio))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 

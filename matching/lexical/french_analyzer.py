@@ -1,36 +1,41 @@
 """French text analysis for the embedded lexical engine (tantivy).
 
 One analyzer serves both sides: documents are indexed with it (registered on the index under
-``FRENCH_TOKENIZER``) and query text is analysed with the very same object, so a query term and
-an indexed term always go through identical normalisation.
+``FRENCH_TOKENIZER``) and query text is analysed with the very same object, both after
+``prepare_text``, so a query term and an indexed term always go through identical normalisation.
 
-Pipeline: regex tokenizer → lowercase → drop very long tokens → ASCII folding → French stopwords
-(elided articles included) → Snowball French stemmer.
+Pipeline: ``prepare_text`` (in Python) → simple tokenizer → lowercase → drop very long tokens
+→ ASCII folding → French stopwords (elided articles included) → Snowball French stemmer.
 
 - Tokens are runs of letters and digits; an apostrophe (' or ’) splits, so elisions come apart
-  ("l'entreprise" → "l", "entreprise") and the elided article is a stopword. ``c++``, ``c#``
-  and ``f#`` keep their suffix so they stay distinct from the letter.
+  ("l'entreprise" → "l", "entreprise") and the elided article is a stopword.
+- The tokenizer would reduce "C++", "C#" and "F#" to the letter, so ``prepare_text`` first
+  spells them as words ("cplusplus", "csharp"); indexed text must go through it too (a regex
+  tokenizer would avoid this step but indexes half as fast).
 - Folding happens before stemming so "ingenieur" and "Ingénieur" reach the stemmer as the same
   string and get the same stem.
 
 Example:
-    >>> analyze_french("Développeurs d'expérience pour l'entreprise")
-    ['developpeur', 'experient', 'entrepris']
+    >>> analyze_french("Développeurs d'expérience pour l'entreprise, C++")
+    ['developpeur', 'experient', 'entrepris', 'cplusplus']
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-FRENCH_TOKENIZER = "bassin_fr_v1"
+FRENCH_TOKENIZER = "bassin_fr_v2"
 """Name the analyzer is registered under; it is persisted in the schema, so bump the version
 whenever the analysis changes and old indexes refuse to open (rebuild) instead of mismatching."""
 
-TOKEN_PATTERN = r"[\p{L}\p{N}]+(?:\+\+|#)?"
 MAX_TOKEN_CHARS = 64
+
+_SYMBOL_WORD = re.compile(r"\b([cfj])(\+\+|#)(?![\w+#])", re.IGNORECASE)
+_SYMBOL_SPELLING = {"++": "plusplus", "#": "sharp"}
 
 # Snowball's French list, the elided forms (l', d', j', qu', n', s', c', m', t', jusqu', ...)
 # and a few function words that carry nothing in a job offer. Written with accents; folded below
@@ -63,11 +68,18 @@ FRENCH_STOPWORDS: tuple[str, ...] = tuple(
 """Folded French stopwords (about 190 words), as the analyzer compares them."""
 
 
+def prepare_text(text: str) -> str:
+    """Spell "C++", "C#", "F#", "J#" as words so the tokenizer keeps them apart from the letter."""
+    if "+" not in text and "#" not in text:
+        return text
+    return _SYMBOL_WORD.sub(lambda m: m.group(1) + _SYMBOL_SPELLING[m.group(2)], text)
+
+
 @lru_cache(maxsize=1)
 def french_analyzer() -> TextAnalyzer:
-    """The shared French analyzer (built once per process)."""
+    """The shared French analyzer (built once per process); feed it ``prepare_text`` output."""
     return (
-        TextAnalyzerBuilder(Tokenizer.regex(TOKEN_PATTERN))
+        TextAnalyzerBuilder(Tokenizer.simple())
         .filter(Filter.lowercase())
         .filter(Filter.remove_long(MAX_TOKEN_CHARS))
         .filter(Filter.ascii_fold())
@@ -79,4 +91,4 @@ def french_analyzer() -> TextAnalyzer:
 
 def analyze_french(text: str) -> list[str]:
     """Index terms of ``text``, in order, duplicates kept."""
-    return french_analyzer().analyze(text)
+    return french_analyzer().analyze(prepare_text(text))

@@ -26,6 +26,9 @@ TITLE_BOOST = 3.0
 ALL_TERMS_BONUS = 1.0
 """Added to the BM25 score of documents containing every query term (roughly one body match)."""
 
+ALL_TERMS_BONUS_MAX_TERMS = 4
+"""Longer queries (a pasted CV) get no bonus: all terms rarely match and it would double the cost."""
+
 MAX_QUERY_TERMS = 64
 """Distinct terms kept from a query (a pasted CV stays searchable and fast)."""
 
@@ -38,13 +41,13 @@ def query_terms(text: str) -> list[str]:
 
 
 def text_query(schema: Schema, terms: Sequence[str]) -> Query:
-    """OR of the terms over title (boosted) and body, plus a bonus when all terms are present."""
+    """OR of the terms over title (boosted) and body, plus a bonus when a short query fully matches."""
     clauses: list[tuple[Occur, Query]] = []
     for term in terms:
-        title = Query.term_query(schema, fields.TITLE, term)
+        title = Query.term_query(schema, fields.TITLE, term, index_option="freq")
         clauses.append((Occur.Should, Query.boost_query(title, TITLE_BOOST)))
-        clauses.append((Occur.Should, Query.term_query(schema, fields.BODY, term)))
-    if len(terms) > 1 and ALL_TERMS_BONUS > 0:
+        clauses.append((Occur.Should, Query.term_query(schema, fields.BODY, term, index_option="freq")))
+    if 1 < len(terms) <= ALL_TERMS_BONUS_MAX_TERMS and ALL_TERMS_BONUS > 0:
         every_term = Query.boolean_query([(Occur.Must, _anywhere(schema, term)) for term in terms])
         clauses.append((Occur.Should, Query.const_score_query(every_term, ALL_TERMS_BONUS)))
     return Query.boolean_query(clauses)
@@ -53,8 +56,8 @@ def text_query(schema: Schema, terms: Sequence[str]) -> Query:
 def _anywhere(schema: Schema, term: str) -> Query:
     return Query.boolean_query(
         [
-            (Occur.Should, Query.term_query(schema, fields.TITLE, term)),
-            (Occur.Should, Query.term_query(schema, fields.BODY, term)),
+            (Occur.Should, Query.term_query(schema, fields.TITLE, term, index_option="basic")),
+            (Occur.Should, Query.term_query(schema, fields.BODY, term, index_option="basic")),
         ]
     )
 
@@ -63,8 +66,8 @@ def filter_query(schema: Schema, f: SearchFilters) -> Query | None:
     """A non-scoring query matching the filters (the geo circle as its bounding box); None if none."""
     must: list[Query] = []
     must_not: list[Query] = []
-    must.extend(Query.term_query(schema, fields.SKILLS, skill) for skill in f.skills)
-    must.extend(Query.term_query(schema, fields.LANGUAGES, lang) for lang in f.languages)
+    must.extend(_keyword(schema, fields.SKILLS, skill) for skill in f.skills)
+    must.extend(_keyword(schema, fields.LANGUAGES, lang) for lang in f.languages)
     for field, values in ((fields.ROME, f.rome), (fields.DEPARTMENT, f.departments)):
         if values:
             must.append(Query.term_set_query(schema, field, list(values)))
@@ -80,15 +83,18 @@ def filter_query(schema: Schema, f: SearchFilters) -> Query | None:
                 FieldType.Integer,
                 f.experience_min_months,
                 f.experience_max_months,
+                use_inverted_index=True,
             )
         )
     if f.remote is True:
-        must.append(Query.term_query(schema, fields.REMOTE, True))
+        must.append(_keyword(schema, fields.REMOTE, True))
     elif f.remote is False:
-        must_not.append(Query.term_query(schema, fields.REMOTE, True))
+        must_not.append(_keyword(schema, fields.REMOTE, True))
     if f.published_since is not None:
         since = fields.day_start(f.published_since)
-        must.append(Query.range_query(schema, fields.PUBLISHED, FieldType.Date, since, None))
+        must.append(
+            Query.range_query(schema, fields.PUBLISHED, FieldType.Date, since, None, use_inverted_index=True)
+        )
     if f.geo is not None:
         must.extend(_box_queries(schema, f.geo))
     if not must and not must_not:
@@ -97,6 +103,10 @@ def filter_query(schema: Schema, f: SearchFilters) -> Query | None:
         must.append(Query.all_query())  # a boolean query made of exclusions only matches nothing
     clauses = [(Occur.Must, q) for q in must] + [(Occur.MustNot, q) for q in must_not]
     return Query.const_score_query(Query.boolean_query(clauses), 0.0)
+
+
+def _keyword(schema: Schema, field: str, value: str | bool) -> Query:
+    return Query.term_query(schema, field, value, index_option="basic")
 
 
 def geo_box(geo: GeoFilter) -> tuple[float, float, list[tuple[float, float]]]:
@@ -126,18 +136,21 @@ def geo_box(geo: GeoFilter) -> tuple[float, float, list[tuple[float, float]]]:
 
 def _box_queries(schema: Schema, geo: GeoFilter) -> list[Query]:
     min_lat, max_lat, lon_intervals = geo_box(geo)
-    queries = [Query.range_query(schema, fields.LAT, FieldType.Float, min_lat, max_lat)]
-    lon_ranges = [
-        Query.range_query(schema, fields.LON, FieldType.Float, west, east) for west, east in lon_intervals
-    ]
+    queries = [_range(schema, fields.LAT, min_lat, max_lat)]
+    lon_ranges = [_range(schema, fields.LON, west, east) for west, east in lon_intervals]
     if not lon_ranges:
         # every longitude, but the document must still have coordinates
-        lon_ranges = [Query.range_query(schema, fields.LON, FieldType.Float, -180.0, 180.0)]
+        lon_ranges = [_range(schema, fields.LON, -180.0, 180.0)]
     if len(lon_ranges) == 1:
         queries.append(lon_ranges[0])
     else:
         queries.append(Query.boolean_query([(Occur.Should, q) for q in lon_ranges]))
     return queries
+
+
+def _range(schema: Schema, field: str, low: float, high: float) -> Query:
+    # The inverted index (not the fast-field column scan) makes selective ranges 2-3x cheaper.
+    return Query.range_query(schema, field, FieldType.Float, low, high, use_inverted_index=True)
 
 
 def within_radius(geo: GeoFilter, lat: float | None, lon: float | None) -> bool:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from tantivy import Document, Schema, SchemaBuilder
 
 from matching.documents import IndexDocument
-from matching.lexical.french_analyzer import FRENCH_TOKENIZER
+from matching.lexical.french_analyzer import FRENCH_TOKENIZER, prepare_text
 
 DOC_ID = "doc_id"
 EXTERNAL_ID = "external_id"
@@ -87,8 +87,8 @@ def to_tantivy(doc: IndexDocument) -> Document:
         DOC_ID: doc.doc_id,
         EXTERNAL_ID: doc.external_id,
         CONTENT_HASH: doc.content_hash,
-        TITLE: doc.title,
-        BODY: doc.body,
+        TITLE: prepare_text(doc.title),
+        BODY: prepare_text(doc.body),
         BROWSE_KEY: browse_key(doc.doc_id, doc.published),
     }
     for field, attribute in KEYWORD_FIELDS.items():

@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -148,6 +149,13 @@ def test_documents_matching_more_terms_rank_first(lexical_backend: BackendFactor
     assert set(ids(hits)) == {1, 2, 3}
 
 
+def test_equal_scores_are_ordered_by_highest_doc_id(lexical_backend: BackendFactory) -> None:
+    backend = loaded(lexical_backend, [doc(i, "Boulanger", "Pain") for i in range(1, 41)])
+
+    assert ids(backend.search("boulanger", NO_FILTER, 5)) == [40, 39, 38, 37, 36]
+    assert ids(backend.search("boulanger", NO_FILTER, 40)) == list(range(40, 0, -1))
+
+
 def test_unrelated_documents_never_match(lexical_backend: BackendFactory) -> None:
     backend = loaded(lexical_backend, [doc(1, "Boulanger", "Pain et viennoiseries"), doc(2, "Plombier")])
 
@@ -267,6 +275,15 @@ def test_search_respects_the_limit(offers_backend: LexicalBackend) -> None:
     assert len(offers_backend.search("", SearchFilters(contracts=["CDI"]), 3)) == 3
 
 
+def test_a_limit_larger_than_the_collection_returns_everything(lexical_backend: BackendFactory) -> None:
+    backend = loaded(lexical_backend, [doc(1, "Boulanger", published=date(2025, 1, 2)), doc(2, "Boulanger")])
+    geo = SearchFilters(geo=GeoFilter(label="x", lat=45.0, lon=5.0, radius_km=10))
+
+    assert ids(backend.search("", NO_FILTER, 10**9)) == [1, 2]
+    assert len(backend.search("boulanger", NO_FILTER, 10**9)) == 2
+    assert backend.search("boulanger", geo, 10**9) == []
+
+
 def _random_filters(rng: random.Random, docs: list[IndexDocument]) -> SearchFilters:
     """One to four filters, their values drawn from real documents so they select something."""
 
@@ -280,12 +297,14 @@ def _random_filters(rng: random.Random, docs: list[IndexDocument]) -> SearchFilt
         assert center.lon is not None
         return GeoFilter(label="x", lat=center.lat, lon=center.lon, radius_km=rng.choice([2, 10, 30, 150]))
 
-    low = rng.choice([0, 1, 12, 24, 36])
-    makers = {
+    low = rng.choice([0, 1, 12, 24, 36])  # shared, so a min and a max drawn together never cross
+    makers: dict[str, Callable[[], dict[str, Any]]] = {
         "skills": lambda: {"skills": some("skills")[:1]},
         "rome": lambda: {"rome": some("rome")},
         "departments": lambda: {"departments": some("department")},
-        "contracts": lambda: {"contracts": rng.sample(["CDI", "CDD", "MIS", "LIB", "SAI"], rng.randint(1, 2))},
+        "contracts": lambda: {
+            "contracts": rng.sample(["CDI", "CDD", "MIS", "LIB", "SAI"], rng.randint(1, 2))
+        },
         "exclude_contracts": lambda: {"exclude_contracts": rng.sample(["CDI", "MIS", "CDD"], 1)},
         "languages": lambda: {"languages": some("languages")[:1]},
         "experience_min": lambda: {"experience_min_months": low},
@@ -296,12 +315,9 @@ def _random_filters(rng: random.Random, docs: list[IndexDocument]) -> SearchFilt
         "geo": lambda: {"geo": place()},
     }
     chosen = rng.sample(sorted(makers), rng.randint(1, 4))
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name in chosen:
         values.update(makers[name]())
-    if "experience_min_months" in values and "experience_max_months" in values:
-        lo, hi = values["experience_min_months"], values["experience_max_months"]
-        values["experience_min_months"], values["experience_max_months"] = min(lo, hi), max(lo, hi)  # type: ignore[type-var]
     return SearchFilters.model_validate(values)
 
 
@@ -373,3 +389,22 @@ def test_geo_top_k_fills_the_limit_when_enough_documents_are_inside(
     top = offers_backend.search("", SearchFilters(geo=geo), 50)
 
     assert ids(top) == ids(every)[:50]
+
+
+def test_geo_top_k_looks_past_box_corners_outside_the_circle(lexical_backend: BackendFactory) -> None:
+    # 80 newer offers in the corners of the circle's bounding box (12.4 km away, outside a 10 km
+    # radius) hide 5 older ones inside the circle from a naive "top k of the box" search.
+    center, newer, older = (45.0, 5.0), date(2025, 11, 10), date(2025, 1, 1)
+    corners = [
+        doc(i, "Vendeur", "vente", lat=center[0] + 0.08 * sy, lon=center[1] + 0.11 * sx, published=newer)
+        for i, (sy, sx) in enumerate([(1, 1), (1, -1), (-1, 1), (-1, -1)] * 20, start=1)
+    ]
+    inside = [
+        doc(100 + i, "Vendeur", "vente", lat=45.0, lon=5.0 + i / 100, published=older) for i in range(5)
+    ]
+    backend = loaded(lexical_backend, corners + inside)
+    geo = SearchFilters(geo=GeoFilter(label="x", lat=center[0], lon=center[1], radius_km=10.0))
+
+    assert sorted(ids(backend.search("", geo, 5))) == [100, 101, 102, 103, 104]
+    assert sorted(ids(backend.search("vendeur", geo, 5))) == [100, 101, 102, 103, 104]
+    assert len(backend.search("vendeur", geo, 3)) == 3

@@ -1,0 +1,49 @@
+"""Render benchmark results as the README's markdown table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+START, END = "<!-- BENCH:START -->", "<!-- BENCH:END -->"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    ing = results["ingestion"]
+    lines = [
+        f"Measured {results['date']} on {results['machine']} (`make bench`).",
+        "",
+        "**Ingestion** (real France Travail offers, USE-multilingual embeddings, SQLite + FAISS + tantivy):",
+        "",
+        "| offers | time | offers/s | share embedding | pipeline overhead | unchanged re-run |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {ing['offers']:,} | {ing['seconds']} s | {ing['offers_per_s']} | {ing['embed_share']:.0%} "
+        f"| {ing['overhead_share']:.0%} | {ing['rerun_seconds']} s |",
+        "",
+        "**Filtered hybrid search** (20 queries × rounds, most with place + radius and/or contract; top 10 after "
+        "fusing 100 lexical + 100 vector candidates; query encoding included):",
+        "",
+        "| documents | FAISS | hybrid p50 | hybrid p95 | lexical p95 | vector p95 | encode query p95 |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in results["search"]:
+        lines.append(
+            f"| {row['size']:,} | {row['faiss_mode']} | {row['hybrid']['p50_ms']} ms | {row['hybrid']['p95_ms']} ms "
+            f"| {row['lexical']['p95_ms']} ms | {row['vector']['p95_ms']} ms | {row['encode_query']['p95_ms']} ms |"
+        )
+    scaled = [r for r in results["search"] if "tantivy_build_s" in r]
+    if scaled:
+        lines += ["", "Scaled corpora are the real offers copied with new ids, places jittered by up to ~5 km and "
+                  "vectors perturbed; build times: "
+                  + "; ".join(f"{r['size']:,}: FAISS {r['faiss_build_s']} s, tantivy {r['tantivy_build_s']} s"
+                              for r in scaled) + "."]
+    return "\n".join(lines)
+
+
+def update_readme(readme: Path, table: str) -> None:
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{readme} has no {START} … {END} block")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
