@@ -18,7 +18,9 @@ from matching.search_service import OfferSearchResponse
 from matching.search_types import GeoFilter, SearchFilters
 from matching.settings import Settings
 
-app = typer.Typer(help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True)
+app = typer.Typer(
+    help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True
+)
 ingest_app = typer.Typer(help="Ingérer des données.", no_args_is_help=True)
 delete_app = typer.Typer(help="Supprimer des données.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
@@ -42,7 +44,9 @@ def _engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
 
 @ingest_app.command("offers")
 def ingest_offers(
-    path: Annotated[Path, typer.Argument(help="Fichier .json, .jsonl ou .jsonl.gz (ou dossier) d'offres France Travail.")],
+    path: Annotated[
+        Path, typer.Argument(help="Fichier .json, .jsonl ou .jsonl.gz (ou dossier) d'offres France Travail.")
+    ],
     data_dir: DataDir = None,
     show_rejected: Annotated[int, typer.Option(help="Nombre de rejets détaillés à afficher.")] = 20,
 ) -> None:
@@ -51,7 +55,7 @@ def ingest_offers(
     try:
         total = count_items(path)
         with tqdm(total=total, unit="offre", desc="Ingestion", file=sys.stderr, disable=None) as bar:
-            summary = engine.pipeline.ingest(read_offer_items(path), progress=bar.update)
+            summary = engine.pipeline.ingest(read_offer_items(path), progress=lambda n: bar.update(n))
     finally:
         engine.close()
     rate = summary.read / summary.seconds if summary.seconds else 0.0
@@ -83,18 +87,30 @@ def delete_offers(
     finally:
         engine.close()
     missing = sorted(set(ids) - set(deleted))
-    typer.echo(f"Supprimées : {len(deleted)}" + (f" | introuvables : {', '.join(missing)}" if missing else ""))
+    typer.echo(
+        f"Supprimées : {len(deleted)}" + (f" | introuvables : {', '.join(missing)}" if missing else "")
+    )
 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Question en langage naturel, ex. « cariste en intérim près de Lille ».")] = "",
-    city: Annotated[str | None, typer.Option(help="Lieu : commune, code postal, département ou région.")] = None,
+    query: Annotated[
+        str, typer.Argument(help="Question en langage naturel, ex. « cariste en intérim près de Lille ».")
+    ] = "",
+    city: Annotated[
+        str | None, typer.Option(help="Lieu : commune, code postal, département ou région.")
+    ] = None,
     radius: Annotated[float | None, typer.Option(help="Rayon en km autour du lieu (défaut 30).")] = None,
-    contract: Annotated[list[str] | None, typer.Option(help="Type de contrat (CDI, CDD, MIS, SAI, LIB, ALT…), répétable.")] = None,
-    skill: Annotated[list[str] | None, typer.Option(help="Compétence exigée, répétable (ex. python).")] = None,
+    contract: Annotated[
+        list[str] | None, typer.Option(help="Type de contrat (CDI, CDD, MIS, SAI, LIB, ALT…), répétable.")
+    ] = None,
+    skill: Annotated[
+        list[str] | None, typer.Option(help="Compétence exigée, répétable (ex. python).")
+    ] = None,
     rome: Annotated[list[str] | None, typer.Option(help="Code ROME, répétable.")] = None,
-    max_experience_years: Annotated[float | None, typer.Option(help="Expérience demandée au plus (années).")] = None,
+    max_experience_years: Annotated[
+        float | None, typer.Option(help="Expérience demandée au plus (années).")
+    ] = None,
     remote: Annotated[bool | None, typer.Option("--remote/--no-remote", help="Télétravail.")] = None,
     since: Annotated[str | None, typer.Option(help="Publiées depuis (AAAA-MM-JJ).")] = None,
     top: Annotated[int, typer.Option(min=1, max=200, help="Nombre de résultats.")] = 10,
@@ -105,7 +121,9 @@ def search(
     """Hybrid search of offers, with filters from flags and from the text itself."""
     engine = _engine(data_dir)
     try:
-        filters = _explicit_filters(engine, city, radius, contract, skill, rome, max_experience_years, remote, since)
+        filters = _explicit_filters(
+            engine, city, radius, contract, skill, rome, max_experience_years, remote, since
+        )
         response = engine.offer_search.search(query, filters, top_k=top, interpret=not literal)
     finally:
         engine.close()
@@ -132,7 +150,9 @@ def _explicit_filters(
         if place.kind in ("departement", "region") and radius is None:
             update["departments"] = list(place.departments)
         else:
-            update["geo"] = GeoFilter(label=place.label, lat=place.lat, lon=place.lon, radius_km=radius or 30.0)
+            update["geo"] = GeoFilter(
+                label=place.label, lat=place.lat, lon=place.lon, radius_km=radius or 30.0
+            )
     elif radius is not None:
         raise InvalidQueryError("--radius demande un lieu (--city).")
     if contracts:
@@ -173,7 +193,9 @@ def _print_response(response: OfferSearchResponse) -> None:
             place += f" ({r.distance_km:.0f} km)"
         when = r.published_at.date().isoformat() if r.published_at else "?"
         typer.echo(f"{r.rank:>2}. [{r.id}] {r.title} — {r.company or 'entreprise non précisée'}")
-        typer.echo(f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}")
+        typer.echo(
+            f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}"
+        )
         typer.echo(
             f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"
         )
@@ -181,14 +203,19 @@ def _print_response(response: OfferSearchResponse) -> None:
 
 @app.command()
 def sync(
-    rebuild: Annotated[bool, typer.Option(help="Reconstruire FAISS et l'index lexical depuis SQL (ex. après un changement de modèle).")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            help="Reconstruire FAISS et l'index lexical depuis SQL (ex. après un changement de modèle)."
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Reconcile SQL ↔ FAISS ↔ lexical index and report what was fixed."""
     engine = _engine(data_dir, rebuild=rebuild)
     try:
         with tqdm(unit="offre", desc="Synchronisation", file=sys.stderr, disable=None) as bar:
-            report = engine.pipeline.sync(progress=bar.update)
+            report = engine.pipeline.sync(progress=lambda n: bar.update(n))
     finally:
         engine.close()
     typer.echo(f"SQL : {report.sql_count} offres")
@@ -200,7 +227,11 @@ def sync(
         f"Lexical : +{report.lexical_added} ajoutées, {report.lexical_refreshed} rafraîchies, "
         f"-{report.lexical_removed} orphelines supprimées"
     )
-    typer.echo("Tout était cohérent." if report.fixed == 0 else f"Corrections : {report.fixed} (encodées : {report.embedded})")
+    typer.echo(
+        "Tout était cohérent."
+        if report.fixed == 0
+        else f"Corrections : {report.fixed} (encodées : {report.embedded})"
+    )
 
 
 @app.command()
@@ -217,7 +248,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
             "offers_sql": engine.offers.count(),
             "offers_faiss": engine.vectors.count(),
             "offers_lexical": engine.lexical.count(),
-            "faiss_index": engine.vectors.describe(),
+            "faiss_index": f"{engine.vectors.mode} (nlist={engine.vectors.nlist})",
         }
     finally:
         engine.close()

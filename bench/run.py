@@ -42,7 +42,9 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--offers", type=Path, default=SHARED_OFFERS if SHARED_OFFERS.exists() else SAMPLE_OFFERS)
+    parser.add_argument(
+        "--offers", type=Path, default=SHARED_OFFERS if SHARED_OFFERS.exists() else SAMPLE_OFFERS
+    )
     parser.add_argument("--sizes", default="100000,1000000", help="scaled corpus sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the query set")
     parser.add_argument("--no-readme", action="store_true")
@@ -56,7 +58,9 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(ingestion, indent=2))
         queries = benchmark_queries(engine.gazetteer)
         real = bench_searcher(engine.searcher, queries, args.rounds)
-        results["search"].append({"size": ingestion["offers"], "faiss_mode": str(engine.vectors.mode), **real})
+        results["search"].append(
+            {"size": ingestion["offers"], "faiss_mode": str(engine.vectors.mode), **real}
+        )
         print(json.dumps(results["search"][-1], indent=2))
         for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
             searcher, info = build_scaled(engine, size, work)
@@ -69,7 +73,9 @@ def main(argv: list[str] | None = None) -> None:
 
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "latest.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     table = render_markdown(results)
     print(table)
     if not args.no_readme:

@@ -78,9 +78,9 @@ def bench_searcher(searcher: HybridSearcher, queries: list[SearchQuery], rounds:
     }
 
 
-def _replicas(base: list[IndexDocument], vectors: np.ndarray, size: int, seed: int = 0) -> Iterator[
-    tuple[list[IndexDocument], np.ndarray]
-]:
+def _replicas(
+    base: list[IndexDocument], vectors: np.ndarray, size: int, seed: int = 0
+) -> Iterator[tuple[list[IndexDocument], np.ndarray]]:
     """Scale the real corpus: copies with new ids, places jittered by up to ~5 km, vectors perturbed."""
     rng = np.random.default_rng(seed)
     n = len(base)

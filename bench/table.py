@@ -33,10 +33,16 @@ def render_markdown(results: dict[str, Any]) -> str:
         )
     scaled = [r for r in results["search"] if "tantivy_build_s" in r]
     if scaled:
-        lines += ["", "Scaled corpora are the real offers copied with new ids, places jittered by up to ~5 km and "
-                  "vectors perturbed; build times: "
-                  + "; ".join(f"{r['size']:,}: FAISS {r['faiss_build_s']} s, tantivy {r['tantivy_build_s']} s"
-                              for r in scaled) + "."]
+        lines += [
+            "",
+            "Scaled corpora are the real offers copied with new ids, places jittered by up to ~5 km and "
+            "vectors perturbed; build times: "
+            + "; ".join(
+                f"{r['size']:,}: FAISS {r['faiss_build_s']} s, tantivy {r['tantivy_build_s']} s"
+                for r in scaled
+            )
+            + ".",
+        ]
     return "\n".join(lines)
 
 

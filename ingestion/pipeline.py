@@ -113,7 +113,7 @@ class IndexingPipeline:
 
     # --- ingestion ----------------------------------------------------------------------------
     def ingest(
-        self, items: Iterable[RawItem], *, progress: Callable[[int], None] | None = None
+        self, items: Iterable[RawItem], *, progress: Callable[[int], object] | None = None
     ) -> IngestSummary:
         """Normalise, upsert and index every item; malformed ones are reported, never fatal."""
         summary = IngestSummary()
@@ -204,7 +204,7 @@ class IndexingPipeline:
         return list(existing)
 
     # --- reconciliation -----------------------------------------------------------------------
-    def sync(self, *, progress: Callable[[int], None] | None = None) -> SyncReport:
+    def sync(self, *, progress: Callable[[int], object] | None = None) -> SyncReport:
         """Make FAISS and the lexical index mirror SQL exactly: add, refresh, remove."""
         report = SyncReport()
         truth = self.repo.hashes()

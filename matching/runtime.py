@@ -36,7 +36,9 @@ def open_lexical(settings: Settings, collection: str) -> LexicalBackend:
 
         client = connect_elasticsearch(
             settings.elasticsearch_url or "",
-            api_key=settings.elasticsearch_api_key.get_secret_value() if settings.elasticsearch_api_key else None,
+            api_key=settings.elasticsearch_api_key.get_secret_value()
+            if settings.elasticsearch_api_key
+            else None,
             username=settings.elasticsearch_username,
             password=settings.elasticsearch_password.get_secret_value()
             if settings.elasticsearch_password

@@ -77,7 +77,9 @@ class OfferSearchService:
             _result(i, rows[r.doc_id], r.parts, final)
             for i, r in enumerate((r for r in ranked if r.doc_id in rows), start=1)
         ]
-        return OfferSearchResponse(query=text, text=remaining, filters=final, understood=notes, results=results)
+        return OfferSearchResponse(
+            query=text, text=remaining, filters=final, understood=notes, results=results
+        )
 
 
 def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters) -> OfferResult:

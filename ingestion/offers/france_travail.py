@@ -88,10 +88,10 @@ class FranceTravailNormalizer:
         contract = _str(obj.get("typeContrat")).strip().upper() or "AUTRE"
         exp_code = _str(obj.get("experienceExige")).strip().upper() or None
         exp_label = _str(obj.get("experienceLibelle")).strip() or None
-        salary = obj.get("salaire") if isinstance(obj.get("salaire"), dict) else {}
+        salary = _dict(obj.get("salaire"))
         salary_label = _str(salary.get("libelle")).strip() or None
         sal_lo, sal_hi = parse_salary(salary_label)
-        company = obj.get("entreprise") if isinstance(obj.get("entreprise"), dict) else {}
+        company = _dict(obj.get("entreprise"))
         try:
             return OfferRecord(
                 external_id=ext_id.strip(),
@@ -252,6 +252,10 @@ def _parse_date(value: Any, field: str, *, required: bool = False) -> datetime |
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise NormalizationError(f"champ '{field}' : date invalide {value!r}") from exc
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _str(value: Any) -> str:

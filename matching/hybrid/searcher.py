@@ -61,8 +61,10 @@ class HybridSearcher:
         text = query.text.strip()
         lexical = self.lexical.search(text, query.filters, depth)
         if not text:
-            ranked = [(h.doc_id, ScoreParts(lexical_rank=i, lexical_score=h.score, fused=0.0))
-                      for i, h in enumerate(lexical, start=1)]
+            ranked = [
+                (h.doc_id, ScoreParts(lexical_rank=i, lexical_score=h.score, fused=0.0))
+                for i, h in enumerate(lexical, start=1)
+            ]
         else:
             qvec = self._embedder().embed_query(text)
             vector = self.vectors.search(qvec, query.filters, depth)

@@ -12,21 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
+from matching.geo import Place
 from matching.search_types import GeoFilter, SearchFilters
 
 DEFAULT_COMMUNE_RADIUS_KM = 30.0
 
 
-class PlaceLike(Protocol):
-    label: str
-    kind: str
-    lat: float
-    lon: float
-    departments: tuple[str, ...]
-
-
 class PlaceFinder(Protocol):
-    def find_in_text(self, text: str) -> list[tuple[int, int, PlaceLike]]: ...
+    def find_in_text(self, text: str) -> list[tuple[int, int, Place]]: ...
 
 
 def _fold(text: str) -> str:
@@ -41,15 +34,28 @@ def _fold_char(c: str) -> str:
 
 # (pattern on folded text, contract code, note). Order matters: exclusions first.
 _EXCLUDE_CONTRACT = [
-    (re.compile(r"\b(?:sans|pas d[e']|hors|no|without)\s*(?:l[' ]\s*)?(?:interim|mission d'interim)\b"), "MIS"),
+    (
+        re.compile(r"\b(?:sans|pas d[e']|hors|no|without)\s*(?:l[' ]\s*)?(?:interim|mission d'interim)\b"),
+        "MIS",
+    ),
     (re.compile(r"\b(?:sans|pas de|no|without)\s+cdd\b"), "CDD"),
 ]
 _CONTRACTS = [
     (re.compile(r"\bcdi\b|\bpermanent (?:contract|job|position)\b"), "CDI"),
     (re.compile(r"\bcdd\b|\bfixed[- ]term\b"), "CDD"),
-    (re.compile(r"\b(?:en |l')?interim(?:aire)?s?\b|\bmissions? d'interim\b|\btemp(?:orary)? (?:job|work)\b"), "MIS"),
+    (
+        re.compile(
+            r"\b(?:en |l')?interim(?:aire)?s?\b|\bmissions? d'interim\b|\btemp(?:orary)? (?:job|work)\b"
+        ),
+        "MIS",
+    ),
     (re.compile(r"\bsaisonni(?:er|ere)s?\b|\bseasonal\b|\bsaison\b"), "SAI"),
-    (re.compile(r"\balternance\b|\bapprentissage\b|\bapprenti(?:e)?s?\b|\bcontrat pro\w*\b|\bapprenticeship\b"), "ALT"),
+    (
+        re.compile(
+            r"\balternance\b|\bapprentissage\b|\bapprenti(?:e)?s?\b|\bcontrat pro\w*\b|\bapprenticeship\b"
+        ),
+        "ALT",
+    ),
     (re.compile(r"\bfreelance\b|\bindependant\b|\bliberal\b|\bfree-lance\b"), "LIB"),
 ]
 _BEGINNER = re.compile(
@@ -57,9 +63,13 @@ _BEGINNER = re.compile(
     r"no experience|entry[- ]level|beginners?(?: welcome)?|graduate)\b"
 )
 _JUNIOR = re.compile(r"\bjunior\b")
-_YEARS = re.compile(r"\b(\d{1,2})\s*(?:ans|annees|years?|yrs)\s*(?:d'experience|d experience|of experience|experience)?\b")
+_YEARS = re.compile(
+    r"\b(\d{1,2})\s*(?:ans|annees|years?|yrs)\s*(?:d'experience|d experience|of experience|experience)?\b"
+)
 _REMOTE = re.compile(r"\b(?:teletravail|remote|a distance|full[- ]remote|home[- ]office)\b")
-_RADIUS = re.compile(r"\b(?:a|dans un rayon de|within|rayon)?\s*(\d{1,3})\s*km\b(?:\s*(?:de|d'|autour de|around|of|from))?")
+_RADIUS = re.compile(
+    r"\b(?:a|dans un rayon de|within|rayon)?\s*(\d{1,3})\s*km\b(?:\s*(?:de|d'|autour de|around|of|from))?"
+)
 _RECENT = re.compile(
     r"\b(?:(?:publiees?|posted|mises? en ligne)\s+)?(?:(?:depuis|since|de moins de|less than|in the last|"
     r"dans les|ces|these|past|last)\s+)?(\d{1,3})\s+(?:derniers\s+)?(jours?|days?|semaines?|weeks?)\b"
@@ -99,16 +109,16 @@ class QueryInterpreter:
 
         excluded: list[str] = []
         for pattern, code in _EXCLUDE_CONTRACT:
-            for m in pattern.finditer(folded):
+            for hit in pattern.finditer(folded):
                 excluded.append(code)
-                spans.append(m.span())
+                spans.append(hit.span())
         contracts: list[str] = []
         for pattern, code in _CONTRACTS:
-            for m in pattern.finditer(folded):
-                if _inside(m.span(), spans):
+            for hit in pattern.finditer(folded):
+                if _inside(hit.span(), spans):
                     continue
                 contracts.append(code)
-                spans.append(m.span())
+                spans.append(hit.span())
         if contracts and not explicit.contracts:
             updates["contracts"] = sorted(set(contracts))
             notes.append("contrat : " + ", ".join(sorted(set(contracts))))
@@ -138,15 +148,17 @@ class QueryInterpreter:
 
         if explicit.published_since is None:
             today = self._today or date.today()
-            if (m := _RECENT.search(folded)) and (m.group(1)):
-                n = int(m.group(1))
-                days = n * 7 if m.group(2).startswith(("sem", "week")) else n
+            recent = _RECENT.search(folded)
+            week = _THIS_WEEK.search(folded)
+            if recent is not None:
+                n = int(recent.group(1))
+                days = n * 7 if recent.group(2).startswith(("sem", "week")) else n
                 updates["published_since"] = today - timedelta(days=days)
-                spans.append(m.span())
+                spans.append(recent.span())
                 notes.append(f"publiées depuis {days} jours")
-            elif m := _THIS_WEEK.search(folded):
+            elif week is not None:
                 updates["published_since"] = today - timedelta(days=7)
-                spans.append(m.span())
+                spans.append(week.span())
                 notes.append("publiées depuis 7 jours")
 
         if explicit.geo is None and not explicit.departments:
@@ -156,7 +168,12 @@ class QueryInterpreter:
         return Understanding(text=_remaining(text, spans), filters=filters, notes=notes)
 
     def _place(
-        self, text: str, folded: str, spans: list[tuple[int, int]], notes: list[str], updates: dict[str, object]
+        self,
+        text: str,
+        folded: str,
+        spans: list[tuple[int, int]],
+        notes: list[str],
+        updates: dict[str, object],
     ) -> None:
         found = [(s, e, p) for s, e, p in self.places.find_in_text(text) if not _inside((s, e), spans)]
         if not found:

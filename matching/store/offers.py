@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from matching.documents import IndexDocument
 from matching.offers import OfferRecord, OfferSkill

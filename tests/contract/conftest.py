@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,8 @@ from matching.documents import IndexDocument
 from matching.lexical.base import LexicalBackend
 from matching.lexical.tantivy_backend import TantivyBackend
 
-LEXICAL_BACKENDS = ["tantivy"]
+LEXICAL_BACKENDS = ["tantivy", "elasticsearch"]
+_ES_RUN = uuid.uuid4().hex[:8]  # index names unique to this test session
 
 OFFERS_FILE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "offers"
 OFFERS_FILE = OFFERS_FILE / "france_travail_offers.jsonl.gz"
@@ -31,10 +33,27 @@ OFFERS_FILE = OFFERS_FILE / "france_travail_offers.jsonl.gz"
 BackendFactory = Callable[..., LexicalBackend]
 
 
-def _open_backend(kind: str, root: Path, name: str) -> LexicalBackend:
+def _es_prefix(root: Path) -> str:
+    return f"bassin-contract-{_ES_RUN}-{hashlib.sha1(str(root).encode()).hexdigest()[:10]}"
+
+
+def _open_backend(kind: str, root: Path, name: str, request: pytest.FixtureRequest) -> LexicalBackend:
     if kind == "tantivy":
         return TantivyBackend(root / name, "offers")
+    if kind == "elasticsearch":
+        from matching.lexical.elastic import ElasticsearchBackend
+
+        client = request.getfixturevalue("elasticsearch_client")
+        return ElasticsearchBackend(client, "offers", index_prefix=f"{_es_prefix(root)}-{name}")
     raise ValueError(f"unknown lexical backend {kind!r}")
+
+
+def _drop_elasticsearch_indexes(kind: str, root: Path, request: pytest.FixtureRequest) -> None:
+    if kind == "elasticsearch":
+        client = request.getfixturevalue("elasticsearch_client")
+        names = list(client.indices.get(index=f"{_es_prefix(root)}-*", allow_no_indices=True))
+        if names:
+            client.indices.delete(index=",".join(names), ignore_unavailable=True)
 
 
 @pytest.fixture(scope="session", params=LEXICAL_BACKENDS)
@@ -43,7 +62,9 @@ def lexical_backend_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def lexical_backend(lexical_backend_kind: str, tmp_path: Path) -> Iterator[BackendFactory]:
+def lexical_backend(
+    lexical_backend_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[BackendFactory]:
     """Factory of empty backends: ``lexical_backend()`` or ``lexical_backend("name")``.
 
     Opening a name again (after closing it) reopens the same stored data.
@@ -51,13 +72,14 @@ def lexical_backend(lexical_backend_kind: str, tmp_path: Path) -> Iterator[Backe
     opened: list[LexicalBackend] = []
 
     def make(name: str = "default") -> LexicalBackend:
-        backend = _open_backend(lexical_backend_kind, tmp_path, name)
+        backend = _open_backend(lexical_backend_kind, tmp_path, name, request)
         opened.append(backend)
         return backend
 
     yield make
     for backend in opened:
         backend.close()
+    _drop_elasticsearch_indexes(lexical_backend_kind, tmp_path, request)
 
 
 _EXPERIENCE = re.compile(r"(\d+)\s*(an|mois)", re.IGNORECASE)
@@ -119,10 +141,13 @@ def offers_backend(
     lexical_backend_kind: str,
     real_offers: list[IndexDocument],
     tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[LexicalBackend]:
     """A backend holding every real offer, committed; tests must not write to it."""
-    backend = _open_backend(lexical_backend_kind, tmp_path_factory.mktemp("offers"), "offers")
+    root = tmp_path_factory.mktemp("offers")
+    backend = _open_backend(lexical_backend_kind, root, "offers", request)
     backend.upsert(real_offers)
     backend.commit()
     yield backend
     backend.close()
+    _drop_elasticsearch_indexes(lexical_backend_kind, root, request)

@@ -44,7 +44,9 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def loaded_engine(tmp_path_factory: pytest.TempPathFactory, small_offers: list[dict[str, Any]]) -> Iterator[Engine]:
+def loaded_engine(
+    tmp_path_factory: pytest.TempPathFactory, small_offers: list[dict[str, Any]]
+) -> Iterator[Engine]:
     """An engine with the small real corpus ingested once for read-only tests."""
     root = tmp_path_factory.mktemp("loaded")
     eng = build_engine(Settings(data_dir=root / "data", _env_file=None))  # type: ignore[call-arg]

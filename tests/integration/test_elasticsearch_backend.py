@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import re
-import subprocess
 import threading
 import unicodedata
 import uuid
@@ -49,29 +47,6 @@ ALL = 100_000
 BackendFactory = Callable[..., ElasticsearchBackend]
 
 
-@pytest.fixture(scope="session")
-def elasticsearch_url() -> Iterator[str]:
-    """A running node: the given URL, or one started with ``scripts/elasticsearch.sh``."""
-    given = os.environ.get("BASSIN_TEST_ELASTICSEARCH_URL")
-    if given:
-        yield given
-        return
-    was_running = subprocess.run([SCRIPT, "status"], capture_output=True, check=False).returncode == 0
-    started = subprocess.run([SCRIPT, "start"], capture_output=True, text=True, check=False)
-    if started.returncode != 0:
-        pytest.fail(f"scripts/elasticsearch.sh start failed:\n{started.stderr[-3000:]}")
-    yield started.stdout.strip().splitlines()[-1]
-    if not was_running:
-        subprocess.run([SCRIPT, "stop"], capture_output=True, check=False)
-
-
-@pytest.fixture(scope="session")
-def es_client(elasticsearch_url: str) -> Iterator[Elasticsearch]:
-    client = connect_elasticsearch(elasticsearch_url)
-    yield client
-    client.close()
-
-
 def _drop(client: Elasticsearch, prefix: str) -> None:
     names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True))
     if names:
@@ -79,16 +54,16 @@ def _drop(client: Elasticsearch, prefix: str) -> None:
 
 
 @pytest.fixture
-def prefix(es_client: Elasticsearch) -> Iterator[str]:
+def prefix(elasticsearch_client: Elasticsearch) -> Iterator[str]:
     name = f"bassin-test-{uuid.uuid4().hex[:12]}"
     yield name
-    _drop(es_client, name)
+    _drop(elasticsearch_client, name)
 
 
 @pytest.fixture
-def backend_factory(es_client: Elasticsearch, prefix: str) -> BackendFactory:
+def backend_factory(elasticsearch_client: Elasticsearch, prefix: str) -> BackendFactory:
     def make(collection: str = "offers", **options: Any) -> ElasticsearchBackend:
-        return ElasticsearchBackend(es_client, collection, index_prefix=prefix, **options)
+        return ElasticsearchBackend(elasticsearch_client, collection, index_prefix=prefix, **options)
 
     return make
 
@@ -150,14 +125,14 @@ def real_offers() -> list[IndexDocument]:
 
 @pytest.fixture(scope="module")
 def offers_backend(
-    es_client: Elasticsearch, real_offers: list[IndexDocument]
+    elasticsearch_client: Elasticsearch, real_offers: list[IndexDocument]
 ) -> Iterator[ElasticsearchBackend]:
     prefix = f"bassin-test-{uuid.uuid4().hex[:12]}"
-    backend = ElasticsearchBackend(es_client, "offers", index_prefix=prefix)
+    backend = ElasticsearchBackend(elasticsearch_client, "offers", index_prefix=prefix)
     backend.upsert(real_offers)
     backend.commit()
     yield backend
-    _drop(es_client, prefix)
+    _drop(elasticsearch_client, prefix)
 
 
 def _random_filters(rng: random.Random, docs: list[IndexDocument]) -> SearchFilters:
@@ -262,12 +237,12 @@ def test_geo_top_k_is_the_head_of_the_full_list(offers_backend: ElasticsearchBac
 
 
 def test_index_has_the_explicit_french_mapping(
-    backend_factory: BackendFactory, es_client: Elasticsearch
+    backend_factory: BackendFactory, elasticsearch_client: Elasticsearch
 ) -> None:
     backend = backend_factory()
 
     (index,) = backend.versions()
-    mapping = es_client.indices.get_mapping(index=backend.alias)[index]["mappings"]
+    mapping = elasticsearch_client.indices.get_mapping(index=backend.alias)[index]["mappings"]
     properties = mapping["properties"]
     assert mapping["dynamic"] == "strict"
     assert properties["title"] == {"type": "text", "analyzer": ANALYZER}
@@ -277,15 +252,15 @@ def test_index_has_the_explicit_french_mapping(
         "keyword"
     }
     assert index.startswith(f"{backend.alias}-v")
-    assert list(es_client.indices.get_alias(name=backend.alias)) == [index]
+    assert list(elasticsearch_client.indices.get_alias(name=backend.alias)) == [index]
 
 
 def test_french_analyzer_folds_elisions_accents_and_plurals(
-    backend_factory: BackendFactory, es_client: Elasticsearch
+    backend_factory: BackendFactory, elasticsearch_client: Elasticsearch
 ) -> None:
     backend = backend_factory()
 
-    analyzed = es_client.indices.analyze(
+    analyzed = elasticsearch_client.indices.analyze(
         index=backend.alias, analyzer=ANALYZER, text="L’Électricité des ingénieurs d'études"
     )
 
@@ -348,7 +323,7 @@ def test_bulk_reports_each_refused_document_and_writes_the_others(backend_factor
 
 
 def test_upsert_replaces_delete_ignores_unknown_ids_and_commit_refreshes(
-    backend_factory: BackendFactory, es_client: Elasticsearch, prefix: str
+    backend_factory: BackendFactory, elasticsearch_client: Elasticsearch, prefix: str
 ) -> None:
     backend = backend_factory()
     backend.upsert([doc(1, "Boulanger"), doc(2, "Plombier"), doc(3, "Boulanger confirmé")])
@@ -364,7 +339,10 @@ def test_upsert_replaces_delete_ignores_unknown_ids_and_commit_refreshes(
     assert backend.count() == 2
     assert ids(backend.search("", NO_FILTER, 10)) == [3, 1]
     backend.close()
-    assert ElasticsearchBackend(es_client, "offers", index_prefix=prefix).hashes() == {1: "new", 3: "h3"}
+    assert ElasticsearchBackend(elasticsearch_client, "offers", index_prefix=prefix).hashes() == {
+        1: "new",
+        3: "h3",
+    }
 
 
 def test_clear_empties_the_collection_through_a_new_version(backend_factory: BackendFactory) -> None:
@@ -453,24 +431,28 @@ def test_unreachable_node_gives_a_clear_error() -> None:
         connect_elasticsearch("127.0.0.1:9200")
 
 
-def test_plain_index_under_the_alias_name_is_refused(es_client: Elasticsearch, prefix: str) -> None:
-    es_client.indices.create(
+def test_plain_index_under_the_alias_name_is_refused(
+    elasticsearch_client: Elasticsearch, prefix: str
+) -> None:
+    elasticsearch_client.indices.create(
         index=f"{prefix}-offers", mappings={"properties": {"title": {"type": "keyword"}}}
     )
 
     with pytest.raises(IndexCorruptedError, match="n'est pas un alias"):
-        ElasticsearchBackend(es_client, "offers", index_prefix=prefix)
+        ElasticsearchBackend(elasticsearch_client, "offers", index_prefix=prefix)
 
 
-def test_incompatible_mapping_behind_the_alias_is_refused(es_client: Elasticsearch, prefix: str) -> None:
-    es_client.indices.create(
+def test_incompatible_mapping_behind_the_alias_is_refused(
+    elasticsearch_client: Elasticsearch, prefix: str
+) -> None:
+    elasticsearch_client.indices.create(
         index=f"{prefix}-offers-v1",
         mappings={"_meta": {"bassin_schema": 1}, "properties": {"title": {"type": "keyword"}}},
         aliases={f"{prefix}-offers": {}},
     )
 
     with pytest.raises(IndexCorruptedError, match=r"title.*bassin sync --rebuild"):
-        ElasticsearchBackend(es_client, "offers", index_prefix=prefix)
+        ElasticsearchBackend(elasticsearch_client, "offers", index_prefix=prefix)
 
 
 def test_backend_satisfies_the_protocol(backend_factory: BackendFactory) -> None:

@@ -36,7 +36,9 @@ def test_sentence_transformers_loads_the_packaged_model_by_path(packaged_st_mode
     assert float(docs[0] @ q) > float(docs[1] @ q)
 
 
-@pytest.mark.parametrize("spec", ["word2vec", "sentence-transformers:", "sentence-transformers:/no/such/model"])
+@pytest.mark.parametrize(
+    "spec", ["word2vec", "sentence-transformers:", "sentence-transformers:/no/such/model"]
+)
 def test_unknown_models_are_clear_errors(spec: str) -> None:
     with pytest.raises(ConfigurationError):
         create_embedder(spec)

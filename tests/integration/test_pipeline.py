@@ -34,10 +34,18 @@ def _index_files(data_dir: Path) -> dict[str, float]:
     return {str(p): p.stat().st_mtime for p in (data_dir / "indexes").rglob("*") if p.is_file()}
 
 
-def test_ingest_is_idempotent(engine: Engine, settings: Settings, small_offers: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_ingest_is_idempotent(
+    engine: Engine, settings: Settings, small_offers: list[dict[str, Any]], tmp_path: Path
+) -> None:
     src = write_jsonl_gz(tmp_path / "o.jsonl.gz", small_offers[:120])
     first = engine.pipeline.ingest(read_offer_items(src))
-    assert (first.read, first.inserted, first.updated, first.unchanged, len(first.rejected)) == (120, 120, 0, 0, 0)
+    assert (first.read, first.inserted, first.updated, first.unchanged, len(first.rejected)) == (
+        120,
+        120,
+        0,
+        0,
+        0,
+    )
     assert _counts(engine) == (120, 120, 120)
     before = _index_files(settings.data_dir)
     hashes = engine.offers.hashes()
@@ -56,7 +64,9 @@ def test_ingest_is_idempotent(engine: Engine, settings: Settings, small_offers: 
     assert engine.lexical.hashes() == truth
 
 
-def test_malformed_records_are_reported_and_skipped(engine: Engine, small_offers: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_malformed_records_are_reported_and_skipped(
+    engine: Engine, small_offers: list[dict[str, Any]], tmp_path: Path
+) -> None:
     good = small_offers[:5]
     bad_no_id = {k: v for k, v in small_offers[5].items() if k != "id"}
     bad_date = dict(small_offers[6], dateCreation="pas une date")
@@ -101,7 +111,11 @@ def test_geo_radius_and_contract_are_hard_constraints(loaded_engine: Engine) -> 
 
 
 def test_model_mismatch_is_a_clear_error_and_rebuild_fixes_it(
-    engine: Engine, settings: Settings, small_offers: list[dict[str, Any]], tmp_path: Path, packaged_st_model: str
+    engine: Engine,
+    settings: Settings,
+    small_offers: list[dict[str, Any]],
+    tmp_path: Path,
+    packaged_st_model: str,
 ) -> None:
     engine.pipeline.ingest(read_offer_items(write_jsonl_gz(tmp_path / "o.jsonl.gz", small_offers[:20])))
     engine.close()
@@ -118,14 +132,21 @@ def test_model_mismatch_is_a_clear_error_and_rebuild_fixes_it(
         rebuilt.close()
 
 
-def test_crash_mid_ingest_then_sync_makes_all_three_identical(small_offers: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_crash_mid_ingest_then_sync_makes_all_three_identical(
+    small_offers: list[dict[str, Any]], tmp_path: Path
+) -> None:
     """A real `bassin ingest` process is SIGKILLed after SQL got some batches; `bassin sync` repairs."""
     data_dir = tmp_path / "crash"
     src = write_jsonl_gz(tmp_path / "o.jsonl.gz", small_offers)
     env = dict(os.environ, BASSIN_DATA_DIR=str(data_dir), BASSIN_EMBEDDING_BATCH_SIZE="8")
     cmd = [sys.executable, "-m", "bassin.cli"]
-    proc = subprocess.Popen([*cmd, "ingest", "offers", str(src)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*cmd, "ingest", "offers", str(src)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = data_dir / "bassin.db"
     deadline = time.monotonic() + 120
     stored = 0

@@ -62,7 +62,9 @@ def test_content_hash_is_stable_and_sensitive(raw_offers: list[dict[str, Any]]) 
         (lambda o: o.update(intitule=["liste"]), "texte attendu"),
     ],
 )
-def test_malformed_records_raise_with_reason(raw_offers: list[dict[str, Any]], mutation, message: str) -> None:
+def test_malformed_records_raise_with_reason(
+    raw_offers: list[dict[str, Any]], mutation, message: str
+) -> None:
     raw = copy.deepcopy(raw_offers[0])
     mutation(raw)
     with pytest.raises(NormalizationError, match=message):
@@ -76,7 +78,10 @@ def test_empty_title_falls_back_to_the_offer_appellation(raw_offers: list[dict[s
 
 
 def test_clean_text_strips_html_and_whitespace() -> None:
-    assert clean_text("<p>Bonjour&nbsp;<b>monde</b></p><br/>  Ligne   2\r\n\r\n\r\nFin") == "Bonjour monde\n\nLigne 2\n\nFin"
+    assert (
+        clean_text("<p>Bonjour&nbsp;<b>monde</b></p><br/>  Ligne   2\r\n\r\n\r\nFin")
+        == "Bonjour monde\n\nLigne 2\n\nFin"
+    )
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,9 @@ def test_postcode_arrondissement_remote_and_recency(qi: QueryInterpreter) -> Non
 
 
 def test_explicit_filters_win(qi: QueryInterpreter) -> None:
-    explicit = SearchFilters(contracts=["CDD"], geo=GeoFilter(label="Paris", lat=48.86, lon=2.35, radius_km=5))
+    explicit = SearchFilters(
+        contracts=["CDD"], geo=GeoFilter(label="Paris", lat=48.86, lon=2.35, radius_km=5)
+    )
     u = qi.interpret("cariste en intérim près de Lille", explicit)
     assert u.filters.contracts == ["CDD"]
     assert u.filters.geo == explicit.geo

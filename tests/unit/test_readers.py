@@ -30,7 +30,11 @@ def test_json_array_and_search_envelope(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps([{"id": "A"}, "x"]), encoding="utf-8")
     (tmp_path / "b.json").write_text(json.dumps({"resultats": [{"id": "B"}]}), encoding="utf-8")
     items = list(read_offer_items(tmp_path))
-    assert [(i.position, i.error is None) for i in items] == [("a.json[0]", True), ("a.json[1]", False), ("b.json[0]", True)]
+    assert [(i.position, i.error is None) for i in items] == [
+        ("a.json[0]", True),
+        ("a.json[1]", False),
+        ("b.json[0]", True),
+    ]
 
 
 def test_invalid_json_file_is_a_clear_error(tmp_path: Path) -> None:
