@@ -235,6 +235,18 @@ def sync(
 
 
 @app.command()
+def reindex(data_dir: DataDir = None) -> None:
+    """Rebuild the lexical index from SQL (Elasticsearch: new version, then an atomic alias swap)."""
+    engine = _engine(data_dir)
+    try:
+        n = engine.pipeline.reindex_lexical()
+        backend = engine.settings.effective_lexical_backend
+    finally:
+        engine.close()
+    typer.echo(f"Index lexical ({backend}) reconstruit : {n} documents.")
+
+
+@app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None) -> None:
     """Counts in SQL, FAISS and the lexical index (they agree after ingest or sync)."""
     engine = _engine(data_dir)

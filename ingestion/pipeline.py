@@ -203,6 +203,29 @@ class IndexingPipeline:
             self._flush()
         return list(existing)
 
+    # --- lexical rebuild ----------------------------------------------------------------------
+    def reindex_lexical(self) -> int:
+        """Rebuild the lexical index from SQL; returns the number of documents indexed.
+
+        A backend with versioned indexes (Elasticsearch: ``reindex`` behind an alias) is rebuilt
+        with zero downtime; the embedded engine is cleared and refilled in place.
+        """
+        docs = self.repo.iter_documents()
+        reindex = getattr(self.lexical, "reindex", None)
+        if callable(reindex):
+            reindex(docs)
+        else:
+            self.lexical.clear()
+            batch: list[IndexDocument] = []
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= 1000:
+                    self.lexical.upsert(batch)
+                    batch = []
+            self.lexical.upsert(batch)
+            self.lexical.commit()
+        return self.lexical.count()
+
     # --- reconciliation -----------------------------------------------------------------------
     def sync(self, *, progress: Callable[[int], object] | None = None) -> SyncReport:
         """Make FAISS and the lexical index mirror SQL exactly: add, refresh, remove."""
