@@ -10,7 +10,7 @@ export BASSIN_DATA_DIR ?= $(DATA_DIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup demo search test lint typecheck unit bench clean
+.PHONY: setup deps demo search test lint typecheck unit bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
@@ -30,6 +30,9 @@ demo: setup  ## ingest the real sample offers (offline) and run example searches
 search: setup  ## make search Q="aide-soignant à Nantes"
 	$(BASSIN) search "$(Q)"
 
+deps:  ## system packages for the real-service tests (Java, Maven for Elasticsearch; ...)
+	bash scripts/system-deps.sh
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -37,7 +40,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup
+unit: setup deps
 	$(VENV)/bin/pytest -q tests
 
 test: lint typecheck unit  ## what CI runs: lint, types, all tests

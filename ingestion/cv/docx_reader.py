@@ -22,6 +22,7 @@ from ingestion.cv.errors import CorruptedCVError, CVTooManyPagesError, Unsupport
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _TXBX = qn("w:txbxContent")
 _PAGES_RE = re.compile(rb"<Pages>(\d+)</Pages>")
+_MAX_XML_PART = 25 * 1024 * 1024
 
 
 @dataclass
@@ -55,6 +56,9 @@ def check_zip(data: bytes, filename: str | None, max_uncompressed: int, max_rati
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > max_ratio:
             raise ZipBombError(filename, total, max_uncompressed)
+        if info.filename.endswith(".xml") and info.file_size > _MAX_XML_PART:
+            # lxml would hold the whole tree in memory; no CV's XML comes near this
+            raise ZipBombError(filename, info.file_size, _MAX_XML_PART)
     return archive
 
 
@@ -130,7 +134,9 @@ def _block_lines(element: Any) -> list[str]:
         return _table_lines(element)
     if element.tag == qn("w:sdt"):
         content = element.find(qn("w:sdtContent"))
-        return [] if content is None else [ln for child in content.iterchildren() for ln in _block_lines(child)]
+        return (
+            [] if content is None else [ln for child in content.iterchildren() for ln in _block_lines(child)]
+        )
     return []
 
 

@@ -132,17 +132,17 @@ class CVTooShortError(CVParseError):
 
 
 class CorruptedCVError(CVParseError):
-    """The file claims a format but its content is damaged."""
+    """The file claims a format but its content is damaged; ``detail`` says what the reader hit."""
 
     def __init__(self, filename: str | None, kind: str, detail: str = "") -> None:
-        why = f" ({detail})" if detail else ""
         super().__init__(
-            f"Impossible de lire {_name(filename)} : le fichier {kind} est endommagé{why} : ouvrez-le et "
+            f"Impossible de lire {_name(filename)} : le fichier {kind} est endommagé : ouvrez-le et "
             f"réenregistrez-le, ou exportez-le en PDF. / The {kind} file is corrupted: open it, save it "
             "again or export it as PDF.",
             filename,
         )
         self.kind = kind
+        self.detail = detail
 
 
 class ZipBombError(CVParseError):

@@ -24,6 +24,13 @@ from ingestion.cv.text_clean import decode_text, looks_binary, normalize_text, s
 SourceFormat = Literal["pdf", "docx", "txt", "md"]
 
 _MB = 1024 * 1024
+_EXTENSIONS: dict[str, SourceFormat] = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+}
 _UNSUPPORTED_MAGIC: list[tuple[bytes, str]] = [
     (b"\xd0\xcf\x11\xe0", "ancien format Word .doc / legacy .doc"),
     (b"{\\rtf", "RTF"),
@@ -127,9 +134,8 @@ def extract_text(data: bytes, filename: str | None = None, limits: CVLimits | No
         raise EmptyCVError(filename)
     source = sniff_format(data, filename)
     warnings: list[str] = []
-    suffix = Path(filename).suffix.lower() if filename else ""
-    expected = {"pdf": {".pdf"}, "docx": {".docx"}, "txt": {".txt", ""}, "md": {".md", ".markdown"}}
-    if suffix and suffix not in expected[source] and not (source == "txt" and suffix not in {".pdf", ".docx"}):
+    claimed = _EXTENSIONS.get(Path(filename).suffix.lower()) if filename else None
+    if claimed is not None and claimed != source and {claimed, source} != {"txt", "md"}:
         warnings.append(f"Le fichier « {filename} » est en réalité un {source.upper()} : lu comme tel.")
     pages: int | None = None
     if source == "pdf":

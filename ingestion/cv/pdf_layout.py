@@ -11,11 +11,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import pairwise
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfexceptions import PDFException, PSException
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException, PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ingestion.cv.errors import (
@@ -95,7 +96,14 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> tuple[float, floa
             if x - run_start >= 8 and (best is None or x - run_start > best[1] - best[0]):
                 best = (float(run_start), float(x))
             run_start = None
-    return best
+    if best is None:
+        return None
+    # Left-aligned text runs rightwards: a word starting in the left column and ending inside the band
+    # (a long sidebar heading) belongs to that column and narrows the band. A word starting inside the
+    # band (a centred banner) stays a full-width line.
+    g0, g1 = best
+    g0 = max([g0, *(w["x1"] for w in words if w["x0"] < g0 and w["x1"] < g1)])
+    return (g0, g1) if g1 - g0 >= 8 else None
 
 
 def _is_row_layout(left: list[_Line], right: list[_Line]) -> bool:
@@ -110,12 +118,16 @@ def _is_row_layout(left: list[_Line], right: list[_Line]) -> bool:
 
 
 def _emit(lines: list[_Line]) -> list[tuple[float, float, str]]:
-    """Lines as (top, bottom, text), with an empty line where a vertical gap separates blocks."""
+    """Lines as (top, bottom, text), with an empty line where a gap wider than the usual leading falls."""
+    pitches = sorted(b.top - a.top for a, b in pairwise(lines) if b.top > a.top)
+    usual = pitches[len(pitches) // 2] if pitches else 0.0
     out: list[tuple[float, float, str]] = []
     previous: _Line | None = None
     for line in lines:
-        if previous is not None and line.top - previous.bottom > 0.9 * previous.height:
-            out.append((line.top, line.top, ""))
+        if previous is not None:
+            pitch = line.top - previous.top
+            if pitch > 1.45 * usual and line.top - previous.bottom > 0.5 * previous.height:
+                out.append((line.top, line.top, ""))
         out.append((line.top, line.bottom, line.text))
         previous = line
     return out
@@ -151,9 +163,16 @@ def _page_lines(page: Any) -> tuple[list[tuple[float, float, str]], bool]:
     return _emit(_group_lines(words)), False
 
 
-def _read_columns(
-    full: list[_Line], left: list[_Line], right: list[_Line]
-) -> list[tuple[float, float, str]]:
+def _breaks_after(lines: list[_Line], index: int) -> bool:
+    """True when ``lines[index]`` follows its predecessor after a wider gap than the usual leading."""
+    if index == 0:
+        return True
+    pitches = sorted(b.top - a.top for a, b in pairwise(lines[:index]))
+    usual = pitches[len(pitches) // 2] if pitches else 0.0
+    return lines[index].top - lines[index - 1].top > 1.4 * usual
+
+
+def _read_columns(full: list[_Line], left: list[_Line], right: list[_Line]) -> list[tuple[float, float, str]]:
     """Full-width lines split the page into bands; each band is read left column, then right column."""
     out: list[tuple[float, float, str]] = []
     li = ri = 0
@@ -167,7 +186,15 @@ def _read_columns(
         while ri < len(right) and right[ri].top < limit:
             band_right.append(right[ri])
             ri += 1
-        for band in (band_left, band_right):
+        # Left lines below the end of the right column, after a wider gap than the column's leading,
+        # start what follows the columns ("Skills" under a two-column list): read after both columns.
+        # A sidebar that simply runs longer than the main column stays whole.
+        right_end = max((ln.bottom for ln in band_right), default=float("-inf"))
+        left_tail = [ln for ln in band_left if ln.top > right_end] if band_right else []
+        if left_tail and not _breaks_after(band_left, band_left.index(left_tail[0])):
+            left_tail = []
+        band_left = [ln for ln in band_left if ln not in left_tail]
+        for band in (band_left, band_right, left_tail):
             if band:
                 if out:
                     out.append((band[0].top, band[0].top, ""))

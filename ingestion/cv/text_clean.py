@@ -13,8 +13,11 @@ _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES_RE = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 # Text that was UTF-8, decoded as cp1252 somewhere upstream ("dÃ©veloppeur", "â€“").
-_MOJIBAKE_RE = re.compile("[ÂÃâÅÆÇÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáãäåæçèéêëìíîïð][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}")
+_MOJIBAKE_RE = re.compile(
+    "[ÂÃâÅÆÇÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáãäåæçèéêëìíîïð][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
+)
 _LEFTOVER_MOJIBAKE = {"ï¼": " - "}
+_LONE_A_CIRCUMFLEX_RE = re.compile(r"(?<=\s)Â(?=\s)")  # a no-break space whose second byte was lost
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -66,7 +69,7 @@ def _repair_mojibake(text: str) -> str:
     text = _MOJIBAKE_RE.sub(fix, text)
     for bad, good in _LEFTOVER_MOJIBAKE.items():
         text = text.replace(bad, good)
-    return text
+    return _LONE_A_CIRCUMFLEX_RE.sub("", text)
 
 
 def normalize_text(text: str) -> str:
@@ -95,3 +98,28 @@ def strip_markdown(text: str) -> str:
     text = _MD_LINK_RE.sub(r"\1 (\2)", text)
     text = _MD_BULLET_RE.sub("• ", text)
     return _MD_EMPHASIS_RE.sub("", text)
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x3000):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        low = base.lower() if len(base) == 1 else char.lower()
+        if len(low) == 1 and low != char:
+            table[code] = low
+    table[ord("’")] = "'"
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
+def fold_keep_offsets(text: str) -> str:
+    """Lowercase and strip accents character by character, so that offsets stay valid.
+
+    Example:
+        >>> fold_keep_offsets("Août – Présent")
+        'aout – present'
+    """
+    return text.translate(_FOLD_TABLE)
