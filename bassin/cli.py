@@ -24,7 +24,9 @@ app = typer.Typer(
 ingest_app = typer.Typer(help="Ingérer des données.", no_args_is_help=True)
 delete_app = typer.Typer(help="Supprimer des données.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+forget_app = typer.Typer(help="Effacer des données personnelles.", no_args_is_help=True)
 app.add_typer(delete_app, name="delete")
+app.add_typer(forget_app, name="forget")
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
@@ -211,27 +213,112 @@ def sync(
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Reconcile SQL ↔ FAISS ↔ lexical index and report what was fixed."""
+    """Reconcile SQL ↔ FAISS ↔ lexical index (offers and candidates) and report what was fixed."""
     engine = _engine(data_dir, rebuild=rebuild)
     try:
-        with tqdm(unit="offre", desc="Synchronisation", file=sys.stderr, disable=None) as bar:
-            report = engine.pipeline.sync(progress=lambda n: bar.update(n))
+        reports = engine.sync()
     finally:
         engine.close()
-    typer.echo(f"SQL : {report.sql_count} offres")
-    typer.echo(
-        f"FAISS : +{report.vector_added} ajoutées, {report.vector_refreshed} rafraîchies, "
-        f"-{report.vector_removed} orphelines supprimées"
-    )
-    typer.echo(
-        f"Lexical : +{report.lexical_added} ajoutées, {report.lexical_refreshed} rafraîchies, "
-        f"-{report.lexical_removed} orphelines supprimées"
-    )
-    typer.echo(
-        "Tout était cohérent."
-        if report.fixed == 0
-        else f"Corrections : {report.fixed} (encodées : {report.embedded})"
-    )
+    for report in reports:
+        typer.echo(f"[{report.collection}] SQL : {report.sql_count}")
+        typer.echo(
+            f"  FAISS : +{report.vector_added} ajoutés, {report.vector_refreshed} rafraîchis, "
+            f"-{report.vector_removed} orphelins supprimés"
+        )
+        typer.echo(
+            f"  Lexical : +{report.lexical_added} ajoutés, {report.lexical_refreshed} rafraîchis, "
+            f"-{report.lexical_removed} orphelins supprimés"
+        )
+    fixed = sum(r.fixed for r in reports)
+    embedded = sum(r.embedded for r in reports)
+    typer.echo("Tout était cohérent." if fixed == 0 else f"Corrections : {fixed} (encodés : {embedded})")
+
+
+@ingest_app.command("cvs")
+def ingest_cvs(
+    path: Annotated[Path, typer.Argument(help="Un CV (PDF, DOCX, TXT, MD) ou un dossier de CV.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Parse CVs and store them as searchable candidates (personal data kept apart, never indexed)."""
+    engine = _engine(data_dir)
+    try:
+        with tqdm(unit="CV", desc="CV", file=sys.stderr, disable=None) as bar:
+            summary = engine.candidate_ingestion.ingest_path(path, progress=lambda n: bar.update(n))
+    finally:
+        engine.close()
+    if as_json:
+        payload = {
+            "candidates": [r.__dict__ for r in summary.results],
+            "rejected": [{"file": f, "reason": why} for f, why in summary.rejected],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for r in summary.results:
+            years = f"{r.experience_years:g} ans" if r.experience_years is not None else "expérience ?"
+            typer.echo(
+                f"[{r.external_id}] {r.status} : {r.title or 'titre non détecté'} · {years} · "
+                f"{r.location or 'lieu non détecté'} · {', '.join(r.skills[:8]) or 'aucune compétence détectée'}"
+            )
+        for file, why in summary.rejected:
+            typer.echo(f"Rejeté : {file} : {why}")
+        typer.echo(f"CV lus : {len(summary.results)} | rejetés : {len(summary.rejected)}")
+    if summary.rejected and not summary.results:
+        raise typer.Exit(2)
+
+
+@app.command("search-candidates")
+def search_candidates(
+    query: Annotated[str, typer.Argument(help="Ex. « développeurs Python seniors près de Lyon ».")] = "",
+    city: Annotated[
+        str | None, typer.Option(help="Lieu : commune, code postal, département ou région.")
+    ] = None,
+    radius: Annotated[float | None, typer.Option(help="Rayon en km autour du lieu (défaut 30).")] = None,
+    skill: Annotated[list[str] | None, typer.Option(help="Compétence exigée, répétable.")] = None,
+    min_experience_years: Annotated[float | None, typer.Option(help="Expérience minimale (années).")] = None,
+    top: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    literal: Annotated[bool, typer.Option(help="Ne pas interpréter le texte.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Hybrid search of candidates (recruiter side); results carry no personal data."""
+    engine = _engine(data_dir)
+    try:
+        filters = _explicit_filters(engine, city, radius, None, skill, None, None, None, None)
+        if min_experience_years is not None:
+            filters = filters.model_copy(update={"experience_min_months": round(min_experience_years * 12)})
+        response = engine.candidate_search.search(query, filters, top_k=top, interpret=not literal)
+    finally:
+        engine.close()
+    if as_json:
+        typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    if response.understood:
+        typer.echo("Compris : " + " ; ".join(response.understood))
+    if not response.results:
+        typer.echo("Aucun candidat ne correspond.")
+    for r in response.results:
+        years = f"{r.experience_years:g} ans" if r.experience_years is not None else "?"
+        place = (r.location or "lieu ?") + (f" ({r.distance_km:.0f} km)" if r.distance_km is not None else "")
+        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title or 'titre ?'} · {years} · {place}")
+        typer.echo(f"    {', '.join(r.skills[:10])}")
+
+
+@forget_app.command("candidate")
+def forget_candidate(
+    candidate_id: Annotated[str, typer.Argument(help="Identifiant du candidat (cv-…).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Remove a candidate from SQL, FAISS, the lexical index and the stored CV file."""
+    engine = _engine(data_dir)
+    try:
+        removed = engine.candidate_ingestion.forget(candidate_id)
+    finally:
+        engine.close()
+    if not removed:
+        typer.echo(f"Candidat introuvable : {candidate_id}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"Candidat {candidate_id} supprimé (base, index vectoriel, index lexical, fichier).")
 
 
 @app.command()
@@ -240,6 +327,7 @@ def reindex(data_dir: DataDir = None) -> None:
     engine = _engine(data_dir)
     try:
         n = engine.pipeline.reindex_lexical()
+        n += engine.indexer("candidates").reindex_lexical()
         backend = engine.settings.effective_lexical_backend
     finally:
         engine.close()
@@ -260,11 +348,17 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
             "offers_sql": engine.offers.count(),
             "offers_faiss": engine.vectors.count(),
             "offers_lexical": engine.lexical.count(),
+            "candidates_sql": engine.candidates.count(),
+            "candidates_faiss": engine.indexes("candidates").vectors.count(),
+            "candidates_lexical": engine.indexes("candidates").lexical.count(),
             "faiss_index": f"{engine.vectors.mode} (nlist={engine.vectors.nlist})",
         }
     finally:
         engine.close()
-    data["consistent"] = data["offers_sql"] == data["offers_faiss"] == data["offers_lexical"]
+    data["consistent"] = (
+        data["offers_sql"] == data["offers_faiss"] == data["offers_lexical"]
+        and data["candidates_sql"] == data["candidates_faiss"] == data["candidates_lexical"]
+    )
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

@@ -7,12 +7,16 @@ Everything below this module receives plain objects; only edges (CLI, API, UI, e
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ingestion.candidates import CandidateIngestion
+from ingestion.indexer import CollectionIndexer, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer
 from ingestion.pipeline import IndexingPipeline
+from matching.candidate_search import CandidateSearchService
+from matching.documents import Collection
 from matching.embeddings import EmbeddingProvider, create_embedder
 from matching.geo import Gazetteer, default_gazetteer
 from matching.hybrid import FusionConfig, HybridSearcher
@@ -21,8 +25,11 @@ from matching.query.understanding import QueryInterpreter
 from matching.search_service import OfferSearchService
 from matching.settings import Settings
 from matching.store import Database, OfferRepository
+from matching.store.candidates import CandidateRepository
 from matching.taxonomy import SkillTaxonomy, default_skill_taxonomy
 from matching.vector import FaissVectorIndex
+
+COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
 
 
 def index_dir(data_dir: Path, collection: str, kind: str) -> Path:
@@ -52,18 +59,53 @@ def open_lexical(settings: Settings, collection: str) -> LexicalBackend:
 
 
 @dataclass
-class Engine:
-    """The live services of one data directory."""
+class Indexes:
+    """The derived indexes of one collection."""
 
-    settings: Settings
-    db: Database
-    embedder: EmbeddingProvider
     vectors: FaissVectorIndex
     lexical: LexicalBackend
-    offers: OfferRepository = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.offers = OfferRepository(self.db)
+
+class Engine:
+    """The live services of one data directory; the candidate indexes open on first use."""
+
+    def __init__(
+        self, settings: Settings, db: Database, embedder: EmbeddingProvider, *, rebuild_indexes: bool = False
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder
+        self._rebuild = rebuild_indexes
+        self._indexes: dict[str, Indexes] = {}
+        self.offers = OfferRepository(db)
+        self.candidates = CandidateRepository(db)
+
+    def indexes(self, collection: Collection) -> Indexes:
+        """Open (or create) a collection's FAISS and lexical indexes, once."""
+        if collection not in self._indexes:
+            s = self.settings
+            faiss_dir = index_dir(s.data_dir, collection, "faiss")
+            if self._rebuild and faiss_dir.exists():
+                shutil.rmtree(faiss_dir)
+            vectors = FaissVectorIndex.open(
+                faiss_dir,
+                model_id=self.embedder.model_id,
+                dim=self.embedder.dim,
+                exact_threshold=s.vector_exact_threshold,
+            )
+            lexical = open_lexical(s, collection)
+            if self._rebuild:
+                lexical.clear()
+            self._indexes[collection] = Indexes(vectors, lexical)
+        return self._indexes[collection]
+
+    @property
+    def vectors(self) -> FaissVectorIndex:
+        return self.indexes("offers").vectors
+
+    @property
+    def lexical(self) -> LexicalBackend:
+        return self.indexes("offers").lexical
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
@@ -74,19 +116,44 @@ class Engine:
         return default_skill_taxonomy()
 
     @cached_property
-    def searcher(self) -> HybridSearcher:
+    def interpreter(self) -> QueryInterpreter:
+        return QueryInterpreter(self.gazetteer)
+
+    def _searcher(self, collection: Collection) -> HybridSearcher:
         s = self.settings
+        idx = self.indexes(collection)
         return HybridSearcher(
-            lexical=self.lexical,
-            vectors=self.vectors,
+            lexical=idx.lexical,
+            vectors=idx.vectors,
             embedder=lambda: self.embedder,
             fusion=FusionConfig(method=s.fusion, lexical_weight=s.fusion_lexical_weight, rrf_k=s.rrf_k),
         )
 
+    def indexer(self, collection: Collection) -> CollectionIndexer:
+        idx = self.indexes(collection)
+        source = self.offers if collection == "offers" else self.candidates
+        return CollectionIndexer(
+            source=source,
+            embedder=lambda: self.embedder,
+            vectors=idx.vectors,
+            lexical=idx.lexical,
+            batch_size=max(32, self.settings.embedding_batch_size * 4),
+        )
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        return self._searcher("offers")
+
     @cached_property
     def offer_search(self) -> OfferSearchService:
         return OfferSearchService(
-            searcher=self.searcher, repository=self.offers, interpreter=QueryInterpreter(self.gazetteer)
+            searcher=self.searcher, repository=self.offers, interpreter=self.interpreter
+        )
+
+    @cached_property
+    def candidate_search(self) -> CandidateSearchService:
+        return CandidateSearchService(
+            searcher=self._searcher("candidates"), repository=self.candidates, interpreter=self.interpreter
         )
 
     @cached_property
@@ -98,21 +165,29 @@ class Engine:
             department_of_postcode=self.gazetteer.department_of_postcode,
         )
         return IndexingPipeline(
-            repository=self.offers,
-            normalizer=normalizer,
-            embedder=lambda: self.embedder,
-            vectors=self.vectors,
-            lexical=self.lexical,
-            batch_size=max(32, self.settings.embedding_batch_size * 4),
+            repository=self.offers, normalizer=normalizer, indexer=self.indexer("offers")
         )
 
+    @cached_property
+    def candidate_ingestion(self) -> CandidateIngestion:
+        return CandidateIngestion(
+            repository=self.candidates,
+            indexer=self.indexer("candidates"),
+            files_dir=self.settings.data_dir / "cvs",
+        )
+
+    def sync(self) -> list[SyncReport]:
+        """Reconcile every collection's indexes with SQL."""
+        return [self.indexer(c).sync() for c in COLLECTIONS]
+
     def close(self) -> None:
-        self.lexical.close()
+        for idx in self._indexes.values():
+            idx.lexical.close()
         self.db.dispose()
 
 
 def build_engine(settings: Settings, *, rebuild_indexes: bool = False) -> Engine:
-    """Open (creating when missing) the store and both indexes of ``settings.data_dir``.
+    """Open (creating when missing) the store; indexes open lazily per collection.
 
     Args:
         rebuild_indexes: drop the derived indexes first (the SQL store is kept); follow with a sync.
@@ -120,17 +195,6 @@ def build_engine(settings: Settings, *, rebuild_indexes: bool = False) -> Engine
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url)
     db.create_schema()
-    embedder = create_embedder(settings.embedding_model)
-    faiss_dir = index_dir(settings.data_dir, "offers", "faiss")
-    if rebuild_indexes and faiss_dir.exists():
-        shutil.rmtree(faiss_dir)
-    vectors = FaissVectorIndex.open(
-        faiss_dir,
-        model_id=embedder.model_id,
-        dim=embedder.dim,
-        exact_threshold=settings.vector_exact_threshold,
-    )
-    lexical = open_lexical(settings, "offers")
-    if rebuild_indexes:
-        lexical.clear()
-    return Engine(settings=settings, db=db, embedder=embedder, vectors=vectors, lexical=lexical)
+    engine = Engine(settings, db, create_embedder(settings.embedding_model), rebuild_indexes=rebuild_indexes)
+    engine.indexes("offers")  # fail fast on a model mismatch
+    return engine

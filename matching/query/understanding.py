@@ -10,12 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from matching.geo import Place
 from matching.search_types import GeoFilter, SearchFilters
 
 DEFAULT_COMMUNE_RADIUS_KM = 30.0
+Target = Literal["offers", "candidates"]
 
 
 class PlaceFinder(Protocol):
@@ -62,7 +63,9 @@ _BEGINNER = re.compile(
     r"\b(?:debutants?(?: acceptes?)?|sans experience|premiere experience|jeune diplome|"
     r"no experience|entry[- ]level|beginners?(?: welcome)?|graduate)\b"
 )
-_JUNIOR = re.compile(r"\bjunior\b")
+_JUNIOR = re.compile(r"\bjuniors?\b")
+_SENIOR = re.compile(r"\bseniors?\b|\bexperimente(?:e|s|es)?\b|\bexperienced\b")
+_CONFIRMED = re.compile(r"\bconfirme(?:e|s|es)?\b")
 _YEARS = re.compile(
     r"\b(\d{1,2})\s*(?:ans|annees|years?|yrs)\s*(?:d'experience|d experience|of experience|experience)?\b"
 )
@@ -78,6 +81,15 @@ _THIS_WEEK = re.compile(r"\bcette semaine\b|\bthis week\b|\brecentes?\b|\brecent
 _PREPOSITIONS = re.compile(
     r"(?:\b(?:pres de|proche de|autour de|aux alentours de|vers|a cote de|sur|dans la region de|"
     r"dans le|dans la|dans les|en|a|au|aux|near|around|in|de|d')\s*)$"
+)
+
+
+_LEAD = re.compile(
+    r"^(?:(?:trouve[sz]?[- ]moi|cherche[sz]?[- ]moi|montre[sz]?[- ]moi|donne[sz]?[- ]moi|je (?:re)?cherche|"
+    r"on (?:re)?cherche|nous (?:re)?cherchons|recherche|cherche|find me|show me|i(?:'m| am) looking for|"
+    r"looking for|i need|we need|un|une|des|les?|la|l'|du|de|d'|some|a|an|the|job|jobs|poste|postes|"
+    r"offres?|emplois?|profils?|candidats?|candidates?)\b\s*)+",
+    re.IGNORECASE,
 )
 
 
@@ -100,7 +112,14 @@ class QueryInterpreter:
         self.places = places
         self._today = today
 
-    def interpret(self, text: str, explicit: SearchFilters | None = None) -> Understanding:
+    def interpret(
+        self, text: str, explicit: SearchFilters | None = None, *, target: Target = "offers"
+    ) -> Understanding:
+        """Read ``text``; ``target`` says whether offers or candidates are searched.
+
+        Experience words mean opposite bounds: for offers "3 ans d'expérience" is what the seeker
+        has (offers asking at most 3 years), for candidates what the recruiter wants (at least 3).
+        """
         explicit = explicit or SearchFilters()
         folded = _fold(text)
         spans: list[tuple[int, int]] = []
@@ -127,19 +146,7 @@ class QueryInterpreter:
             notes.append("sans : " + ", ".join(sorted(set(excluded))))
 
         if explicit.experience_max_months is None and explicit.experience_min_months is None:
-            if m := _BEGINNER.search(folded):
-                updates["experience_max_months"] = 0
-                spans.append(m.span())
-                notes.append("débutant accepté")
-            elif m := _JUNIOR.search(folded):
-                updates["experience_max_months"] = 24
-                spans.append(m.span())
-                notes.append("junior : 2 ans d'expérience demandés au plus")
-            elif m := _YEARS.search(folded):
-                years = int(m.group(1))
-                updates["experience_max_months"] = years * 12
-                spans.append(m.span())
-                notes.append(f"expérience demandée : {years} an(s) au plus")
+            _experience(folded, target, spans, notes, updates)
 
         if explicit.remote is None and (m := _REMOTE.search(folded)):
             updates["remote"] = True
@@ -197,6 +204,36 @@ class QueryInterpreter:
         notes.append(f"lieu : {place.label}, rayon {radius:g} km")
 
 
+def _experience(
+    folded: str, target: Target, spans: list[tuple[int, int]], notes: list[str], updates: dict[str, object]
+) -> None:
+    if m := _BEGINNER.search(folded):
+        updates["experience_max_months"] = 0 if target == "offers" else 12
+        notes.append("débutant accepté" if target == "offers" else "débutant : 1 an d'expérience au plus")
+    elif m := _JUNIOR.search(folded):
+        updates["experience_max_months"] = 24 if target == "offers" else 36
+        notes.append(
+            "junior : " + ("2 ans d'expérience demandés au plus" if target == "offers" else "3 ans au plus")
+        )
+    elif target == "candidates" and (m := _SENIOR.search(folded)):
+        updates["experience_min_months"] = 60
+        notes.append("senior : 5 ans d'expérience au moins")
+    elif target == "candidates" and (m := _CONFIRMED.search(folded)):
+        updates["experience_min_months"] = 36
+        notes.append("confirmé : 3 ans d'expérience au moins")
+    elif m := _YEARS.search(folded):
+        years = int(m.group(1))
+        if target == "offers":
+            updates["experience_max_months"] = years * 12
+            notes.append(f"expérience demandée : {years} an(s) au plus")
+        else:
+            updates["experience_min_months"] = years * 12
+            notes.append(f"expérience : {years} an(s) au moins")
+    else:
+        return
+    spans.append(m.span())
+
+
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
 
@@ -209,4 +246,4 @@ def _remaining(text: str, spans: list[tuple[int, int]]) -> str:
             keep[i] = False
     out = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
     out = re.sub(r"\s+", " ", out).strip(" ,;.-")
-    return re.sub(r"^(?:(?:un|une|des|les?|la|job|poste|offres?|emplois?)\s+)*", "", out, flags=re.I).strip()
+    return _LEAD.sub("", out).strip()

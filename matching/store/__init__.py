@@ -1,7 +1,18 @@
 """System of record: SQLAlchemy models and repositories (SQLite by default, any SQLAlchemy URL)."""
 
+from matching.store.candidate_models import CandidatePersonalRow, CandidateRow
 from matching.store.db import Database
 from matching.store.models import Base, EmbeddingRow, OfferRow, OfferSkillRow
 from matching.store.offers import OfferRepository, UpsertOutcome
 
-__all__ = ["Base", "Database", "EmbeddingRow", "OfferRepository", "OfferRow", "OfferSkillRow", "UpsertOutcome"]
+__all__ = [
+    "Base",
+    "CandidatePersonalRow",
+    "CandidateRow",
+    "Database",
+    "EmbeddingRow",
+    "OfferRepository",
+    "OfferRow",
+    "OfferSkillRow",
+    "UpsertOutcome",
+]

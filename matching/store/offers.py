@@ -11,7 +11,8 @@ from sqlalchemy import delete, func, select
 from matching.documents import IndexDocument
 from matching.offers import OfferRecord, OfferSkill
 from matching.store.db import Database
-from matching.store.models import EmbeddingRow, OfferRow, OfferSkillRow
+from matching.store.embeddings import EmbeddingStore
+from matching.store.models import OfferRow, OfferSkillRow
 
 
 @dataclass
@@ -38,6 +39,7 @@ class OfferRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.embeddings = EmbeddingStore(db, self.collection)
 
     # --- writes -------------------------------------------------------------------------------
     def upsert_many(self, records: Sequence[OfferRecord]) -> UpsertOutcome:
@@ -80,12 +82,8 @@ class OfferRepository:
             doc_ids = list(s.scalars(select(OfferRow.id).where(OfferRow.external_id.in_(ids))))
             if doc_ids:
                 s.execute(delete(OfferSkillRow).where(OfferSkillRow.offer_id.in_(doc_ids)))
-                s.execute(
-                    delete(EmbeddingRow).where(
-                        EmbeddingRow.collection == self.collection, EmbeddingRow.doc_id.in_(doc_ids)
-                    )
-                )
                 s.execute(delete(OfferRow).where(OfferRow.id.in_(doc_ids)))
+        self.embeddings.delete(doc_ids)
         return doc_ids
 
     # --- reads --------------------------------------------------------------------------------
@@ -118,7 +116,9 @@ class OfferRepository:
             q = select(OfferRow).where(OfferRow.external_id.in_(list(external_ids)))
             return {r.external_id: r for r in s.scalars(q)}
 
-    def iter_documents(self, doc_ids: Sequence[int] | None = None, batch: int = 500) -> Iterator[IndexDocument]:
+    def iter_documents(
+        self, doc_ids: Sequence[int] | None = None, batch: int = 500
+    ) -> Iterator[IndexDocument]:
         """Index documents for the given doc ids (all offers when None), streamed in batches."""
         if doc_ids is None:
             with self.db.session() as s:
@@ -130,46 +130,11 @@ class OfferRepository:
     # --- embeddings ---------------------------------------------------------------------------
     def load_embeddings(self, doc_ids: Sequence[int], model_id: str) -> dict[int, tuple[str, np.ndarray]]:
         """Stored vectors for these docs under this model: doc id → (content hash, vector)."""
-        out: dict[int, tuple[str, np.ndarray]] = {}
-        with self.db.session() as s:
-            for start in range(0, len(doc_ids), 900):
-                chunk = list(doc_ids[start : start + 900])
-                q = select(EmbeddingRow).where(
-                    EmbeddingRow.collection == self.collection,
-                    EmbeddingRow.model_id == model_id,
-                    EmbeddingRow.doc_id.in_(chunk),
-                )
-                for e in s.scalars(q):
-                    out[e.doc_id] = (e.content_hash, np.frombuffer(e.vector, dtype=np.float32))
-        return out
+        return self.embeddings.load(doc_ids, model_id)
 
-    def save_embeddings(
-        self, model_id: str, items: Sequence[tuple[int, str]], vectors: np.ndarray
-    ) -> None:
+    def save_embeddings(self, model_id: str, items: Sequence[tuple[int, str]], vectors: np.ndarray) -> None:
         """Store vectors for (doc id, content hash) pairs, replacing older ones for the same model."""
-        if not items:
-            return
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        with self.db.session() as s:
-            ids = [doc_id for doc_id, _ in items]
-            s.execute(
-                delete(EmbeddingRow).where(
-                    EmbeddingRow.collection == self.collection,
-                    EmbeddingRow.model_id == model_id,
-                    EmbeddingRow.doc_id.in_(ids),
-                )
-            )
-            s.add_all(
-                EmbeddingRow(
-                    collection=self.collection,
-                    doc_id=doc_id,
-                    model_id=model_id,
-                    content_hash=digest,
-                    dim=int(vectors.shape[1]),
-                    vector=vectors[i].tobytes(),
-                )
-                for i, (doc_id, digest) in enumerate(items)
-            )
+        self.embeddings.save(model_id, items, vectors)
 
 
 def _fill_row(row: OfferRow, rec: OfferRecord, digest: str) -> None:

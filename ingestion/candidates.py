@@ -1,0 +1,149 @@
+"""Candidate ingestion: CV file → parsed profile → SQL (personal data apart) → FAISS + lexical index."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion.cv import ParsedCV, parse_cv
+from ingestion.indexer import CollectionIndexer, EncodeStats
+from matching.candidates import CandidateRecord
+from matching.errors import BassinError, InputFormatError
+from matching.store.candidates import CandidateRepository
+
+CV_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
+CONTRACT_CODES = {
+    "CDI": "CDI",
+    "CDD": "CDD",
+    "interim": "MIS",
+    "alternance": "ALT",
+    "freelance": "LIB",
+    "stage": "STAGE",
+}
+
+
+@dataclass(frozen=True)
+class CandidateIngestResult:
+    """One ingested CV: the candidate id, what happened, and the profile summary to confirm."""
+
+    external_id: str
+    doc_id: int
+    status: str
+    title: str | None
+    skills: list[str]
+    experience_years: float | None
+    location: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CandidateBatchSummary:
+    results: list[CandidateIngestResult] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+
+def candidate_record(parsed: ParsedCV, file_sha256: str) -> CandidateRecord:
+    """The stored profile of a parsed CV (no personal data)."""
+    p = parsed.profile
+    years = p.total_experience_years
+    loc = p.location
+    return CandidateRecord(
+        external_id=f"cv-{file_sha256[:12]}",
+        file_sha256=file_sha256,
+        source_format=parsed.source_format,
+        title=p.title or (p.headline.text if p.headline else None),
+        summary=p.summary.text if p.summary else None,
+        search_text=p.search_text,
+        skill_keys=[s.key for s in p.skills],
+        skill_labels=[s.label for s in p.skills],
+        languages=sorted({lang.language for lang in p.languages}),
+        contracts=sorted({CONTRACT_CODES[w.contract] for w in p.contract_wishes}),
+        remote=None if p.remote_wish is None else p.remote_wish.wish != "on_site",
+        experience_months=None if years is None else round(years * 12),
+        education_level=p.education_level,
+        location=loc.label if loc else None,
+        department=loc.department if loc else None,
+        latitude=loc.lat if loc else None,
+        longitude=loc.lon if loc else None,
+        profile=p.model_dump(mode="json"),
+    )
+
+
+class CandidateIngestion:
+    """Parses CVs and stores them as searchable candidates; a CV that cannot be read stores nothing."""
+
+    def __init__(
+        self,
+        *,
+        repository: CandidateRepository,
+        indexer: CollectionIndexer,
+        files_dir: Path,
+        parse: Callable[[bytes, str], ParsedCV] = lambda data, name: parse_cv(data, name),
+    ) -> None:
+        self.repo = repository
+        self.indexer = indexer
+        self.files_dir = files_dir
+        self._parse = parse
+
+    def ingest_bytes(self, data: bytes, filename: str) -> CandidateIngestResult:
+        """Parse and store one CV; raises the parser's error (nothing stored) when it cannot be read."""
+        parsed = self._parse(data, filename)
+        digest = hashlib.sha256(data).hexdigest()
+        record = candidate_record(parsed, digest)
+        suffix = Path(filename).suffix.lower() if Path(filename).suffix.lower() in CV_SUFFIXES else ""
+        stored = self.files_dir / f"{record.external_id}{suffix}"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        if not stored.exists():
+            tmp = stored.with_suffix(stored.suffix + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(stored)
+        outcome = self.repo.upsert(record, parsed.personal.model_dump(mode="json"), stored.name)
+        if outcome.status != "unchanged":
+            self.indexer.index([outcome.doc_id], EncodeStats())
+            self.indexer.flush()
+        return CandidateIngestResult(
+            external_id=outcome.external_id,
+            doc_id=outcome.doc_id,
+            status=outcome.status,
+            title=record.title,
+            skills=record.skill_labels,
+            experience_years=parsed.profile.total_experience_years,
+            location=record.location,
+            warnings=list(parsed.warnings),
+        )
+
+    def ingest_path(
+        self, path: Path, *, progress: Callable[[int], object] | None = None
+    ) -> CandidateBatchSummary:
+        """Ingest a CV file or every CV of a folder (recursively); unreadable files are reported."""
+        summary = CandidateBatchSummary()
+        for file in _cv_files(path):
+            try:
+                summary.results.append(self.ingest_bytes(file.read_bytes(), file.name))
+            except BassinError as exc:
+                summary.rejected.append((str(file), str(exc)))
+            if progress:
+                progress(1)
+        return summary
+
+    def forget(self, external_id: str) -> bool:
+        """Remove a candidate from SQL, FAISS, the lexical index and the stored CV file."""
+        row = self.repo.delete(external_id)
+        if row is None:
+            return False
+        self.indexer.remove([row.id])
+        self.indexer.flush()
+        if row.stored_file:
+            (self.files_dir / row.stored_file).unlink(missing_ok=True)
+        return True
+
+
+def _cv_files(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CV_SUFFIXES)
+    elif path.is_file():
+        yield path
+    else:
+        raise InputFormatError(f"Fichier ou dossier introuvable : {path}")

@@ -1,0 +1,93 @@
+"""Candidate search for recruiters: read the text, search hybrid over candidates, hydrate profiles."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from matching.filters import haversine_km
+from matching.hybrid.searcher import HybridSearcher
+from matching.query.understanding import QueryInterpreter
+from matching.search_types import ScoreParts, SearchFilters, SearchQuery
+from matching.store.candidate_models import CandidateRow
+from matching.store.candidates import CandidateRepository
+
+
+class CandidateResult(BaseModel):
+    """A candidate as a recruiter first sees them: the profile summary, never personal data."""
+
+    rank: int
+    id: str = Field(description="Candidate id (cv-…).")
+    doc_id: int
+    title: str | None
+    skills: list[str]
+    experience_years: float | None
+    education_level: str | None
+    languages: list[str]
+    location: str | None
+    lat: float | None
+    lon: float | None
+    distance_km: float | None
+    contracts: list[str]
+    score: float
+    parts: ScoreParts
+
+
+class CandidateSearchResponse(BaseModel):
+    query: str
+    text: str
+    filters: SearchFilters
+    understood: list[str]
+    results: list[CandidateResult]
+
+
+class CandidateSearchService:
+    """Search candidates from a recruiter's natural-language request plus explicit filters."""
+
+    def __init__(
+        self, *, searcher: HybridSearcher, repository: CandidateRepository, interpreter: QueryInterpreter
+    ) -> None:
+        self.searcher = searcher
+        self.repo = repository
+        self.interpreter = interpreter
+
+    def search(
+        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+    ) -> CandidateSearchResponse:
+        if interpret:
+            u = self.interpreter.interpret(text, filters, target="candidates")
+            remaining, final, notes = u.text, u.filters, u.notes
+        else:
+            remaining, final, notes = text, filters or SearchFilters(), []
+        ranked = self.searcher.search(SearchQuery(text=remaining, filters=final, top_k=top_k))
+        rows = {r.id: r for r in self.repo.get_many([r.doc_id for r in ranked])}
+        results = [
+            _result(i, rows[r.doc_id], r.parts, final)
+            for i, r in enumerate((r for r in ranked if r.doc_id in rows), start=1)
+        ]
+        return CandidateSearchResponse(
+            query=text, text=remaining, filters=final, understood=notes, results=results
+        )
+
+
+def _result(rank: int, row: CandidateRow, parts: ScoreParts, filters: SearchFilters) -> CandidateResult:
+    distance = None
+    if filters.geo is not None and row.latitude is not None and row.longitude is not None:
+        distance = round(haversine_km(filters.geo.lat, filters.geo.lon, row.latitude, row.longitude), 1)
+    months = row.experience_months
+    return CandidateResult(
+        rank=rank,
+        id=row.external_id,
+        doc_id=row.id,
+        title=row.title,
+        skills=list(row.profile.get("skill_labels") or row.skill_keys),
+        experience_years=None if months is None else round(months / 12, 1),
+        education_level=row.education_level,
+        languages=list(row.languages),
+        location=row.location,
+        lat=row.latitude,
+        lon=row.longitude,
+        distance_km=distance,
+        contracts=list(row.contracts),
+        score=round(parts.fused, 6),
+        parts=parts,
+    )
