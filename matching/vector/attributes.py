@@ -35,11 +35,21 @@ _SCALARS: dict[str, tuple[type[np.generic], float]] = {
     "published": (np.int32, 0),
     "lat": (np.float64, math.nan),
     "lon": (np.float64, math.nan),
+    # Derived from lat/lon, not saved: lon wrapped to [-180, 180) for box tests, and the point on
+    # the unit sphere, whose dot product with the centre's gives the distance without trigonometry.
+    "lon_box": (np.float64, math.nan),
+    "ux": (np.float64, math.nan),
+    "uy": (np.float64, math.nan),
+    "uz": (np.float64, math.nan),
 }
+_DERIVED = ("lon_box", "ux", "uy", "uz")
 _FORMAT = 1
 # Distances this close to the radius are re-checked with the reference formula, so that numpy's
 # transcendental functions (last-bit differences with ``math``) never flip a boundary document.
 _BOUNDARY_KM = 1e-6
+# Half-width (radians, about 6 m) of the ring around the circle where the dot-product test defers
+# to the haversine formula; far above the dot product's rounding error (~1e-8 rad near 0).
+_BAND_RAD = 1e-6
 # Conservative margin of the bounding box, in degrees (about 1 cm).
 _BOX_MARGIN_DEG = 1e-7
 
@@ -119,9 +129,12 @@ class AttributeTable:
         columns["experience"][start:end] = [
             math.nan if d.experience_months is None else d.experience_months for d in docs
         ]
-        columns["published"][start:end] = [0 if d.published is None else d.published.toordinal() for d in docs]
+        columns["published"][start:end] = [
+            0 if d.published is None else d.published.toordinal() for d in docs
+        ]
         columns["lat"][start:end] = [math.nan if d.lat is None else d.lat for d in docs]
         columns["lon"][start:end] = [math.nan if d.lon is None else d.lon for d in docs]
+        self._derive(start, end)
         for name, column in self._keywords.items():
             column.append((getattr(d, name) for d in docs), first_row=start)
         self._n = end
@@ -164,18 +177,17 @@ class AttributeTable:
         return self._doc_ids[self.allowed_rows(filters)]
 
     def allowed_rows(self, filters: SearchFilters) -> np.ndarray:
-        """Alive rows (increasing) whose document satisfies ``filters``, as ``matches`` decides."""
+        """Alive rows (no particular order) whose document satisfies ``filters``, as ``matches`` decides."""
         f = filters
         cand = _Candidates(self._alive[: self._n].copy())
-        kw = self._keywords
         for field, terms in (("skills", f.skills), ("languages", f.languages)):
             for term in terms:  # all required
-                cand.keep_rows(kw[field].rows_with_any([term]))
+                cand.keep_marked(self._marks(field, [term]))
         for field, terms in (("rome", f.rome), ("department", f.departments), ("contract", f.contracts)):
             if terms:  # any of
-                cand.keep_rows(kw[field].rows_with_any(terms))
+                cand.keep_marked(self._marks(field, terms))
         if f.exclude_contracts:
-            cand.drop_rows(kw["contract"].rows_with_any(f.exclude_contracts))
+            cand.drop_marked(self._marks("contract", f.exclude_contracts))
         col = self._scalars
         lo, hi = f.experience_min_months, f.experience_max_months
         if lo is not None:
@@ -193,6 +205,19 @@ class AttributeTable:
             self._keep_within(cand, f.geo)
         return cand.to_rows()
 
+    def _derive(self, start: int, end: int) -> None:
+        columns = self._scalars
+        lat, lon = np.radians(columns["lat"][start:end]), np.radians(columns["lon"][start:end])
+        columns["lon_box"][start:end] = (columns["lon"][start:end] + 180.0) % 360.0 - 180.0
+        columns["ux"][start:end] = np.cos(lat) * np.cos(lon)
+        columns["uy"][start:end] = np.cos(lat) * np.sin(lon)
+        columns["uz"][start:end] = np.sin(lat)
+
+    def _marks(self, field: str, terms: Sequence[str]) -> np.ndarray:
+        marks = np.zeros(self._n, dtype=bool)
+        self._keywords[field].mark_any(terms, marks)
+        return marks
+
     def _keep_within(self, cand: _Candidates, geo: GeoFilter) -> None:
         lat, lon = self._scalars["lat"], self._scalars["lon"]
         # Great-circle distance >= latitude difference: the latitude band is exact and cheap.
@@ -207,13 +232,24 @@ class AttributeTable:
             if ratio < 1.0:
                 dlon = math.degrees(math.asin(ratio)) * (1 + 1e-9) + _BOX_MARGIN_DEG
                 if dlon < 180.0:
-                    cand.keep(lon, lambda v: np.abs((v - geo.lon + 180.0) % 360.0 - 180.0) <= dlon)
+                    cand.keep(self._scalars["lon_box"], _lon_range(geo.lon - dlon, geo.lon + dlon))
         rows = cand.to_rows()
-        d = _haversine_km(geo.lat, geo.lon, lat[rows], lon[rows])
-        inside = d <= geo.radius_km
-        for i in np.flatnonzero(np.abs(d - geo.radius_km) <= _BOUNDARY_KM).tolist():
-            ref = haversine_km(geo.lat, geo.lon, float(lat[rows[i]]), float(lon[rows[i]]))
-            inside[i] = ref <= geo.radius_km
+        # cos(angle) = dot product of unit vectors; only rows within a hair of the circle (where
+        # float rounding could disagree with the reference formula) take the haversine route.
+        p, q = math.radians(geo.lat), math.radians(geo.lon)
+        col = self._scalars
+        dot = col["ux"][rows] * (math.cos(p) * math.cos(q))
+        dot += col["uy"][rows] * (math.cos(p) * math.sin(q))
+        dot += col["uz"][rows] * math.sin(p)
+        hair = max(angle * 1e-6, _BAND_RAD)
+        inside = dot >= math.cos(max(0.0, angle - hair))
+        band = np.flatnonzero(~inside & (dot >= math.cos(min(math.pi, angle + hair))))
+        if band.size:
+            d = _haversine_km(geo.lat, geo.lon, lat[rows[band]], lon[rows[band]])
+            inside[band] = d <= geo.radius_km
+            for i in np.flatnonzero(np.abs(d - geo.radius_km) <= _BOUNDARY_KM).tolist():
+                ref = haversine_km(geo.lat, geo.lon, float(lat[rows[band[i]]]), float(lon[rows[band[i]]]))
+                inside[band[i]] = ref <= geo.radius_km
         cand.rows = rows[inside]
 
     def save(self, fh: BinaryIO) -> None:
@@ -225,7 +261,9 @@ class AttributeTable:
             "alive": self._alive[:n],
             "hashes": self._hashes[:n],
         }
-        arrays.update({f"col_{name}": column[:n] for name, column in self._scalars.items()})
+        arrays.update(
+            {f"col_{name}": column[:n] for name, column in self._scalars.items() if name not in _DERIVED}
+        )
         for name, kw in self._keywords.items():
             arrays[f"kw_{name}_terms"] = np.array(kw.terms, dtype=str)
             arrays[f"kw_{name}_rows"] = kw.rows
@@ -245,8 +283,11 @@ class AttributeTable:
             table._hashes = data["hashes"]
             if table._hashes.dtype.kind != "S":
                 raise ValueError("content hashes are not bytes")
-            for name, (dtype, _) in _SCALARS.items():
-                table._scalars[name] = np.ascontiguousarray(data[f"col_{name}"], dtype=dtype)
+            for name, (dtype, fill) in _SCALARS.items():
+                if name in _DERIVED:
+                    table._scalars[name] = np.full(n, fill, dtype=dtype)
+                else:
+                    table._scalars[name] = np.ascontiguousarray(data[f"col_{name}"], dtype=dtype)
             for name in KEYWORD_FIELDS:
                 column = KeywordColumn(
                     [str(t) for t in data[f"kw_{name}_terms"]],
@@ -259,6 +300,9 @@ class AttributeTable:
         columns = [table._alive, table._hashes, *table._scalars.values()]
         if any(column.shape != (n,) for column in columns):
             raise ValueError("attribute columns differ in length")
+        table._derive(0, n)
+        for column in table._keywords.values():
+            column.prepare()
         rows = np.flatnonzero(table._alive)
         order = np.argsort(table._doc_ids[rows], kind="stable")
         table._sorted_rows = rows[order]
@@ -299,23 +343,22 @@ class _Candidates:
         self.mask: np.ndarray | None = mask
         self.rows: np.ndarray | None = None
 
-    def keep_rows(self, rows: np.ndarray) -> None:
-        """Intersect with ``rows`` (any order, repeats allowed)."""
+    def keep_marked(self, marks: np.ndarray) -> None:
+        """Keep the rows whose ``marks`` entry is True."""
         if self.mask is not None:
-            narrowed = np.zeros(self.mask.size, dtype=bool)
-            narrowed[rows] = self.mask[rows]
-            self.mask = narrowed
+            self.mask &= marks
             self._maybe_sparse()
         else:
             assert self.rows is not None
-            self.rows = self.rows[np.isin(self.rows, rows)]
+            self.rows = self.rows[marks[self.rows]]
 
-    def drop_rows(self, rows: np.ndarray) -> None:
+    def drop_marked(self, marks: np.ndarray) -> None:
+        """Drop the rows whose ``marks`` entry is True."""
         if self.mask is not None:
-            self.mask[rows] = False
+            self.mask &= ~marks
         else:
             assert self.rows is not None
-            self.rows = self.rows[~np.isin(self.rows, rows)]
+            self.rows = self.rows[~marks[self.rows]]
 
     def keep(self, column: np.ndarray, predicate: Callable[[np.ndarray], np.ndarray]) -> None:
         """Keep the rows whose ``column`` value satisfies the vectorised ``predicate``."""
@@ -339,6 +382,15 @@ class _Candidates:
             self.to_rows()
 
 
+def _lon_range(lo: float, hi: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Test of wrapped longitudes (in [-180, 180)) against [lo, hi], which may cross ±180."""
+    if lo < -180.0:
+        return lambda v: (v >= lo + 360.0) | (v <= hi)
+    if hi > 180.0:
+        return lambda v: (v >= lo) | (v <= hi - 360.0)
+    return lambda v: (v >= lo) & (v <= hi)
+
+
 def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """``matching.filters.haversine_km`` from one point to many, same operations in the same order."""
     p1, p2 = math.radians(lat1), np.radians(lat2)
@@ -346,4 +398,3 @@ def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) 
     a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     result: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     return result
-

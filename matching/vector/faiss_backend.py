@@ -10,13 +10,20 @@ Two shapes, both keyed by doc id (int64):
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import faiss
 import numpy as np
 
+from matching.vector.base import VectorHit
+
+# The stubs shipped with faiss-cpu lack most SWIG signatures (kwargs of SearchParameters, numpy
+# overloads, IVF attributes); calls go through this untyped alias, types stay on our functions.
+_faiss: Any = faiss
+
 # k-means on more points per list only refines centroids a little and costs linear time.
-TRAIN_POINTS_PER_LIST = 64
-TRAIN_ITERATIONS = 12
+TRAIN_POINTS_PER_LIST = 40
+TRAIN_ITERATIONS = 10
 # Below this many points per list faiss warns and the centroids are poor.
 MIN_POINTS_PER_LIST = 39
 # A dense bitmap selector (1 bit per id up to the largest id) is used while it stays this small
@@ -39,8 +46,8 @@ def build_flat(dim: int, vectors: np.ndarray, ids: np.ndarray) -> faiss.Index:
 
 def build_ivf(dim: int, vectors: np.ndarray, ids: np.ndarray, nlist: int, *, seed: int = 1234) -> faiss.Index:
     """Train an IVF-SQ8 inner-product index on ``vectors`` and add them with their ids."""
-    index = faiss.index_factory(dim, f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
-    ivf = faiss.extract_index_ivf(index)
+    index: Any = faiss.index_factory(dim, f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
+    ivf = _faiss.extract_index_ivf(index)
     ivf.cp.niter = TRAIN_ITERATIONS
     ivf.cp.spherical = True  # centroids on the unit sphere, as the vectors are
     ivf.cp.seed = seed
@@ -52,7 +59,7 @@ def build_ivf(dim: int, vectors: np.ndarray, ids: np.ndarray, nlist: int, *, see
         index.train(vectors[sample])
     else:
         index.train(vectors)
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    index.set_direct_map_type(_faiss.DirectMap.Hashtable)
     add_in_chunks(index, vectors, ids)
     return index
 
@@ -61,12 +68,40 @@ def add_in_chunks(index: faiss.Index, vectors: np.ndarray, ids: np.ndarray, chun
     """``add_with_ids`` in slices, so a large rebuild does not hold huge assignment buffers."""
     for start in range(0, len(ids), chunk):
         index.add_with_ids(
-            np.ascontiguousarray(vectors[start : start + chunk]), np.ascontiguousarray(ids[start : start + chunk])
+            np.ascontiguousarray(vectors[start : start + chunk]),
+            np.ascontiguousarray(ids[start : start + chunk]),
         )
 
 
 def is_ivf(index: faiss.Index) -> bool:
     return isinstance(index, faiss.IndexIVF)
+
+
+def ivf_nlist(index: faiss.Index) -> int:
+    """Number of inverted lists (0 for a non-IVF index)."""
+    return int(_faiss.extract_index_ivf(index).nlist) if is_ivf(index) else 0
+
+
+def remove_ids(index: faiss.Index, ids: np.ndarray) -> None:
+    """Remove ``ids`` (flat: O(n); IVF with hashtable direct map: O(list size) per id)."""
+    # The faiss wrapper picks IDSelectorArray for hashtable IVF, as DirectMap requires.
+    untyped: Any = index
+    untyped.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))
+
+
+def write_index(index: faiss.Index, filename: str) -> None:
+    faiss.write_index(index, filename)
+
+
+def read_ivf_index(filename: str, dim: int, count: int) -> faiss.Index:
+    """Read an IVF index written by ``write_index``; ValueError/RuntimeError when it is not one."""
+    index: Any = faiss.read_index(filename)
+    if not is_ivf(index) or index.ntotal != count or index.d != dim:
+        raise ValueError(f"FAISS index {filename} does not match the vectors ({index.ntotal} x {index.d})")
+    ivf = _faiss.extract_index_ivf(index)
+    if ivf.direct_map.type != _faiss.DirectMap.Hashtable:
+        ivf.set_direct_map_type(_faiss.DirectMap.Hashtable)
+    return index
 
 
 def id_selector(ids: np.ndarray, corpus_size: int) -> faiss.IDSelector:
@@ -77,15 +112,52 @@ def id_selector(ids: np.ndarray, corpus_size: int) -> faiss.IDSelector:
             bits = np.zeros(top, dtype=bool)
             bits[ids] = True
             # IDSelectorBitmap: id i accepted iff bit (i % 8) of byte i // 8 is set.
-            return faiss.IDSelectorBitmap(np.packbits(bits, bitorder="little"))
-    return faiss.IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64))
+            selector: faiss.IDSelector = _faiss.IDSelectorBitmap(np.packbits(bits, bitorder="little"))
+            return selector
+    batch: faiss.IDSelector = _faiss.IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64))
+    return batch
+
+
+def exact_top(
+    vectors: np.ndarray, query: np.ndarray, rows: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` inner products of ``query`` with ``vectors[rows]``, best first: (scores, rows).
+
+    ``rows`` must be valid row numbers (faiss stops at the first negative one).
+
+    Reads the rows in place: gathering them into a new numpy array first costs more than the
+    products (fresh pages for every query).
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+    if not (vectors.flags.c_contiguous and vectors.dtype == np.float32 and query.size == vectors.shape[1]):
+        raise ValueError("exact_top needs C-contiguous float32 vectors of the query's dimension")
+    k = min(k, rows.size)
+    scores = np.empty(k, dtype=np.float32)
+    found = np.empty(k, dtype=np.int64)
+    if k:
+        ptr = _faiss.swig_ptr
+        _faiss.knn_inner_products_by_idx(
+            ptr(query),
+            ptr(vectors),
+            ptr(rows),
+            query.size,
+            1,
+            len(vectors),
+            rows.size,
+            k,
+            ptr(scores),
+            ptr(found),
+            0,
+        )
+    return scores, found
 
 
 def search_flat(
     index: faiss.Index, query: np.ndarray, k: int, selector: faiss.IDSelector | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact search; ``selector`` restricts the doc ids considered."""
-    params = faiss.SearchParameters(sel=selector) if selector is not None else None
+    params = _faiss.SearchParameters(sel=selector) if selector is not None else None
     scores, labels = index.search(query, k, params=params)
     return scores[0], labels[0]
 
@@ -99,10 +171,10 @@ def search_ivf(
     want: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """IVF search, widening ``nprobe`` (x4) until ``want`` hits are found or every list was scanned."""
-    nlist = int(index.nlist)
+    nlist = ivf_nlist(index)
     nprobe = max(1, min(nprobe, nlist))
     while True:
-        params = faiss.SearchParametersIVF(nprobe=nprobe)
+        params = _faiss.SearchParametersIVF(nprobe=nprobe)
         if selector is not None:
             params.sel = selector
         scores, labels = index.search(query, k, params=params)
@@ -110,3 +182,12 @@ def search_ivf(
         if found >= want or nprobe >= nlist:
             return scores[0], labels[0]
         nprobe = min(nlist, nprobe * 4)
+
+
+def best_hits(scores: np.ndarray, ids: np.ndarray, limit: int) -> list[VectorHit]:
+    """Best ``limit`` (score desc, then doc id asc for ties)."""
+    if scores.size > limit:
+        part = np.argpartition(-scores, limit - 1)[:limit]
+        scores, ids = scores[part], ids[part]
+    order = np.lexsort((ids, -scores))
+    return [VectorHit(doc_id=int(ids[i]), score=float(scores[i])) for i in order]

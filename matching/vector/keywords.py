@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 _EMPTY_ROWS = np.empty(0, dtype=np.int32)
+_EMPTY_POSTINGS = np.empty(0, dtype=np.intp)
 
 
 class KeywordColumn:
@@ -90,12 +91,26 @@ class KeywordColumn:
 
     def rows_with_any(self, terms: Iterable[str]) -> np.ndarray:
         """Rows (dead ones included, possibly repeated) holding at least one of ``terms``."""
+        parts = self._posting_slices(terms)
+        if not parts:
+            return _EMPTY_POSTINGS
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def mark_any(self, terms: Iterable[str], marks: np.ndarray) -> None:
+        """Set ``marks[row] = True`` for every row (dead ones included) holding one of ``terms``."""
+        for rows in self._posting_slices(terms):
+            marks[rows] = True
+
+    def prepare(self) -> None:
+        """Build the posting lists now rather than on the first filter."""
+        self._posting_lists()
+
+    def _posting_slices(self, terms: Iterable[str]) -> list[np.ndarray]:
         codes = [self.vocab[t] for t in dict.fromkeys(terms) if t in self.vocab]
         if not codes:
-            return _EMPTY_ROWS
+            return []
         indptr, post_rows = self._posting_lists()
-        parts = [post_rows[indptr[c] : indptr[c + 1]] for c in codes]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return [post_rows[indptr[c] : indptr[c + 1]] for c in codes]
 
     def _posting_lists(self) -> tuple[np.ndarray, np.ndarray]:
         postings = self._postings
@@ -110,7 +125,8 @@ class KeywordColumn:
                 order = np.argsort(keys, kind="stable")
                 indptr = np.zeros(vocab_size + 1, dtype=np.int64)
                 np.cumsum(np.bincount(codes, minlength=vocab_size), out=indptr[1:])
-                self._postings = (indptr, self.rows[order])
+                # Posting rows are intp: numpy scatters with intp indices without converting them first.
+                self._postings = (indptr, self.rows[order].astype(np.intp))
             return self._postings
 
 

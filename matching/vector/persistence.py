@@ -10,6 +10,7 @@ A directory holds ``manifest.json`` and the files of the generation it names::
 Every file is written under a temporary name, flushed and renamed; the manifest is renamed last.
 A crash at any point leaves the previous manifest naming complete files, so the previous
 generation still opens; files of unfinished generations are removed by the next save.
+One writer at a time (the sync); readers only read the files a manifest names.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ class Manifest:
         """Parse and validate; raises ValueError on anything unexpected."""
         raw: Any = json.loads(text)
         if not isinstance(raw, dict) or raw.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unknown manifest format {raw.get('format') if isinstance(raw, dict) else raw!r}")
+            raise ValueError(
+                f"unknown manifest format {raw.get('format') if isinstance(raw, dict) else raw!r}"
+            )
         try:
             manifest = cls(
                 model_id=str(raw["model_id"]),
