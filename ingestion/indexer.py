@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,11 @@ import numpy as np
 from matching.documents import IndexDocument
 from matching.embeddings.base import EmbeddingProvider
 from matching.lexical.base import LexicalBackend
+
+
+def embed_key(text: str) -> str:
+    """Stored embeddings are keyed by the text the model read: re-encode only when it changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 class DocumentSource(Protocol):
@@ -107,14 +113,15 @@ class CollectionIndexer:
         self.vectors.save()
 
     def vectors_for(self, docs: list[IndexDocument], stats: EncodeStats) -> np.ndarray:
-        """Vectors for docs, reusing stored embeddings whose content hash still matches."""
+        """Vectors for docs, reusing stored embeddings of the same text under the same model."""
         embedder = self._embedder()
         stored = self.source.load_embeddings([d.doc_id for d in docs], embedder.model_id)
         vectors = np.zeros((len(docs), embedder.dim), dtype=np.float32)
+        keys = [embed_key(d.embed_text) for d in docs]
         todo = []
         for i, d in enumerate(docs):
             hit = stored.get(d.doc_id)
-            if hit is not None and hit[0] == d.content_hash and hit[1].shape[0] == embedder.dim:
+            if hit is not None and hit[0] == keys[i] and hit[1].shape[0] == embedder.dim:
                 vectors[i] = hit[1]
             else:
                 todo.append(i)
@@ -124,9 +131,7 @@ class CollectionIndexer:
             stats.seconds += time.perf_counter() - t0
             stats.embedded += len(todo)
             vectors[todo] = fresh
-            self.source.save_embeddings(
-                embedder.model_id, [(docs[i].doc_id, docs[i].content_hash) for i in todo], fresh
-            )
+            self.source.save_embeddings(embedder.model_id, [(docs[i].doc_id, keys[i]) for i in todo], fresh)
         return vectors
 
     def sync(self, *, progress: Callable[[int], object] | None = None) -> SyncReport:

