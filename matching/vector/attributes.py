@@ -88,6 +88,10 @@ class AttributeTable:
         """Rows removed or replaced since the last ``compact``."""
         return self._n - len(self)
 
+    def alive_rows(self) -> np.ndarray:
+        """Rows of the indexed documents (increasing)."""
+        return np.flatnonzero(self._alive[: self._n])
+
     def ids(self) -> np.ndarray:
         """Alive doc ids, sorted (a copy)."""
         return self._sorted_ids.copy()
@@ -243,8 +247,10 @@ class AttributeTable:
         dot += col["uz"][rows] * math.sin(p)
         hair = max(angle * 1e-6, _BAND_RAD)
         inside = dot >= math.cos(max(0.0, angle - hair))
-        band = np.flatnonzero(~inside & (dot >= math.cos(min(math.pi, angle + hair))))
-        if band.size:
+        in_band = dot >= math.cos(min(math.pi, angle + hair))
+        in_band &= ~inside
+        if np.count_nonzero(in_band):  # usually none: skip the index array
+            band = np.flatnonzero(in_band)
             d = _haversine_km(geo.lat, geo.lon, lat[rows[band]], lon[rows[band]])
             inside[band] = d <= geo.radius_km
             for i in np.flatnonzero(np.abs(d - geo.radius_km) <= _BOUNDARY_KM).tolist():

@@ -1,15 +1,17 @@
-"""Building and querying the FAISS structures behind ``FaissVectorIndex``.
+"""FAISS pieces behind ``FaissVectorIndex``: the exact kernel, the IVF index, selectors, threads.
 
-Two shapes, both keyed by doc id (int64):
-- exact: ``IndexIDMap2(IndexFlatIP)`` while the collection is small;
-- approximate: ``IndexIVFScalarQuantizer`` (SQ8, inner product) holding its own ids, with a hashtable
-  direct map so ``remove_ids``/``reconstruct`` work by id. It is never wrapped in ``IndexIDMap2``,
-  whose ``remove_ids`` aborts the process on IVF indexes.
+- Exact search (small collections, selective filters, re-ranking) runs FAISS's inner-product
+  kernel over rows of the stored float32 matrix in place (``knn_inner_products_by_idx``).
+- The approximate index is an ``IndexIVFScalarQuantizer`` (SQ8, inner product) holding its own
+  doc ids, with a hashtable direct map so ``remove_ids``/``reconstruct`` work by id. It is never
+  wrapped in ``IndexIDMap2``, whose ``remove_ids`` aborts the process on IVF indexes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import faiss
@@ -31,17 +33,25 @@ MIN_POINTS_PER_LIST = 39
 _BITMAP_BITS_PER_DOC = 64
 
 
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """Run this thread's FAISS calls on one OpenMP thread, restoring its setting afterwards.
+
+    A single-query search gains nothing from more threads, and on a busy 2-core machine an
+    OpenMP team spinning for a descheduled peer made flat searches 3-5x slower. The OpenMP
+    setting is per thread (libgomp), so training in another thread keeps every core.
+    """
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
+
+
 def default_nlist(n: int) -> int:
     """About 4·sqrt(n) lists, fewer when there are too few points to train them."""
     return max(1, min(round(4 * math.sqrt(n)), n // MIN_POINTS_PER_LIST))
-
-
-def build_flat(dim: int, vectors: np.ndarray, ids: np.ndarray) -> faiss.Index:
-    """Exact inner-product index over ``vectors`` labelled with ``ids``."""
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-    if ids.size:
-        index.add_with_ids(vectors, ids)
-    return index
 
 
 def build_ivf(dim: int, vectors: np.ndarray, ids: np.ndarray, nlist: int, *, seed: int = 1234) -> faiss.Index:
@@ -151,15 +161,6 @@ def exact_top(
             0,
         )
     return scores, found
-
-
-def search_flat(
-    index: faiss.Index, query: np.ndarray, k: int, selector: faiss.IDSelector | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact search; ``selector`` restricts the doc ids considered."""
-    params = _faiss.SearchParameters(sel=selector) if selector is not None else None
-    scores, labels = index.search(query, k, params=params)
-    return scores[0], labels[0]
 
 
 def search_ivf(

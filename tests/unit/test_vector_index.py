@@ -100,11 +100,8 @@ def test_last_duplicate_in_a_batch_wins(tmp_path: Path) -> None:
     np.testing.assert_array_equal(index.get_vectors([1]), vectors[2:3])
 
 
-@pytest.mark.parametrize("exact_subset_max", [20_000, 0])  # rows scored directly / FAISS selector
-def test_filtered_search_returns_only_matching_documents_best_first(
-    tmp_path: Path, exact_subset_max: int
-) -> None:
-    index = open_index(tmp_path / "faiss", exact_subset_max=exact_subset_max)
+def test_filtered_search_returns_only_matching_documents_best_first(tmp_path: Path) -> None:
+    index = open_index(tmp_path / "faiss")
     vectors = unit_vectors(300, seed=3)
     docs = [doc(i, contract=("CDI",) if i % 3 == 0 else ("CDD",), remote=i % 5 == 0) for i in range(300)]
     index.upsert(docs, vectors)
