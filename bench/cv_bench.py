@@ -54,8 +54,13 @@ def _throughput(files: list[tuple[bytes, str]]) -> dict[str, Any]:
         except BassinError:
             failed += 1
     seconds = time.perf_counter() - t0
-    return {"files": len(files), "parsed": ok, "refused": failed, "seconds": round(seconds, 2),
-            "cvs_per_s": round(len(files) / seconds, 2)}
+    return {
+        "files": len(files),
+        "parsed": ok,
+        "refused": failed,
+        "seconds": round(seconds, 2),
+        "cvs_per_s": round(len(files) / seconds, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

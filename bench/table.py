@@ -21,7 +21,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"| {ing['overhead_share']:.0%} | {ing['rerun_seconds']} s |",
         "",
         "**Filtered hybrid search** (20 queries × rounds, most with place + radius and/or contract; top 10 after "
-        "fusing 100 lexical + 100 vector candidates; query encoding included):",
+        "fusing 50 lexical + 50 vector candidates, the two retrievers running concurrently; query encoding included):",
         "",
         "| documents | FAISS | hybrid p50 | hybrid p95 | lexical p95 | vector p95 | encode query p95 |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",

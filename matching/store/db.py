@@ -1,15 +1,42 @@
-"""Engine and session factory for the system of record."""
+"""Engine and session factory for the system of record (SQLite by default, PostgreSQL in production)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Mapper, Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
+from matching.errors import ConfigurationError
+from matching.store import migrate
 from matching.store.models import Base
+
+T = TypeVar("T")
+
+# Bound parameters per statement: SQLite builds before 3.32 allow 999, PostgreSQL (psycopg) 65,535.
+IN_CHUNK = 900
+
+
+def chunked(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
+    """Consecutive slices of ``items`` short enough for one ``IN (...)`` on every backend."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def normalize_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` URLs use psycopg 3 (the driver Bassin installs)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 class Database:
@@ -21,7 +48,7 @@ class Database:
     """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
-        self.url = url
+        self.url = url = normalize_url(url)
         kwargs: dict[str, object] = {"echo": echo, "future": True}
         if url.startswith("sqlite"):
             path = url.removeprefix("sqlite:///")
@@ -30,7 +57,7 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine: Engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+        self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -40,8 +67,23 @@ class Database:
         return self.engine.dialect.name
 
     def create_schema(self) -> None:
-        """Create missing tables (idempotent)."""
-        Base.metadata.create_all(self.engine)
+        """Migrate the schema to the latest revision (idempotent; one query when already there).
+
+        A database created before migrations existed is recognised and stamped, then upgraded.
+
+        Raises:
+            ConfigurationError: the database cannot be reached.
+        """
+        try:
+            with self.engine.connect():
+                pass
+        except OperationalError as exc:
+            where = make_url(self.url).render_as_string(hide_password=True)
+            raise ConfigurationError(
+                f"Base de données injoignable ({where}) : démarrez-la (en local : `scripts/postgres.sh start`) "
+                f"ou corrigez BASSIN_DATABASE_URL. / Database unreachable: {exc.orig}"
+            ) from exc
+        migrate.upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -53,9 +95,52 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+# --- timestamps: aware UTC in, aware UTC out, on every backend ------------------------------------------
+# SQLite stores DateTime(timezone=True) without its offset and reads it back naive; PostgreSQL reads it back
+# in the session's time zone. Rows therefore get UTC before they are written (naive values are taken as
+# UTC) and are made aware UTC when loaded, so callers see the same values whatever the database.
+
+
+def as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@cache
+def _aware_columns(mapper: Mapper[Any]) -> tuple[str, ...]:
+    return tuple(
+        attr.key
+        for attr in mapper.column_attrs
+        if any(isinstance(c.type, DateTime) and c.type.timezone for c in attr.columns)
+    )
+
+
+@event.listens_for(Base, "load", propagate=True)
+def _utc_on_load(target: Base, _context: object) -> None:
+    state = target.__dict__
+    for key in _aware_columns(target.__mapper__):
+        value = state.get(key)
+        if isinstance(value, datetime):
+            set_committed_value(target, key, as_utc(value))
+
+
+@event.listens_for(Base, "refresh", propagate=True)
+def _utc_on_refresh(target: Base, _context: object, _attrs: object) -> None:
+    _utc_on_load(target, _context)
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _utc_on_write(_mapper: Mapper[Any], _connection: object, target: Base) -> None:
+    state = target.__dict__
+    for key in _aware_columns(target.__mapper__):
+        value = state.get(key)
+        if isinstance(value, datetime) and value.tzinfo is not UTC:
+            setattr(target, key, as_utc(value))

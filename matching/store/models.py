@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     String,
     Text,
 )
@@ -24,7 +25,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# The names PostgreSQL picks itself, written down: migrations can then name constraints on every backend
+# (SQLite included), and a database created by ``create_all`` before migrations existed has the same names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
 
 
@@ -90,7 +103,8 @@ class OfferSkillRow(Base):
 
 
 class EmbeddingRow(Base):
-    """A stored embedding, so FAISS can be rebuilt without re-encoding. Keyed by document and model."""
+    """A stored embedding, so FAISS can be rebuilt without re-encoding. Keyed by document and model;
+    ``content_hash`` is the hash of the text that was encoded."""
 
     __tablename__ = "embeddings"
 

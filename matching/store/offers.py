@@ -48,23 +48,33 @@ class OfferRepository:
         if not records:
             return outcome
         by_ext = {r.external_id: r for r in records}  # last one wins inside a batch
+        digests = {ext_id: rec.content_hash() for ext_id, rec in by_ext.items()}
         with self.db.session() as s:
+            # hashes first: re-ingesting unchanged offers (the usual case) loads no row
+            stored = {
+                ext_id: digest
+                for chunk in chunked(list(by_ext))
+                for ext_id, digest in s.execute(
+                    select(OfferRow.external_id, OfferRow.content_hash).where(OfferRow.external_id.in_(chunk))
+                )
+            }
+            stale = [ext_id for ext_id, digest in stored.items() if digests[ext_id] != digest]
             existing = {
                 row.external_id: row
-                for chunk in chunked(list(by_ext))
+                for chunk in chunked(stale)
                 for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
             }
             changed: list[OfferRow] = []
             for ext_id, rec in by_ext.items():
-                digest = rec.content_hash()
-                row = existing.get(ext_id)
-                if row is None:
+                digest = digests[ext_id]
+                if ext_id not in stored:
                     row = OfferRow(external_id=ext_id)
                     _fill_row(row, rec, digest)
                     s.add(row)
                     outcome.inserted.append(ext_id)
                     changed.append(row)
-                elif row.content_hash != digest:
+                elif ext_id in existing:
+                    row = existing[ext_id]
                     _fill_row(row, rec, digest)
                     outcome.updated.append(ext_id)
                     changed.append(row)

@@ -1,0 +1,37 @@
+# Bassin's command line in a small image; docker-compose.yml wires it to PostgreSQL and Elasticsearch.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    BASSIN_DATA_DIR=/data
+
+WORKDIR /app
+
+# CPU-only torch first (sentence-transformers would otherwise pull the CUDA build, several GB); this
+# layer stays cached while the code changes.
+RUN pip install --index-url https://download.pytorch.org/whl/cpu torch
+
+COPY pyproject.toml README.md ./
+COPY bassin ./bassin
+COPY agent ./agent
+COPY tools ./tools
+COPY prompts ./prompts
+COPY ingestion ./ingestion
+COPY matching ./matching
+COPY evals ./evals
+COPY bench ./bench
+COPY data ./data
+
+# Editable: the referentials are read from data/ next to the code (matching/geo/data.py), so the code
+# must run from /app rather than from a copy in site-packages.
+RUN pip install -e . \
+    && useradd --create-home --uid 1000 bassin \
+    && mkdir -p /data \
+    && chown bassin:bassin /data
+
+USER bassin
+VOLUME ["/data"]
+
+CMD ["bassin", "--help"]
