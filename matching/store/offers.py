@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from matching.documents import IndexDocument
 from matching.offers import OfferRecord, OfferSkill
-from matching.store.db import Database, chunked
+from matching.store.db import Database, as_utc, chunked
 from matching.store.embeddings import EmbeddingStore
-from matching.store.models import OfferRow, OfferSkillRow
+from matching.store.models import OfferRow, OfferSkillRow, utcnow
 
 
 @dataclass
@@ -65,14 +67,12 @@ class OfferRepository:
                 for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
             }
             changed: list[OfferRow] = []
+            fresh: list[tuple[OfferRecord, str]] = []
             for ext_id, rec in by_ext.items():
                 digest = digests[ext_id]
                 if ext_id not in stored:
-                    row = OfferRow(external_id=ext_id)
-                    _fill_row(row, rec, digest)
-                    s.add(row)
+                    fresh.append((rec, digest))
                     outcome.inserted.append(ext_id)
-                    changed.append(row)
                 elif ext_id in existing:
                     row = existing[ext_id]
                     _fill_row(row, rec, digest)
@@ -81,7 +81,7 @@ class OfferRepository:
                 else:
                     outcome.unchanged.append(ext_id)
             s.flush()
-            outcome.changed_doc_ids = [row.id for row in changed]
+            outcome.changed_doc_ids = [row.id for row in changed] + _insert_new(s, fresh)
         return outcome
 
     def delete_many(self, external_ids: Iterable[str]) -> list[int]:
@@ -160,41 +160,75 @@ class OfferRepository:
         self.embeddings.save(model_id, items, vectors)
 
 
-def _fill_row(row: OfferRow, rec: OfferRecord, digest: str) -> None:
-    row.source = rec.source
-    row.title = rec.title
-    row.description = rec.description
-    row.company_name = rec.company
-    row.location = rec.location_label
-    row.postal_code = rec.postcode
-    row.commune_code = rec.commune_code
-    row.department = rec.department
-    row.latitude = rec.latitude
-    row.longitude = rec.longitude
-    row.contract_type = rec.contract_type
-    row.contract_label = rec.contract_label
-    row.alternance = rec.alternance
-    row.experience_code = rec.experience_code
-    row.experience_required = rec.experience_label
-    row.experience_months = rec.experience_months
-    row.rome_code = rec.rome_code
-    row.rome_label = rec.rome_label
-    row.appellation = rec.appellation
-    row.sector = rec.sector
-    row.qualification = rec.qualification
-    row.salary_label = rec.salary_label
-    row.salary_min_monthly = rec.salary_min_monthly
-    row.salary_max_monthly = rec.salary_max_monthly
-    row.remote = rec.remote
-    row.languages = list(rec.languages)
-    row.published_at = rec.published_at
-    row.source_updated_at = rec.source_updated_at
-    row.raw = rec.raw
-    row.content_hash = digest
-    row.skills = [
-        OfferSkillRow(label=s.label, key=s.key, code=s.code, is_required=s.required, origin=s.origin)
+def _row_values(rec: OfferRecord, digest: str) -> dict[str, Any]:
+    """Column values of an offer row (timestamps as aware UTC, as the ORM hooks would write them)."""
+    return {
+        "source": rec.source,
+        "title": rec.title,
+        "description": rec.description,
+        "company_name": rec.company,
+        "location": rec.location_label,
+        "postal_code": rec.postcode,
+        "commune_code": rec.commune_code,
+        "department": rec.department,
+        "latitude": rec.latitude,
+        "longitude": rec.longitude,
+        "contract_type": rec.contract_type,
+        "contract_label": rec.contract_label,
+        "alternance": rec.alternance,
+        "experience_code": rec.experience_code,
+        "experience_required": rec.experience_label,
+        "experience_months": rec.experience_months,
+        "rome_code": rec.rome_code,
+        "rome_label": rec.rome_label,
+        "appellation": rec.appellation,
+        "sector": rec.sector,
+        "qualification": rec.qualification,
+        "salary_label": rec.salary_label,
+        "salary_min_monthly": rec.salary_min_monthly,
+        "salary_max_monthly": rec.salary_max_monthly,
+        "remote": rec.remote,
+        "languages": list(rec.languages),
+        "published_at": as_utc(rec.published_at),
+        "source_updated_at": as_utc(rec.source_updated_at) if rec.source_updated_at else None,
+        "raw": rec.raw,
+        "content_hash": digest,
+    }
+
+
+def _skill_values(rec: OfferRecord) -> list[dict[str, Any]]:
+    return [
+        {"label": s.label, "key": s.key, "code": s.code, "is_required": s.required, "origin": s.origin}
         for s in rec.skills
     ]
+
+
+def _fill_row(row: OfferRow, rec: OfferRecord, digest: str) -> None:
+    for key, value in _row_values(rec, digest).items():
+        setattr(row, key, value)
+    row.skills = [OfferSkillRow(**values) for values in _skill_values(rec)]
+
+
+def _insert_new(s: Session, records: list[tuple[OfferRecord, str]]) -> list[int]:
+    """Insert new offers and their skills with two multi-row INSERTs (no ORM unit of work).
+
+    Ingestion is dominated by new offers; building ORM objects for them cost more than encoding.
+    """
+    if not records:
+        return []
+    now = utcnow()
+    rows = [
+        {"external_id": rec.external_id, **_row_values(rec, digest), "created_at": now, "synced_at": now}
+        for rec, digest in records
+    ]
+    returned = s.execute(insert(OfferRow).returning(OfferRow.id, OfferRow.external_id), rows).all()
+    ids = {ext_id: doc_id for doc_id, ext_id in returned}
+    skills = [
+        {"offer_id": ids[rec.external_id], **values} for rec, _ in records for values in _skill_values(rec)
+    ]
+    if skills:
+        s.execute(insert(OfferSkillRow), skills)
+    return [ids[rec.external_id] for rec, _ in records]
 
 
 def row_skills(row: OfferRow) -> list[OfferSkill]:
