@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -364,6 +365,76 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
         return
     for k, v in data.items():
         typer.echo(f"{k:>16} : {v}")
+
+
+class AgentRole(StrEnum):
+    """Who talks to the agent: candidates search offers, recruiters also candidates."""
+
+    candidate = "candidate"
+    recruiter = "recruiter"
+
+
+RoleOption = Annotated[
+    AgentRole, typer.Option("--role", help="candidate (offres) ou recruiter (candidats et offres).")
+]
+ThreadOption = Annotated[
+    str | None, typer.Option("--thread", help="Identifiant du fil de conversation à poursuivre.")
+]
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="La question, en français ou en anglais.")],
+    thread: ThreadOption = None,
+    role: RoleOption = AgentRole.candidate,
+    cv: Annotated[
+        Path | None, typer.Option("--cv", help="CV à joindre (PDF, DOCX, TXT).", exists=True, dir_okay=False)
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Réponse, appels d'outils (avec arguments) et ids cités, en JSON.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Pose une question à l'agent (un tour de conversation, mémorisé dans le fil --thread)."""
+    import asyncio
+    from dataclasses import asdict
+
+    from agent.session import ask_once
+
+    def step(kind: str, data: dict[str, object]) -> None:
+        if kind == "tool":
+            typer.echo(f"  · {data['name']}({json.dumps(data['args'], ensure_ascii=False)})", err=True)
+
+    result = asyncio.run(
+        ask_once(
+            _settings(data_dir),
+            question,
+            thread_id=thread,
+            role=role.value,
+            cv=cv,
+            on_step=None if as_json else step,
+        )
+    )
+    if as_json:
+        typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        return
+    typer.echo(result.answer)
+    typer.echo(f"(fil : {result.thread_id})", err=True)
+
+
+@app.command()
+def chat(
+    thread: ThreadOption = None, role: RoleOption = AgentRole.candidate, data_dir: DataDir = None
+) -> None:
+    """Conversation dans le terminal avec l'agent (réponses en continu, étapes d'outils affichées)."""
+    import asyncio
+
+    from agent.session import chat as run_chat
+
+    def write(text: str) -> None:
+        typer.echo(text, nl=False)
+
+    asyncio.run(run_chat(_settings(data_dir), thread_id=thread, role=role.value, read=input, write=write))
 
 
 def main() -> None:

@@ -120,7 +120,10 @@ def build_scaled(engine: Engine, size: int, workdir: Path) -> tuple[HybridSearch
     stored = engine.offers.load_embeddings([d.doc_id for d in base], engine.embedder.model_id)
     vectors = np.stack([stored[d.doc_id][1] for d in base])
     root = workdir / f"scaled-{size}"
-    vindex = FaissVectorIndex.open(root / "faiss", model_id=engine.embedder.model_id, dim=engine.embedder.dim)
+    # bulk load: stay exact while adding, then train the IVF index once (as `bassin sync --rebuild` would)
+    vindex = FaissVectorIndex.open(
+        root / "faiss", model_id=engine.embedder.model_id, dim=engine.embedder.dim, exact_threshold=size + 1
+    )
     lexical = TantivyBackend(root / "tantivy", "offers")
     t_vec = t_lex = 0.0
     for docs, vecs in _replicas(base, vectors, size):
@@ -134,8 +137,8 @@ def build_scaled(engine: Engine, size: int, workdir: Path) -> tuple[HybridSearch
     lexical.commit()
     t_lex += time.perf_counter() - t0
     t0 = time.perf_counter()
-    if vindex.needs_rebuild:
-        vindex.rebuild()
+    vindex.exact_threshold = engine.settings.vector_exact_threshold
+    vindex.rebuild()
     vindex.save()
     t_vec += time.perf_counter() - t0
     gc.collect()

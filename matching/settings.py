@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +36,28 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "weighted"] = "rrf"
     fusion_lexical_weight: float = 0.5
     rrf_k: int = 60
+    llm_provider: Literal["offline", "mistral", "openai"] = Field(
+        default="mistral",
+        description="Chat model of the agent; without the provider's API key (or, for 'openai', a base URL) "
+        "the offline planner answers instead.",
+    )
+    llm_model: str | None = Field(
+        default=None, description="Model name; default 'mistral-small-latest' or 'gpt-4o-mini'."
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible server (Ollama, vLLM, llama.cpp), e.g. 'http://localhost:11434/v1'.",
+    )
+    mistral_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("BASSIN_MISTRAL_API_KEY", "MISTRAL_API_KEY")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("BASSIN_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    offers_api_url: str | None = Field(
+        default=None,
+        description="Offer-details API base URL (GET /offers?ids=…); the local store when unset.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

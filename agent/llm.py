@@ -1,0 +1,77 @@
+"""The chat model of the agent, chosen by settings: Mistral, any OpenAI-compatible server, or offline.
+
+``effective_provider`` falls back to the offline planner when the chosen provider cannot be reached
+without a key: Mistral without ``BASSIN_MISTRAL_API_KEY``, OpenAI without ``BASSIN_OPENAI_API_KEY`` and
+without a ``BASSIN_LLM_BASE_URL`` (local OpenAI-compatible servers such as Ollama, vLLM or llama.cpp
+need no key).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from langchain_core.language_models import BaseChatModel
+
+from agent.planner import OfflinePlanner, UtteranceReader
+from agent.planner.reading import Gazetteer, Taxonomy, job_title_words
+from matching.settings import Settings
+
+Provider = Literal["offline", "mistral", "openai"]
+DEFAULT_MODELS: dict[str, str] = {"mistral": "mistral-small-latest", "openai": "gpt-4o-mini"}
+# Local servers accept any key but the OpenAI client insists on one.
+LOCAL_SERVER_KEY = "not-needed"
+TIMEOUT_S = 60.0
+MAX_RETRIES = 2
+
+log = logging.getLogger(__name__)
+
+
+def effective_provider(settings: Settings) -> Provider:
+    """The provider that will answer: the configured one, or ``offline`` when it has no way in."""
+    provider = settings.llm_provider
+    if provider == "mistral" and settings.mistral_api_key is None:
+        return "offline"
+    if provider == "openai" and settings.openai_api_key is None and not settings.llm_base_url:
+        return "offline"
+    return provider
+
+
+def create_chat_model(settings: Settings, *, gazetteer: Gazetteer, taxonomy: Taxonomy) -> BaseChatModel:
+    """The agent's chat model; tools are bound later by the graph (``bind_tools``).
+
+    Args:
+        settings: provider, model, base URL and keys.
+        gazetteer: places for the offline planner.
+        taxonomy: skills for the offline planner.
+    """
+    provider = effective_provider(settings)
+    if provider != settings.llm_provider:
+        log.info("llm_provider=%s has no API key: the offline planner answers", settings.llm_provider)
+    if provider == "mistral":
+        from langchain_mistralai import ChatMistralAI
+
+        return ChatMistralAI(
+            model_name=settings.llm_model or DEFAULT_MODELS["mistral"],
+            api_key=settings.mistral_api_key,
+            base_url=settings.llm_base_url,
+            temperature=0.0,
+            timeout=int(TIMEOUT_S),
+            max_retries=MAX_RETRIES,
+        )
+    if provider == "openai":
+        from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
+
+        return ChatOpenAI(
+            model=settings.llm_model or DEFAULT_MODELS["openai"],
+            api_key=settings.openai_api_key or SecretStr(LOCAL_SERVER_KEY),
+            base_url=settings.llm_base_url,
+            temperature=0.0,
+            timeout=TIMEOUT_S,
+            max_retries=MAX_RETRIES,
+        )
+    from matching.taxonomy import default_rome
+
+    words = job_title_words(default_rome())
+    return OfflinePlanner(reader=UtteranceReader(gazetteer, taxonomy, job_words=words))

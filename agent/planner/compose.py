@@ -1,0 +1,366 @@
+"""Answers of the offline planner, written only from tool results, in the user's language.
+
+Every offer or candidate is cited as ``[id]`` exactly as a tool returned it. Text that comes from offers or
+CVs (titles, companies, descriptions) is quoted as is, between « », never interpreted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agent.planner.decide import TurnPlan
+from agent.planner.text import Lang
+
+LISTED = 5
+CLAIMS_SHOWN = 3
+_CONTRACTS = {
+    "fr": {"CDI": "CDI", "CDD": "CDD", "MIS": "intérim", "SAI": "saisonnier", "ALT": "alternance", "LIB": "freelance"},
+    "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
+           "ALT": "work-study", "LIB": "freelance"},
+}  # fmt: skip
+_REPLIES: dict[str, dict[Lang, str]] = {
+    "greet": {
+        "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "
+        "Vous pouvez aussi déposer votre CV.",
+        "en": "Hello! Tell me what you are looking for, e.g. “Python developer, permanent contract, near Lyon”. "
+        "You can also upload your CV.",
+    },
+    "help": {
+        "fr": "Je cherche des offres (métier, compétences, lieu, contrat, expérience, télétravail, salaire), je lis "
+        "votre CV, je détaille une offre (« la 2 ») et j'explique l'adéquation (« pourquoi la 1 ? »). Affinez "
+        "ensuite : « seulement les CDI », « plus loin », « et à Paris ? ».",
+        "en": "I search job offers (job, skills, place, contract, experience, remote, salary), read your CV, show an "
+        "offer's details (“the 2nd”) and explain the fit (“why the first one?”). Then refine: “only CDI”, "
+        "“further”, “what about Paris?”.",
+    },
+    "thanks": {"fr": "Avec plaisir ! Autre chose ?", "en": "You're welcome! Anything else?"},
+    "reset": {
+        "fr": "C'est noté, on repart de zéro. Que cherchez-vous ?",
+        "en": "Done, starting over. What are you looking for?",
+    },
+    "clarify": {
+        "fr": "Je n'ai pas compris votre demande. Indiquez un métier, des compétences ou un lieu, par exemple "
+        "« cariste en intérim près de Lille ».",
+        "en": "I did not understand. Give me a job, skills or a place, e.g. “forklift driver, temp work, near "
+        "Lille”.",
+    },
+    "need_cv": {
+        "fr": "Je n'ai pas encore votre CV : déposez-le (PDF, DOCX ou TXT) et je chercherai les offres qui vous "
+        "correspondent.",
+        "en": "I don't have your CV yet: upload it (PDF, DOCX or TXT) and I will look for matching offers.",
+    },
+    "refuse_candidates": {
+        "fr": "La recherche de candidats est réservée aux recruteurs. Je peux en revanche chercher des offres "
+        "d'emploi pour vous.",
+        "en": "Searching candidates is for recruiters only. I can search job offers for you instead.",
+    },
+    "unavailable": {
+        "fr": "Cette fonction n'est pas disponible sur cette installation.",
+        "en": "This feature is not available on this installation.",
+    },
+    "no_results_yet": {
+        "fr": "Je n'ai pas encore de résultats auxquels me référer : lancez d'abord une recherche.",
+        "en": "I have no results to refer to yet: run a search first.",
+    },
+    "rank_out_of_range": {
+        "fr": "La dernière recherche n'a que {count} résultat(s) : je ne trouve pas le n° {ranks}.",
+        "en": "The last search has only {count} result(s): there is no #{ranks}.",
+    },
+    "what_if_unclear": {
+        "fr": "Précisez le changement : « et si j'avais 5 ans d'expérience ? », « et si j'apprenais Docker ? ».",
+        "en": "Tell me the change: “what if I had 5 years of experience?”, “what if I learned Docker?”.",
+    },
+}
+_FAILED: dict[str, dict[Lang, str]] = {
+    "search_offers": {"fr": "La recherche d'offres n'a pas abouti", "en": "The offer search failed"},
+    "search_candidates": {
+        "fr": "La recherche de candidats n'a pas abouti",
+        "en": "The candidate search failed",
+    },
+    "parse_cv": {"fr": "Je n'ai pas pu lire le CV", "en": "I could not read the CV"},
+    "get_offer_details": {"fr": "Je n'ai pas pu afficher l'offre", "en": "I could not show the offer"},
+    "score_match": {"fr": "Je n'ai pas pu évaluer l'adéquation", "en": "I could not score the match"},
+    "what_if": {"fr": "Je n'ai pas pu simuler ce changement", "en": "I could not simulate this change"},
+}
+
+
+@dataclass
+class Outcome:
+    """One tool call of the turn and what came back: a result dict, or an error message."""
+
+    tool: str
+    args: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None = None
+
+
+def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any]]) -> str:
+    """The answer to the turn. ``history`` holds earlier tool results of the thread, newest last."""
+    lang = plan.lang
+    if plan.reply is not None:
+        return _REPLIES[plan.reply][lang].format(**{k: ", ".join(map(str, v)) if isinstance(v, list) else v
+                                                     for k, v in plan.data.items()})  # fmt: skip
+    if plan.intent == "candidate_recap":
+        return _candidate_recap(plan, history, lang)
+    parts: list[str] = []
+    for outcome in outcomes:
+        if outcome.error is not None or outcome.result is None:
+            parts.append(f"{_FAILED.get(outcome.tool, _FAILED['search_offers'])[lang]} : {outcome.error}"
+                         if lang == "fr" else f"{_FAILED.get(outcome.tool, _FAILED['search_offers'])[lang]}: "
+                         f"{outcome.error}")  # fmt: skip
+            continue
+        result = outcome.result
+        kind = result.get("kind")
+        if kind == "offers":
+            parts.append(_offers(result, lang, plan.data.get("previous_ids") or []))
+        elif kind == "candidates":
+            parts.append(_candidates(result, lang))
+        elif kind == "cv_profile":
+            parts.append(_cv(result, lang))
+        elif kind == "offer_details":
+            parts.append(_details(result, lang))
+        elif kind == "match_scores":
+            parts.append(_scores(result, lang))
+        elif kind == "what_if":
+            parts.append(_what_if(result, lang))
+    if not parts:
+        return _REPLIES["clarify"][lang]
+    return "\n\n".join(p for p in parts if p)
+
+
+def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None = None) -> str:
+    """The applied filters in words: "« développeur » · Python · Lyon (30 km) · CDI"."""
+    names = _CONTRACTS[lang]
+    out: list[str] = []
+    if applied.get("cv_id"):
+        out.append("d'après votre CV" if lang == "fr" else "based on your CV")
+    if applied.get("query"):
+        out.append(f"« {applied['query']} »")
+    out += skill_labels or list(applied.get("skills") or [])
+    if applied.get("place"):
+        radius = applied.get("radius_km")
+        out.append(f"{applied['place']} ({radius:g} km)" if radius else str(applied["place"]))
+    if applied.get("contracts"):
+        out.append(" / ".join(names.get(c, c) for c in applied["contracts"]))
+    if applied.get("exclude_contracts"):
+        label = "sans" if lang == "fr" else "no"
+        out.append(f"{label} " + " / ".join(names.get(c, c) for c in applied["exclude_contracts"]))
+    lo, hi = applied.get("experience_min_months"), applied.get("experience_max_months")
+    xp = "expérience" if lang == "fr" else "experience"
+    if lo is not None:
+        out.append(f"{xp} ≥ {_years(lo, lang)}")
+    if hi is not None:
+        out.append(
+            ("débutant accepté" if lang == "fr" else "entry level")
+            if hi == 0
+            else f"{xp} ≤ {_years(hi, lang)}"
+        )
+    if applied.get("remote") is True:
+        out.append("télétravail" if lang == "fr" else "remote")
+    elif applied.get("remote") is False:
+        out.append("sur site" if lang == "fr" else "on site")
+    if applied.get("salary_min_monthly"):
+        out.append(f"≥ {applied['salary_min_monthly']} €/{'mois' if lang == 'fr' else 'month'}")
+    if applied.get("published_within_days"):
+        days = applied["published_within_days"]
+        out.append(f"publiées depuis {days} j" if lang == "fr" else f"posted within {days} days")
+    return " · ".join(out)
+
+
+def _years(months: int, lang: Lang) -> str:
+    years = round(months / 12, 1)
+    shown = f"{years:g}" if years == int(years) else f"{years:.1f}".replace(".", "," if lang == "fr" else ".")
+    return (
+        f"{shown} an{'s' if years >= 2 else ''}"
+        if lang == "fr"
+        else f"{shown} year{'s' if years != 1 else ''}"
+    )
+
+
+def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
+    rows = list(result.get("results") or [])
+    where = criteria(result.get("applied") or {}, lang, result.get("skill_labels"))
+    if not rows:
+        if lang == "fr":
+            return (f"Aucune offre ne correspond à : {where}. Essayez « plus loin », un autre contrat ou moins de "
+                    "compétences exigées.")  # fmt: skip
+        return f"No offer matches: {where}. Try “further”, another contract or fewer required skills."
+    fresh = [r for r in rows if r["id"] not in previous_ids] if previous_ids else rows
+    shown = (fresh or rows)[:LISTED]
+    head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
+    lines = [head, *(_offer_line(r, lang) for r in shown)]
+    if lang == "fr":
+        lines.append("Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation, ou affinez "
+                     "(« seulement les CDI », « plus loin »).")  # fmt: skip
+    else:
+        lines.append("Say “the 2nd” for details, “why the first one?” for the fit, or refine (“only CDI”, "
+                     "“further”).")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _offer_line(r: dict[str, Any], lang: Lang) -> str:
+    where = r.get("location") or ""
+    if r.get("distance_km") is not None:
+        where += f" ({r['distance_km']:g} km)"
+    bits = [b for b in (r.get("company"), where) if b]
+    extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
+    if r.get("salary"):
+        extra.append(str(r["salary"]))
+    tail = (" · " + " · ".join(extra)) if extra else ""
+    return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
+
+
+def _candidates(result: dict[str, Any], lang: Lang) -> str:
+    rows = list(result.get("results") or [])
+    where = criteria(result.get("applied") or {}, lang, result.get("skill_labels"))
+    if not rows:
+        return (
+            f"Aucun candidat ne correspond à : {where}. Élargissez le rayon ou l'expérience demandée."
+            if lang == "fr"
+            else f"No candidate matches: {where}. Widen the radius or the experience."
+        )
+    head = f"{len(rows)} candidat(s) — {where} :" if lang == "fr" else f"{len(rows)} candidate(s) — {where}:"
+    lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
+    lines.append("Dites « pourquoi le 1 ? » ou « compare 1 et 2 »." if lang == "fr"
+                 else "Say “why the first one?” or “compare 1 and 2”.")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _candidate_line(r: dict[str, Any], lang: Lang) -> str:
+    bits = []
+    if r.get("skills"):
+        bits.append(", ".join(map(str, r["skills"][:4])))
+    if r.get("experience_years") is not None:
+        years = r["experience_years"]
+        bits.append(f"{years:g} an(s) d'expérience" if lang == "fr" else f"{years:g} year(s) of experience")
+    if r.get("location"):
+        where = str(r["location"])
+        if r.get("distance_km") is not None:
+            where += f" ({r['distance_km']:g} km)"
+        bits.append(where)
+    title = f"« {r['title']} »" if r.get("title") else ("profil" if lang == "fr" else "profile")
+    return f"{r['rank']}. [{r['id']}] {title} — " + " · ".join(bits)
+
+
+def _cv(result: dict[str, Any], lang: Lang) -> str:
+    p = result.get("profile") or {}
+    skills = ", ".join(s["label"] for s in (p.get("skills") or [])[:8])
+    bits = []
+    if p.get("title"):
+        bits.append(f"« {p['title']} »")
+    if p.get("experience_years") is not None:
+        years = p["experience_years"]
+        bits.append(f"{years:g} an(s) d'expérience" if lang == "fr" else f"{years:g} year(s) of experience")
+    if p.get("location"):
+        bits.append(str(p["location"]))
+    if lang == "fr":
+        text = "J'ai lu votre CV : " + (" · ".join(bits) or "profil sans intitulé")
+        if skills:
+            text += f"\nCompétences repérées : {skills}."
+    else:
+        text = "I read your CV: " + (" · ".join(bits) or "untitled profile")
+        if skills:
+            text += f"\nSkills found: {skills}."
+    return text
+
+
+def _details(result: dict[str, Any], lang: Lang) -> str:
+    blocks = []
+    for o in result.get("offers") or []:
+        head = f"[{o['id']}] « {o.get('intitule')} »"
+        facts = [x for x in (o.get("entreprise"), o.get("lieu"), o.get("typeContrat"), o.get("salaire")) if x]
+        required = [c["libelle"] for c in o.get("competences") or [] if c.get("exigence") == "E"]
+        desired = [c["libelle"] for c in o.get("competences") or [] if c.get("exigence") != "E"]
+        lines = [head + (" — " + " · ".join(facts) if facts else "")]
+        if required:
+            lines.append(
+                ("Compétences exigées : " if lang == "fr" else "Required skills: ") + ", ".join(required)
+            )
+        if desired:
+            lines.append(
+                ("Compétences souhaitées : " if lang == "fr" else "Desired skills: ") + ", ".join(desired)
+            )
+        if o.get("description"):
+            lines.append(("Extrait de l'annonce : « " if lang == "fr" else "From the ad: « ")
+                         + str(o["description"])[:400] + " »")  # fmt: skip
+        blocks.append("\n".join(lines))
+    missing = result.get("not_found") or []
+    if missing:
+        blocks.append(("Introuvable(s) : " if lang == "fr" else "Not found: ") + ", ".join(missing))
+    return "\n\n".join(blocks)
+
+
+def _scores(result: dict[str, Any], lang: Lang) -> str:
+    rows = list(result.get("scores") or [])
+    if not rows:
+        return "Aucune offre à évaluer." if lang == "fr" else "No offer to score."
+    basis = result.get("basis")
+    if lang == "fr":
+        intro = {"cv": "Adéquation avec votre CV", "candidate": "Adéquation du candidat",
+                 "query": "Adéquation avec votre recherche"}.get(str(basis), "Adéquation")  # fmt: skip
+    else:
+        intro = {"cv": "Fit with your CV", "candidate": "Candidate fit",
+                 "query": "Fit with your search"}.get(str(basis), "Fit")  # fmt: skip
+    blocks = [intro + " :" if lang == "fr" else intro + ":"]
+    for s in sorted(rows, key=lambda r: -float(r.get("score") or 0)) if len(rows) > 1 else rows:
+        score = (
+            f"{s['score']}/100"
+            if s.get("score") is not None
+            else ("non noté" if lang == "fr" else "not scored")
+        )
+        lines = [f"[{s['id']}] « {s.get('title')} » : {score}"]
+        if s.get("abstained"):
+            lines.append(f"  ({s['abstained']})")
+        lines += [f"  + {line}" for line in (s.get("strengths") or [])[:CLAIMS_SHOWN]]
+        lines += [f"  − {line}" for line in (s.get("gaps") or [])[:CLAIMS_SHOWN]]
+        blocks.append("\n".join(lines))
+    if len(rows) > 1:
+        best = max(rows, key=lambda r: float(r.get("score") or 0))
+        blocks.append(
+            f"La mieux placée : [{best['id']}]." if lang == "fr" else f"Best match: [{best['id']}]."
+        )
+    return "\n".join(blocks)
+
+
+def _what_if(result: dict[str, Any], lang: Lang) -> str:
+    if result.get("mode") == "relax":
+        moves = [str(r["message"]) for r in result.get("relaxations") or []]
+        if not moves:
+            return ("Aucun assouplissement d'un seul filtre n'apporterait d'offre de plus." if lang == "fr"
+                    else "Relaxing a single filter would not bring any more offers.")  # fmt: skip
+        head = "Ce qui changerait :" if lang == "fr" else "What would change (counted on the index):"
+        return "\n".join([head, *(f"- {m}" for m in moves)])
+    before, after = result.get("score_before"), result.get("score_after")
+    changes = "; ".join(map(str, result.get("changes") or []))
+    if lang == "fr":
+        text = f"[{result.get('offer_id')}] : {before}/100 aujourd'hui → {after}/100 avec : {changes}."
+    else:
+        text = f"[{result.get('offer_id')}]: {before}/100 today → {after}/100 with: {changes}."
+    if result.get("explanation"):
+        text += "\n" + " ; ".join(map(str, result["explanation"]))
+    return text
+
+
+def _candidate_recap(plan: TurnPlan, history: list[dict[str, Any]], lang: Lang) -> str:
+    """Answer about candidates of an earlier search from that search's own results."""
+    wanted = list(plan.data.get("ids") or [])
+    rows: dict[str, dict[str, Any]] = {}
+    applied: dict[str, Any] = {}
+    for result in reversed(history):
+        if result.get("kind") == "candidates":
+            for r in result.get("results") or []:
+                if r["id"] in wanted and r["id"] not in rows:
+                    rows[r["id"]] = r
+                    applied = applied or result.get("applied") or {}
+    if not rows:
+        return _REPLIES["no_results_yet"][lang]
+    intro = (f"Ce que la recherche ({criteria(applied, lang)}) dit de ces profils :" if lang == "fr"
+             else f"What the search ({criteria(applied, lang)}) says about these profiles:")  # fmt: skip
+    lines = [intro, *(_candidate_line(rows[i], lang) for i in wanted if i in rows)]
+    if plan.data.get("compare") and len(rows) > 1:
+        best = max(rows.values(), key=lambda r: float(r.get("score") or 0))
+        lines.append(
+            f"Le mieux classé : [{best['id']}]." if lang == "fr" else f"Ranked highest: [{best['id']}]."
+        )
+    return "\n".join(lines)

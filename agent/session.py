@@ -1,0 +1,207 @@
+"""Running conversation turns for edges (CLI, UI, evals): stream tokens and tool steps, collect the result."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+
+from agent.context import build_context
+from agent.graph import build_graph
+from agent.memory import open_checkpointer
+from agent.state import Role
+from matching.settings import Settings
+from tools.uploads import UploadedCVs
+
+TokenHandler = Callable[[str], None]
+StepHandler = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class ToolStep:
+    """One tool call of the turn: name, arguments, and whether it failed."""
+
+    name: str
+    args: dict[str, Any]
+    status: str = "success"
+    error: str | None = None
+
+
+@dataclass
+class TurnResult:
+    """What one turn produced, JSON-ready (``asdict``)."""
+
+    thread_id: str
+    role: Role
+    answer: str
+    tool_calls: list[ToolStep] = field(default_factory=list)
+    cited_ids: list[str] = field(default_factory=list)
+    flagged_ids: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def new_thread_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def attach_cv(question: str, cv: Path, uploads: UploadedCVs) -> str:
+    """Store a CV file as an upload and reference it in the question (``[fichier: <id>]``)."""
+    file_id = uploads.save(cv.read_bytes(), cv.name)
+    return f"{question} [fichier: {file_id}]"
+
+
+async def run_turn(
+    graph: Any,
+    context: Any,
+    question: str,
+    *,
+    thread_id: str,
+    role: Role,
+    on_token: TokenHandler | None = None,
+    on_step: StepHandler | None = None,
+) -> TurnResult:
+    """Stream one user turn through ``graph``: tokens of the model's answer and tool steps as they come.
+
+    Args:
+        on_token: receives answer text chunks (tool-call planning emits none).
+        on_step: receives ``("tool", {"name", "args"})`` when a tool is called and ``("result", {...})``
+            when it returns.
+    """
+    started = time.perf_counter()
+    steps: dict[str, ToolStep] = {}
+    config = {"configurable": {"thread_id": thread_id}}
+    async for mode, payload in graph.astream(
+        {"messages": [("user", question)], "role": role},
+        config,
+        context=context,
+        stream_mode=["messages", "updates"],
+    ):
+        if mode == "messages":
+            chunk, meta = payload
+            if (
+                on_token
+                and isinstance(chunk, AIMessageChunk)
+                and chunk.content
+                and meta.get("langgraph_node") == "plan"
+            ):
+                on_token(str(chunk.content))
+            continue
+        for node, update in payload.items():
+            for message in (update or {}).get("messages", []) if isinstance(update, dict) else []:
+                if isinstance(message, AIMessage) and node == "plan":
+                    for call in message.tool_calls:
+                        steps[call["id"] or ""] = ToolStep(call["name"], call["args"])
+                        if on_step:
+                            on_step("tool", {"name": call["name"], "args": call["args"]})
+                elif isinstance(message, ToolMessage):
+                    step = steps.get(message.tool_call_id)
+                    if step is not None and message.status == "error":
+                        step.status, step.error = "error", str(message.content)
+                    if on_step:
+                        on_step("result", {"name": message.name, "status": message.status})
+    state = (await graph.aget_state(config)).values
+    answer = state["messages"][-1]
+    return TurnResult(
+        thread_id=thread_id,
+        role=role,
+        answer=str(answer.content),
+        tool_calls=list(steps.values()),
+        cited_ids=list(state.get("cited_ids", [])),
+        flagged_ids=list(state.get("flagged_ids", [])),
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+async def ask_once(
+    settings: Settings,
+    question: str,
+    *,
+    thread_id: str | None = None,
+    role: Role = "candidate",
+    cv: Path | None = None,
+    on_token: TokenHandler | None = None,
+    on_step: StepHandler | None = None,
+) -> TurnResult:
+    """One turn on the thread ``thread_id`` (a new one when None), with the data dir's memory and services."""
+    context = build_context(settings)
+    try:
+        async with open_checkpointer(settings) as saver:
+            graph = build_graph(checkpointer=saver)
+            if cv is not None:
+                question = await asyncio.to_thread(
+                    attach_cv, question, cv, UploadedCVs(settings.data_dir / "uploads")
+                )
+            return await run_turn(
+                graph, context, question, thread_id=thread_id or new_thread_id(), role=role,
+                on_token=on_token, on_step=on_step,
+            )  # fmt: skip
+    finally:
+        await context.aclose()
+
+
+async def chat(
+    settings: Settings,
+    *,
+    thread_id: str | None,
+    role: Role,
+    read: Callable[[str], str],
+    write: Callable[[str], None],
+) -> None:
+    """A terminal conversation: streamed answers, tool steps, ``/cv PATH``, ``/new``, ``/quit``."""
+    context = build_context(settings)
+    thread = thread_id or new_thread_id()
+    uploads = UploadedCVs(settings.data_dir / "uploads")
+    write(f"Bassin — fil {thread}, rôle {role}. /cv CHEMIN pour joindre un CV, /new, /quit.\n")
+    try:
+        async with open_checkpointer(settings) as saver:
+            graph = build_graph(checkpointer=saver)
+            while True:
+                try:
+                    line = (await asyncio.to_thread(read, "vous › ")).strip()
+                except EOFError:
+                    break
+                if not line:
+                    continue
+                if line in ("/quit", "/exit", "/q"):
+                    break
+                if line == "/new":
+                    thread = new_thread_id()
+                    write(f"Nouveau fil : {thread}\n")
+                    continue
+                if line.startswith("/cv "):
+                    attached = await asyncio.to_thread(_attach_path, line[4:], uploads)
+                    if attached is None:
+                        write(f"Fichier introuvable : {line[4:].strip()}\n")
+                        continue
+                    line = attached
+                write("bassin › ")
+                result = await run_turn(
+                    graph, context, line, thread_id=thread, role=role, on_token=write,
+                    on_step=lambda kind, data: write(_step_line(kind, data)),
+                )  # fmt: skip
+                if result.flagged_ids:
+                    write("\n(ids non vérifiés retirés de la réponse) " + result.answer)
+                write("\n\n")
+    finally:
+        await context.aclose()
+
+
+def _attach_path(raw: str, uploads: UploadedCVs) -> str | None:
+    path = Path(raw.strip()).expanduser()
+    return attach_cv("Voici mon CV.", path, uploads) if path.is_file() else None
+
+
+def _step_line(kind: str, data: dict[str, Any]) -> str:
+    if kind == "tool":
+        args = ", ".join(f"{k}={v!r}" for k, v in data["args"].items())
+        return f"\n  · {data['name']}({args})"
+    return " ✗\n" if data.get("status") == "error" else " ✓\n"

@@ -1,0 +1,3 @@
+from evals.retrieval.runner import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""What tools reach at run time: the live services, behind small protocols, hidden from the LLM.
+
+Tools read them from ``runtime.context`` (a ``ToolRuntime`` argument, never part of the schema the model
+sees). ``agent.context.AgentContext`` extends ``ToolContext`` with the chat model; tests build one with
+fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from ingestion.cv import ParsedCV
+from matching.geo import Place
+from matching.search_service import OfferSearchResponse
+from matching.search_types import SearchFilters
+from matching.store.models import OfferRow
+from tools.offer_details import OfferDetails
+
+Role = Literal["candidate", "recruiter"]
+
+
+class OfferSearcher(Protocol):
+    """``matching.search_service.OfferSearchService``."""
+
+    def search(
+        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+    ) -> OfferSearchResponse: ...
+
+
+class CandidateSearcher(Protocol):
+    """``matching.candidate_search.CandidateSearchService``: results carry id, title, skills, experience..."""
+
+    def search(
+        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+    ) -> Any: ...
+
+
+class OfferRows(Protocol):
+    """``matching.store.OfferRepository`` (reads only)."""
+
+    def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]: ...
+
+
+class OfferDetailsSource(Protocol):
+    """The offer-details API, or the local store behind the same shape."""
+
+    async def get_many(self, ids: Sequence[str]) -> list[OfferDetails]: ...
+
+
+class PlaceResolver(Protocol):
+    """``matching.geo.Gazetteer``."""
+
+    def resolve(self, name: str) -> Place: ...
+
+    def find_in_text(self, text: str) -> list[tuple[int, int, Place]]: ...
+
+
+class SkillNormalizer(Protocol):
+    """``matching.taxonomy.SkillTaxonomy``."""
+
+    def normalize_fuzzy(self, label: str) -> str | None: ...
+
+    def label(self, key: str) -> str: ...
+
+
+class CVSource(Protocol):
+    """Uploaded CVs by file id, parsed once (``tools.uploads.UploadedCVs``)."""
+
+    def get(self, file_id: str) -> ParsedCV: ...
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What offers are scored against: a parsed CV or stored candidate (``parsed``), or a search."""
+
+    kind: Literal["cv", "candidate", "query"]
+    parsed: ParsedCV | None = None
+    text: str = ""
+    filters: SearchFilters | None = None
+
+
+class Scoring(Protocol):
+    """``tools.scoring_adapter.MatchScoring`` over ``matching.scoring.MatchScorer``."""
+
+    def score(self, basis: Basis, offer_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def what_if(self, basis: Basis, offer_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
+
+    def relax(self, filters: SearchFilters) -> list[dict[str, Any]]: ...
+
+
+class CandidateProfiles(Protocol):
+    """Stored candidates' parsed CVs by candidate id (for scoring a candidate against an offer)."""
+
+    def get(self, candidate_id: str) -> ParsedCV: ...
+
+
+@dataclass(kw_only=True)
+class ToolContext:
+    """Live services for tools; the optional ones are None where not deployed."""
+
+    offer_search: OfferSearcher
+    offer_rows: OfferRows
+    offer_details: OfferDetailsSource
+    places: PlaceResolver
+    skills: SkillNormalizer
+    cvs: CVSource
+    candidate_search: CandidateSearcher | None = None
+    scorer: Scoring | None = None
+    candidate_profiles: CandidateProfiles | None = None

@@ -1,0 +1,147 @@
+"""The match scorer (``matching.scoring``) as the tools need it: ids in, compact verified facts out.
+
+``MatchScoring`` turns a basis (a parsed CV, a stored candidate, or the active search) into the scorer's
+``Seeker``, scores offers by external id, and keeps from each explanation only verified claims.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from matching.errors import OfferNotFoundError
+from matching.scoring.scorer import MatchScore, MatchScorer
+from matching.scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
+from matching.scoring.whatif import Browser, WhatIfAnalyzer, lexical_counter
+from matching.scoring.wiring import EngineParts
+from matching.scoring.wiring import build_scorer as build_match_scorer
+from matching.search_types import SearchFilters
+from matching.store.models import OfferRow
+from tools.context import Basis, OfferRows, PlaceResolver
+from tools.errors import ServiceUnavailableError
+
+if TYPE_CHECKING:
+    from matching.runtime import Engine
+
+_CLAIMS_SHOWN = 4
+
+
+class MatchScoring:
+    """Scores offers for a basis and simulates changes of the basis (what-if)."""
+
+    def __init__(
+        self,
+        scorer: MatchScorer,
+        rows: OfferRows,
+        places: PlaceResolver,
+        skills: SkillFinder,
+        *,
+        analyzer: WhatIfAnalyzer | None = None,
+    ) -> None:
+        self.scorer = scorer
+        self.rows = rows
+        self.places = places
+        self.skills = skills
+        self.analyzer = analyzer
+
+    def seeker(self, basis: Basis) -> Seeker:
+        if basis.parsed is not None:
+            return seeker_from_profile(basis.parsed.profile, basis.parsed.text, rome=self.scorer.rome)
+        return seeker_from_query(
+            basis.text, basis.filters or SearchFilters(), taxonomy=self.skills, rome=self.scorer.rome
+        )
+
+    def offers(self, offer_ids: Sequence[str]) -> list[OfferRow]:
+        """Rows in the order asked.
+
+        Raises:
+            OfferNotFoundError: none of the ids exists.
+        """
+        found = self.rows.get_by_external_ids(list(offer_ids))
+        if not found:
+            raise OfferNotFoundError(list(offer_ids))
+        return [found[i] for i in offer_ids if i in found]
+
+    def score(self, basis: Basis, offer_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """One compact verdict per offer found: score (None when abstaining), strengths, gaps."""
+        rows = self.offers(offer_ids)
+        scored = self.scorer.score_offers(self.seeker(basis), rows, rerank=False).scores
+        return [_verdict(row, s) for row, s in zip(rows, scored, strict=True)]
+
+    def what_if(self, basis: Basis, offer_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Score ``offer_id`` now and with ``changes`` applied to the basis.
+
+        ``changes``: ``add_skills`` (list of ``(key, label)``), ``experience_months``, ``place``.
+
+        Raises:
+            OfferNotFoundError: unknown offer.
+            UnknownPlaceError: ``place`` cannot be geocoded.
+        """
+        row = self.offers([offer_id])[0]
+        seeker = self.seeker(basis)
+        changed = seeker
+        described: list[str] = []
+        for key, label in changes.get("add_skills") or []:
+            changed = changed.with_skill(key, label)
+            described.append(f"+ {label}")
+        if changes.get("experience_months") is not None:
+            months = int(changes["experience_months"])
+            changed = dataclasses.replace(changed, experience_months=months)
+            described.append(
+                f"{months // 12} an(s) d'expérience" if months >= 12 else f"{months} mois d'expérience"
+            )
+        if changes.get("place"):
+            place = self.places.resolve(str(changes["place"]))
+            changed = dataclasses.replace(
+                changed, place=place.label, lat=place.lat, lon=place.lon, place_span=None
+            )
+            described.append(f"lieu : {place.label}")
+        before, after = (
+            self.scorer.score_offers(s, [row], rerank=False).scores[0] for s in (seeker, changed)
+        )
+        verdict = _verdict(row, after)
+        return {
+            "offer_id": row.external_id,
+            "title": row.title,
+            "score_before": before.score,
+            "score_after": after.score,
+            "changes": described,
+            "explanation": verdict["strengths"] + verdict["gaps"],
+        }
+
+    def relax(self, filters: SearchFilters) -> list[dict[str, Any]]:
+        """Single relaxations of ``filters`` that bring more offers, counted on the index, most first.
+
+        Raises:
+            ServiceUnavailableError: no what-if analyzer is wired.
+        """
+        if self.analyzer is None:
+            raise ServiceUnavailableError("L'analyse « et si »")
+        return [
+            {"kind": w.kind, "message": w.message, "before": w.before, "after": w.after}
+            for w in self.analyzer.relax_filters(filters)
+        ]
+
+
+def _verdict(row: OfferRow, s: MatchScore) -> dict[str, Any]:
+    strengths = [c.text for c in s.explanation.claims if c.kind == "skill_match" or c.holds is True]
+    gaps = [c.text for c in s.explanation.claims if c.kind == "missing_skill" or c.holds is False]
+    out: dict[str, Any] = {
+        "id": row.external_id,
+        "title": row.title,
+        "score": s.score,
+        "strengths": strengths[:_CLAIMS_SHOWN],
+        "gaps": gaps[:_CLAIMS_SHOWN],
+    }
+    if s.abstained:
+        out["abstained"] = s.abstained
+    return out
+
+
+def build_scorer(engine: Engine) -> MatchScoring:
+    """The scoring service over the engine, wired like ``matching.scoring.wiring`` (no re-ranker)."""
+    # ``Browser.search`` is typed ``-> list[object]``; lists are invariant, so ``list[LexicalHit]`` needs a cast.
+    scorer = build_match_scorer(cast("EngineParts", engine))
+    analyzer = WhatIfAnalyzer(count=lexical_counter(cast("Browser", engine.lexical)), scorer=scorer)
+    return MatchScoring(scorer, engine.offers, engine.gazetteer, engine.taxonomy, analyzer=analyzer)
