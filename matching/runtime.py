@@ -164,9 +164,7 @@ class Engine:
             extract_skills=lambda text: [(m.key, tax.label(m.key)) for m in tax.extract(text)],
             department_of_postcode=self.gazetteer.department_of_postcode,
         )
-        return IndexingPipeline(
-            repository=self.offers, normalizer=normalizer, indexer=self.indexer("offers")
-        )
+        return IndexingPipeline(repository=self.offers, normalizer=normalizer, indexer=self.indexer("offers"))
 
     @cached_property
     def candidate_ingestion(self) -> CandidateIngestion:
