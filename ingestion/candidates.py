@@ -9,8 +9,11 @@ from pathlib import Path
 
 from ingestion.cv import ParsedCV, parse_cv
 from ingestion.indexer import CollectionIndexer, EncodeStats
+from matching.candidate_search import CandidateSearchService
 from matching.candidates import CandidateRecord
 from matching.errors import BassinError, InputFormatError
+from matching.scoring.matcher import CandidateHit
+from matching.search_types import SearchFilters
 from matching.store.candidates import CandidateRepository
 
 CV_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
@@ -147,3 +150,31 @@ def _cv_files(path: Path) -> Iterator[Path]:
         yield path
     else:
         raise InputFormatError(f"Fichier ou dossier introuvable : {path}")
+
+
+class StoredCandidateSearch:
+    """Candidate search whose hits carry the parsed CV (profile + text its evidence spans index).
+
+    The stored CV file is parsed again: spans point into the redacted CV text, which is not kept in SQL.
+    Implements ``matching.scoring.matcher.CandidateSearch``.
+    """
+
+    def __init__(self, search: CandidateSearchService, repository: CandidateRepository, files_dir: Path) -> None:
+        self.search = search
+        self.repo = repository
+        self.files_dir = files_dir
+
+    def parsed(self, external_id: str) -> ParsedCV | None:
+        row = self.repo.get_by_external_id(external_id)
+        if row is None or not row.stored_file:
+            return None
+        path = self.files_dir / row.stored_file
+        return parse_cv(path.read_bytes(), path.name) if path.exists() else None
+
+    def search_candidates(self, text: str, filters: SearchFilters, limit: int) -> list[CandidateHit]:
+        hits = []
+        for result in self.search.search(text, filters, top_k=limit, interpret=False).results:
+            parsed = self.parsed(result.id)
+            if parsed is not None:
+                hits.append(CandidateHit(result.id, parsed.profile, parsed.text))
+        return hits

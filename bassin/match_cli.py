@@ -1,0 +1,188 @@
+"""``bassin match`` and ``bassin explain``: calibrated scores with verified explanations, both directions."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ingestion.candidates import StoredCandidateSearch
+from ingestion.cv import ParsedCV, parse_cv
+from matching.errors import InvalidQueryError, OfferNotFoundError
+from matching.runtime import Engine, build_engine
+from matching.scoring.matcher import CandidateMatcher
+from matching.scoring.scorer import MatchScore
+from matching.scoring.seeker import seeker_from_profile
+from matching.scoring.wiring import ScoringSettings, build_scoring
+from matching.search_types import GeoFilter, SearchFilters
+from matching.taxonomy import default_rome
+
+match_app = typer.Typer(
+    help="Noter des correspondances CV ↔ offres, dans les deux sens.", no_args_is_help=True
+)
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Dossier des données.")]
+
+
+def _engine(data_dir: Path | None) -> tuple[Engine, ScoringSettings]:
+    settings = ScoringSettings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return build_engine(settings), settings
+
+
+def score_json(ms: MatchScore) -> dict[str, Any]:
+    """A score as JSON: the number (or the reason it abstained), contributions, verified claims."""
+    return {
+        "score": ms.score,
+        "abstained": ms.abstained,
+        "probability": None if ms.probability is None else round(ms.probability, 4),
+        "baseline": ms.baseline,
+        "contributions": [dataclasses.asdict(c) for c in ms.contributions],
+        "explanation": [c.text for c in ms.explanation.claims],
+        "claims": [dataclasses.asdict(c) for c in ms.explanation.claims],
+        "dropped_claims": [dataclasses.asdict(d) for d in ms.explanation.dropped],
+        "calibrated": ms.calibrated,
+    }
+
+
+def _parsed(engine: Engine, cv_or_candidate: str) -> ParsedCV:
+    path = Path(cv_or_candidate)
+    if path.is_file():
+        return parse_cv(path.read_bytes(), path.name)
+    stored = StoredCandidateSearch(
+        engine.candidate_search, engine.candidates, engine.settings.data_dir / "cvs"
+    )
+    parsed = stored.parsed(cv_or_candidate)
+    if parsed is None:
+        raise InvalidQueryError(f"Ni fichier ni candidat connu : {cv_or_candidate!r}.")
+    return parsed
+
+
+def _print_score(title: str, ms: MatchScore) -> None:
+    value = f"{ms.score}/100" if ms.score is not None else f"pas de note : {ms.abstained}"
+    typer.echo(f"{title} — {value}")
+    for line in ms.explanation.lines():
+        typer.echo(f"    · {line}")
+
+
+@match_app.command("cv")
+def match_cv(
+    file: Annotated[Path, typer.Argument(help="CV (PDF, DOCX, TXT).")],
+    city: Annotated[str | None, typer.Option(help="Lieu de recherche (sinon celui du CV).")] = None,
+    radius: Annotated[float, typer.Option(help="Rayon en km.")] = 30.0,
+    contract: Annotated[list[str] | None, typer.Option(help="Contrat(s) voulus, répétable.")] = None,
+    top: Annotated[int, typer.Option(min=1, max=50)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Best offers for a CV: hybrid retrieval, then calibrated 0–100 scores with verified explanations."""
+    engine, settings = _engine(data_dir)
+    try:
+        parsed = parse_cv(file.read_bytes(), file.name)
+        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=default_rome(), radius_km=radius)
+        geo = None
+        if city:
+            p = engine.gazetteer.resolve(city)
+            geo = GeoFilter(label=p.label, lat=p.lat, lon=p.lon, radius_km=radius)
+        elif parsed.profile.location and parsed.profile.location.lat is not None:
+            loc = parsed.profile.location
+            geo = GeoFilter(label=loc.label, lat=loc.lat or 0.0, lon=loc.lon or 0.0, radius_km=radius)
+        filters = SearchFilters(geo=geo, contracts=[c.upper() for c in contract or []])
+        _, matcher, _ = build_scoring(engine, settings)
+        matches = matcher.best_offers(seeker, filters=filters, top_k=top)
+    finally:
+        engine.close()
+    if as_json:
+        payload = {
+            "text": matches.text,
+            "filters": matches.filters.model_dump(mode="json"),
+            "notes": matches.notes,
+            "results": [
+                {
+                    "rank": m.rank,
+                    "id": m.row.external_id,
+                    "title": m.row.title,
+                    "location": m.row.location,
+                    "contract": m.row.contract_type,
+                    "distance_km": m.distance_km,
+                    "retrieval_rank": m.retrieval_rank,
+                    **score_json(m.score),
+                }
+                for m in matches.results
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for note in matches.notes:
+        typer.echo(note)
+    for m in matches.results:
+        _print_score(f"{m.rank:>2}. [{m.row.external_id}] {m.row.title} · {m.row.location or '?'}", m.score)
+
+
+@match_app.command("offer")
+def match_offer(
+    offer_id: Annotated[str, typer.Argument(help="Identifiant de l'offre.")],
+    radius: Annotated[float | None, typer.Option(help="Rayon en km autour du lieu de l'offre.")] = None,
+    top: Annotated[int, typer.Option(min=1, max=50)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Best stored candidates for an offer, with the same scorer and explanations."""
+    engine, settings = _engine(data_dir)
+    try:
+        offer = engine.offers.get_by_external_ids([offer_id]).get(offer_id)
+        if offer is None:
+            raise OfferNotFoundError([offer_id])
+        scorer, _, _ = build_scoring(engine, settings)
+        stored = StoredCandidateSearch(engine.candidate_search, engine.candidates, settings.data_dir / "cvs")
+        matcher = CandidateMatcher(candidates=stored, scorer=scorer, rome=default_rome())
+        matches = matcher.best_candidates(offer, radius_km=radius, top_k=top)
+    finally:
+        engine.close()
+    if as_json:
+        payload = {
+            "offer": offer_id,
+            "text": matches.text,
+            "filters": matches.filters.model_dump(mode="json"),
+            "results": [
+                {"rank": m.rank, "id": m.candidate_id, "distance_km": m.distance_km, **score_json(m.score)}
+                for m in matches.results
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not matches.results:
+        typer.echo("Aucun candidat ne correspond.")
+    for m in matches.results:
+        _print_score(f"{m.rank:>2}. [{m.candidate_id}]", m.score)
+
+
+def explain(
+    cv_or_candidate: Annotated[str, typer.Argument(help="Fichier CV, ou identifiant de candidat (cv-…).")],
+    offer_id: Annotated[str, typer.Argument(help="Identifiant de l'offre.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Score one CV/candidate against one offer and show every verified claim, with its evidence."""
+    engine, settings = _engine(data_dir)
+    try:
+        offer = engine.offers.get_by_external_ids([offer_id]).get(offer_id)
+        if offer is None:
+            raise OfferNotFoundError([offer_id])
+        parsed = _parsed(engine, cv_or_candidate)
+        scorer, _, _ = build_scoring(engine, settings)
+        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=scorer.rome)
+        ms = scorer.score(seeker, offer)
+    finally:
+        engine.close()
+    if as_json:
+        typer.echo(
+            json.dumps({"offer": offer_id, **score_json(ms)}, ensure_ascii=False, indent=2, default=str)
+        )
+        return
+    _print_score(f"[{offer_id}] {offer.title}", ms)
+    for c in ms.contributions:
+        typer.echo(f"    {c.feature:>16} : {c.points:+.1f}")
