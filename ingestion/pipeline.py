@@ -6,10 +6,12 @@ the two leaves SQL ahead of the indexes; ``sync`` brings them back to SQL's stat
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ingestion.indexer import CollectionIndexer, EncodeStats, SyncReport
@@ -56,6 +58,80 @@ class IngestSummary:
         return Counter(r.reason for r in self.rejected)
 
 
+def normalize_item(normalizer: FranceTravailNormalizer, item: RawItem) -> OfferRecord | Rejection:
+    """A record, or the reason it is rejected (never raises for bad data)."""
+    ext_id = item.payload.get("id") if item.payload else None
+    ext = ext_id if isinstance(ext_id, str) else None
+    if item.error is not None or item.payload is None:
+        return Rejection(item.position, ext, item.error or "enregistrement vide")
+    try:
+        return normalizer.normalize(item.payload)
+    except NormalizationError as exc:
+        return Rejection(item.position, ext, str(exc))
+
+
+def _normalize_all(
+    normalizer: FranceTravailNormalizer, items: list[RawItem]
+) -> list[OfferRecord | Rejection]:
+    return [normalize_item(normalizer, item) for item in items]
+
+
+_FORKED_NORMALIZER: FranceTravailNormalizer | None = None
+
+
+def _set_forked_normalizer(normalizer: FranceTravailNormalizer) -> None:
+    global _FORKED_NORMALIZER
+    _FORKED_NORMALIZER = normalizer
+
+
+def _normalize_in_fork(items: list[RawItem]) -> list[OfferRecord | Rejection]:
+    assert _FORKED_NORMALIZER is not None, "the pool initializer sets it"
+    return _normalize_all(_FORKED_NORMALIZER, items)
+
+
+@contextmanager
+def _normalizing_pool(normalizer: FranceTravailNormalizer) -> Iterator[ProcessPoolExecutor | None]:
+    """One forked process holding the normaliser (inherited, not pickled: it holds the loaded
+    taxonomy and gazetteer); None where fork is unavailable, and normalisation stays in-process."""
+    if "fork" not in mp.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=mp.get_context("fork"),
+        initializer=_set_forked_normalizer,
+        initargs=(normalizer,),
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(items: Iterable[RawItem], size: int) -> Iterator[list[RawItem]]:
+    chunk: list[RawItem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _pipelined(
+    pool: ProcessPoolExecutor, batches: Iterator[list[RawItem]], window: int = 3
+) -> Iterator[list[OfferRecord | Rejection]]:
+    """Normalised batches in input order, with at most ``window`` batches in flight."""
+    pending: deque[Future[list[OfferRecord | Rejection]]] = deque()
+    for batch in batches:
+        pending.append(pool.submit(_normalize_in_fork, batch))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 class IndexingPipeline:
     """Ingest and delete offers across the store and both indexes.
 
@@ -77,45 +153,36 @@ class IndexingPipeline:
     ) -> IngestSummary:
         """Normalise, upsert and index every item; malformed ones are reported, never fatal.
 
-        Two stages overlap: while one worker thread encodes and indexes batch N (numpy releases
-        the GIL in the encoder's matrix products), this thread normalises and stores batch N+1.
-        At most one batch waits, so memory stays flat whatever the file size.
+        Three stages overlap on the two cores: a forked process normalises batch N+2 (pure Python:
+        HTML cleaning, skill extraction), this thread stores batch N+1 in SQL, and a worker thread
+        encodes and indexes batch N (numpy releases the GIL in the encoder's matrix products).
+        A few batches at most are in flight, so memory stays flat whatever the file size.
         """
         summary = IngestSummary()
         start = time.perf_counter()
-        batch: list[OfferRecord] = []
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bassin-index") as worker:
+        batches = _chunks(items, self.indexer.batch_size)
+        with (
+            _normalizing_pool(self.normalizer) as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="bassin-index") as worker,
+        ):
+            normalized = (
+                _pipelined(pool, batches) if pool else (_normalize_all(self.normalizer, b) for b in batches)
+            )
             pending: Future[None] | None = None
-            for item in items:
-                summary.read += 1
-                record = self._normalize(item, summary)
-                if record is not None:
-                    batch.append(record)
-                if len(batch) >= self.indexer.batch_size:
+            for outcomes in normalized:
+                summary.read += len(outcomes)
+                batch = [o for o in outcomes if isinstance(o, OfferRecord)]
+                summary.rejected.extend(o for o in outcomes if isinstance(o, Rejection))
+                if batch:
                     pending = self._write_batch(batch, summary, worker, pending)
-                    batch = []
                 if progress:
-                    progress(1)
-            if batch:
-                pending = self._write_batch(batch, summary, worker, pending)
+                    progress(len(outcomes))
             if pending is not None:
                 pending.result()
         if summary.inserted or summary.updated:
             self.indexer.flush()  # an unchanged re-run rewrites nothing
         summary.seconds = time.perf_counter() - start
         return summary
-
-    def _normalize(self, item: RawItem, summary: IngestSummary) -> OfferRecord | None:
-        ext_id = item.payload.get("id") if item.payload else None
-        ext = ext_id if isinstance(ext_id, str) else None
-        if item.error is not None or item.payload is None:
-            summary.rejected.append(Rejection(item.position, ext, item.error or "enregistrement vide"))
-            return None
-        try:
-            return self.normalizer.normalize(item.payload)
-        except NormalizationError as exc:
-            summary.rejected.append(Rejection(item.position, ext, str(exc)))
-            return None
 
     def _write_batch(
         self,
