@@ -18,7 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench import cv_bench
+from bench.agent_bench import bench_agent
 from bench.queries import benchmark_queries
+from bench.scaled_engine import scaled_engine
 from bench.search_bench import bench_ingestion, bench_searcher, build_scaled, rss_mb
 from bench.table import render_markdown, update_readme
 
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--sizes", default="100000,1000000", help="scaled corpus sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the query set")
+    parser.add_argument("--agent-sizes", default="100000", help="scaled sizes for the agent-turn benchmark")
+    parser.add_argument("--skip-cv", action="store_true", help="skip the CV parsing benchmark")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
 
@@ -69,7 +74,16 @@ def main(argv: list[str] | None = None) -> None:
             print(json.dumps(results["search"][-1], indent=2))
             searcher.lexical.close()
             del searcher
+        results["agent"] = [{"size": ingestion["offers"], **bench_agent(engine)}]
+        print(json.dumps(results["agent"][-1], indent=2))
+        for size in [int(s) for s in args.agent_sizes.split(",") if s.strip()]:
+            scaled = scaled_engine(engine, size, work)
+            results["agent"].append({"size": size, **bench_agent(scaled)})
+            print(json.dumps(results["agent"][-1], indent=2))
+            scaled.close()
         engine.close()
+    if not args.skip_cv:
+        results["cv"] = cv_bench.main(["--limit", "40"])
 
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

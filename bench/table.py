@@ -43,6 +43,28 @@ def render_markdown(results: dict[str, Any]) -> str:
             )
             + ".",
         ]
+    if results.get("agent"):
+        lines += [
+            "",
+            "**Offline agent turn** end to end through the LangGraph graph (offline planner, real tools, "
+            "in-memory checkpointer): a search turn (plan → search_offers → answer) and a CV turn "
+            "(parse_cv → search_offers → score_match → answer):",
+            "",
+            "| offers | search turn p50 | search turn p95 | CV turn p50 | CV turn p95 |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in results["agent"]:
+            lines.append(
+                f"| {row['size']:,} | {row['search_turn']['p50_ms']} ms | {row['search_turn']['p95_ms']} ms "
+                f"| {row['cv_turn']['p50_ms']} ms | {row['cv_turn']['p95_ms']} ms |"
+            )
+    if results.get("cv"):
+        cv = results["cv"]
+        lines += [
+            "",
+            f"**CV parsing**: PDF {cv['pdf']['cvs_per_s']} CVs/s (real resume PDFs), DOCX {cv['docx']['cvs_per_s']} "
+            f"CVs/s, TXT {cv['txt']['cvs_per_s']} CVs/s.",
+        ]
     return "\n".join(lines)
 
 
