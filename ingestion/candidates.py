@@ -159,7 +159,9 @@ class StoredCandidateSearch:
     Implements ``matching.scoring.matcher.CandidateSearch``.
     """
 
-    def __init__(self, search: CandidateSearchService, repository: CandidateRepository, files_dir: Path) -> None:
+    def __init__(
+        self, search: CandidateSearchService, repository: CandidateRepository, files_dir: Path
+    ) -> None:
         self.search = search
         self.repo = repository
         self.files_dir = files_dir

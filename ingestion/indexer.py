@@ -53,6 +53,16 @@ class EncodeStats:
 
 
 @dataclass
+class EncodePlan:
+    """Documents to index, their vectors (stored ones filled in), and the rows still to encode."""
+
+    docs: list[IndexDocument]
+    vectors: np.ndarray
+    keys: list[str]
+    todo: list[int]
+
+
+@dataclass
 class SyncReport:
     """What ``sync`` found and fixed, per index."""
 
@@ -98,22 +108,13 @@ class CollectionIndexer:
 
     def index(self, doc_ids: Sequence[int], stats: EncodeStats | None = None) -> None:
         """(Re)index these documents in both indexes; call ``flush`` to persist."""
+        plan = self.plan(doc_ids)
+        self.encode(plan, stats or EncodeStats())
+        self.apply(plan)
+
+    def plan(self, doc_ids: Sequence[int]) -> EncodePlan:
+        """Read the documents and their reusable stored vectors; what is left to encode is ``todo``."""
         docs = list(self.source.iter_documents(list(doc_ids)))
-        if docs:
-            self.vectors.upsert(docs, self.vectors_for(docs, stats or EncodeStats()))
-            self.lexical.upsert(docs)
-
-    def remove(self, doc_ids: Sequence[int]) -> None:
-        if doc_ids:
-            self.vectors.delete(list(doc_ids))
-            self.lexical.delete(list(doc_ids))
-
-    def flush(self) -> None:
-        self.lexical.commit()
-        self.vectors.save()
-
-    def vectors_for(self, docs: list[IndexDocument], stats: EncodeStats) -> np.ndarray:
-        """Vectors for docs, reusing stored embeddings of the same text under the same model."""
         embedder = self._embedder()
         stored = self.source.load_embeddings([d.doc_id for d in docs], embedder.model_id)
         vectors = np.zeros((len(docs), embedder.dim), dtype=np.float32)
@@ -125,14 +126,36 @@ class CollectionIndexer:
                 vectors[i] = hit[1]
             else:
                 todo.append(i)
-        if todo:
+        return EncodePlan(docs, vectors, keys, todo)
+
+    def encode(self, plan: EncodePlan, stats: EncodeStats) -> None:
+        """Encode what the plan could not reuse (the only step that needs the model; thread-safe)."""
+        if plan.todo:
             t0 = time.perf_counter()
-            fresh = embedder.embed_documents([docs[i].embed_text for i in todo])
+            plan.vectors[plan.todo] = self._embedder().embed_documents(
+                [plan.docs[i].embed_text for i in plan.todo]
+            )
             stats.seconds += time.perf_counter() - t0
-            stats.embedded += len(todo)
-            vectors[todo] = fresh
-            self.source.save_embeddings(embedder.model_id, [(docs[i].doc_id, keys[i]) for i in todo], fresh)
-        return vectors
+            stats.embedded += len(plan.todo)
+
+    def apply(self, plan: EncodePlan) -> None:
+        """Store the new vectors in SQL and write the documents to both indexes."""
+        if plan.todo:
+            model_id = self._embedder().model_id
+            items = [(plan.docs[i].doc_id, plan.keys[i]) for i in plan.todo]
+            self.source.save_embeddings(model_id, items, plan.vectors[plan.todo])
+        if plan.docs:
+            self.vectors.upsert(plan.docs, plan.vectors)
+            self.lexical.upsert(plan.docs)
+
+    def remove(self, doc_ids: Sequence[int]) -> None:
+        if doc_ids:
+            self.vectors.delete(list(doc_ids))
+            self.lexical.delete(list(doc_ids))
+
+    def flush(self) -> None:
+        self.lexical.commit()
+        self.vectors.save()
 
     def sync(self, *, progress: Callable[[int], object] | None = None) -> SyncReport:
         """Make FAISS and the lexical index mirror SQL exactly: add, refresh, remove."""
@@ -156,10 +179,15 @@ class CollectionIndexer:
         stats = EncodeStats()
         todo = sorted(vec_todo | lex_todo)
         for start in range(0, len(todo), self.batch_size):
-            docs = list(self.source.iter_documents(todo[start : start + self.batch_size]))
-            vdocs = [d for d in docs if d.doc_id in vec_todo]
-            if vdocs:
-                self.vectors.upsert(vdocs, self.vectors_for(vdocs, stats))
+            chunk = todo[start : start + self.batch_size]
+            vplan = self.plan([i for i in chunk if i in vec_todo])
+            self.encode(vplan, stats)
+            if vplan.todo:
+                items = [(vplan.docs[i].doc_id, vplan.keys[i]) for i in vplan.todo]
+                self.source.save_embeddings(self._embedder().model_id, items, vplan.vectors[vplan.todo])
+            if vplan.docs:
+                self.vectors.upsert(vplan.docs, vplan.vectors)
+            docs = list(self.source.iter_documents(chunk))
             ldocs = [d for d in docs if d.doc_id in lex_todo]
             if ldocs:
                 self.lexical.upsert(ldocs)

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ingestion.indexer import CollectionIndexer, EncodeStats, SyncReport
+from ingestion.indexer import CollectionIndexer, EncodePlan, EncodeStats, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer, NormalizationError
 from ingestion.offers.readers import RawItem
 from matching.offers import OfferRecord
@@ -168,7 +168,7 @@ class IndexingPipeline:
             normalized = (
                 _pipelined(pool, batches) if pool else (_normalize_all(self.normalizer, b) for b in batches)
             )
-            pending: Future[None] | None = None
+            pending: tuple[EncodePlan, Future[None]] | None = None
             for outcomes in normalized:
                 summary.read += len(outcomes)
                 batch = [o for o in outcomes if isinstance(o, OfferRecord)]
@@ -177,8 +177,7 @@ class IndexingPipeline:
                     pending = self._write_batch(batch, summary, worker, pending)
                 if progress:
                     progress(len(outcomes))
-            if pending is not None:
-                pending.result()
+            self._finish(pending)
         if summary.inserted or summary.updated:
             self.indexer.flush()  # an unchanged re-run rewrites nothing
         summary.seconds = time.perf_counter() - start
@@ -189,20 +188,30 @@ class IndexingPipeline:
         batch: list[OfferRecord],
         summary: IngestSummary,
         worker: ThreadPoolExecutor,
-        pending: Future[None] | None,
-    ) -> Future[None] | None:
-        """Store a batch in SQL, then hand its indexing to the worker once the previous one is done."""
+        pending: tuple[EncodePlan, Future[None]] | None,
+    ) -> tuple[EncodePlan, Future[None]] | None:
+        """Store a batch in SQL, hand its encoding to the worker, and index the previous batch.
+
+        The worker thread only runs the encoder; reading back, storing vectors and writing the indexes
+        happen here, while the worker encodes the next batch.
+        """
         outcome = self.repo.upsert_many(batch)
         # duplicates of one id inside a batch: the last wins, the others count as unchanged
         duplicates = len(batch) - len({rec.external_id for rec in batch})
         summary.inserted += len(outcome.inserted)
         summary.updated += len(outcome.updated)
         summary.unchanged += len(outcome.unchanged) + duplicates
-        if pending is not None:
-            pending.result()  # re-raises an indexing error here, in the caller's thread
-        if not outcome.changed_doc_ids:
+        plan = self.indexer.plan(outcome.changed_doc_ids) if outcome.changed_doc_ids else None
+        self._finish(pending)
+        if plan is None:
             return None
-        return worker.submit(self.indexer.index, outcome.changed_doc_ids, summary.encode)
+        return plan, worker.submit(self.indexer.encode, plan, summary.encode)
+
+    def _finish(self, pending: tuple[EncodePlan, Future[None]] | None) -> None:
+        if pending is not None:
+            plan, future = pending
+            future.result()  # re-raises an encoding error here, in the caller's thread
+            self.indexer.apply(plan)
 
     def delete(self, external_ids: Sequence[str]) -> list[str]:
         """Delete offers everywhere; returns the external ids that existed."""
