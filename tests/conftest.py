@@ -112,3 +112,18 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:  # alive, another user's
         pass
     return True
+
+
+_MEASUREMENTS: list[str] = []
+
+
+def report_line(line: str) -> None:
+    """Add a line to the "Bassin measurements" section printed at the end of the test run."""
+    _MEASUREMENTS.append(line)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _MEASUREMENTS:
+        terminalreporter.section("Bassin measurements")
+        for line in _MEASUREMENTS:
+            terminalreporter.write_line(line)

@@ -22,6 +22,7 @@ from ingestion.cv.dates import find_date_ranges, merged_months
 from ingestion.cv.text_clean import normalize_text
 from matching.geo import default_gazetteer
 from matching.taxonomy import default_skill_taxonomy
+from tests.conftest import report_line
 
 TODAY = date(2025, 6, 1)
 
@@ -507,9 +508,9 @@ def _coverage(label: str, parsed: list[ParsedCV], seconds: float) -> dict[str, f
         "education_level": share(lambda cv: cv.profile.education_level),
         "languages": share(lambda cv: cv.profile.languages),
     }
-    print(f"\n{label}: {len(parsed)} CVs in {seconds:.1f} s")
+    report_line(f"CV field coverage, {label}: {len(parsed)} CVs in {seconds:.1f} s")
     for field, value in coverage.items():
-        print(f"  {field:<18} {value:6.1%}")
+        report_line(f"  {field:<18} {value:6.1%}")
     return coverage
 
 
