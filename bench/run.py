@@ -22,7 +22,7 @@ from bench import cv_bench
 from bench.agent_bench import bench_agent
 from bench.queries import benchmark_queries
 from bench.scaled_engine import scaled_engine
-from bench.search_bench import bench_ingestion, bench_searcher, build_scaled, rss_mb
+from bench.search_bench import bench_elasticsearch, bench_ingestion, bench_searcher, build_scaled, rss_mb
 from bench.table import render_markdown, update_readme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +52,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5, help="passes over the query set")
     parser.add_argument("--agent-sizes", default="100000", help="scaled sizes for the agent-turn benchmark")
     parser.add_argument("--skip-cv", action="store_true", help="skip the CV parsing benchmark")
+    parser.add_argument(
+        "--elasticsearch-url",
+        default=os.environ.get("BASSIN_BENCH_ELASTICSEARCH_URL"),
+        help="also run the query set with Elasticsearch as the lexical backend (same FAISS), side by side",
+    )
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args(argv)
 
@@ -67,6 +72,14 @@ def main(argv: list[str] | None = None) -> None:
             {"size": ingestion["offers"], "faiss_mode": str(engine.vectors.mode), **real}
         )
         print(json.dumps(results["search"][-1], indent=2))
+        if args.elasticsearch_url:
+            tantivy_row = results["search"][-1]
+            es = bench_elasticsearch(engine, args.elasticsearch_url, queries, args.rounds)
+            results["backends"] = [
+                {"backend": "tantivy (embedded)", **tantivy_row},
+                {"backend": "Elasticsearch 8.19", **es},
+            ]
+            print(json.dumps(es, indent=2))
         for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
             searcher, info = build_scaled(engine, size, work)
             measured = bench_searcher(searcher, queries, args.rounds)

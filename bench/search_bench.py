@@ -153,3 +153,28 @@ def build_scaled(engine: Engine, size: int, workdir: Path) -> tuple[HybridSearch
         lexical=lexical, vectors=vindex, embedder=lambda: engine.embedder, fusion=FusionConfig()
     )
     return searcher, info
+
+
+def bench_elasticsearch(engine: Engine, url: str, queries: list[SearchQuery], rounds: int) -> dict[str, Any]:
+    """The same query set with Elasticsearch as the lexical backend over the same documents and FAISS."""
+    import uuid
+
+    from matching.lexical.elastic import ElasticsearchBackend, connect_elasticsearch
+
+    client = connect_elasticsearch(url)
+    prefix = f"bassin-bench-{uuid.uuid4().hex[:8]}"
+    backend = ElasticsearchBackend(client, "offers", index_prefix=prefix)
+    try:
+        backend.upsert(list(engine.offers.iter_documents()))
+        backend.commit()
+        searcher = HybridSearcher(lexical=backend, vectors=engine.vectors, embedder=lambda: engine.embedder)
+        return {
+            "size": backend.count(),
+            "faiss_mode": str(engine.vectors.mode),
+            **bench_searcher(searcher, queries, rounds),
+        }
+    finally:
+        names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True))
+        if names:
+            client.indices.delete(index=",".join(names), ignore_unavailable=True)
+        client.close()

@@ -31,6 +31,19 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"| {row['size']:,} | {row['faiss_mode']} | {row['hybrid']['p50_ms']} ms | {row['hybrid']['p95_ms']} ms "
             f"| {row['lexical']['p95_ms']} ms | {row['vector']['p95_ms']} ms | {row['encode_query']['p95_ms']} ms |"
         )
+    if results.get("backends"):
+        lines += [
+            "",
+            f"**Lexical backend side by side** (same query set and FAISS, {results['backends'][0]['size']:,} offers, one run):",
+            "",
+            "| lexical backend | hybrid p50 | hybrid p95 | lexical p50 | lexical p95 |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for row in results["backends"]:
+            lines.append(
+                f"| {row['backend']} | {row['hybrid']['p50_ms']} ms | {row['hybrid']['p95_ms']} ms "
+                f"| {row['lexical']['p50_ms']} ms | {row['lexical']['p95_ms']} ms |"
+            )
     scaled = [r for r in results["search"] if "tantivy_build_s" in r]
     if scaled:
         lines += [
