@@ -179,3 +179,20 @@ async def test_recruiter_finds_and_scores_stored_candidates(
         graph, agent_context, "trouve-moi des candidats Python", thread_id="c", role="candidate"
     )
     assert refused.tool_calls == [] and "réservée aux recruteurs" in refused.answer
+
+
+async def test_postgres_memory_when_the_store_is_postgres(
+    postgres_url: str, agent_context: AgentContext
+) -> None:
+    """With a PostgreSQL store, conversations are checkpointed in that database (no SQLite file)."""
+    settings = Settings(data_dir=Path("/nonexistent-bassin"), database_url=postgres_url, _env_file=None)  # type: ignore[call-arg]
+    async with open_checkpointer(settings) as saver:
+        assert type(saver).__name__ == "AsyncPostgresSaver"
+        await run_turn(build_graph(checkpointer=saver), agent_context, "développeur à Lyon", thread_id="pg",
+                       role="candidate")  # fmt: skip
+    async with open_checkpointer(settings) as saver:
+        again = await run_turn(build_graph(checkpointer=saver), agent_context, "et en CDI ?", thread_id="pg",
+                               role="candidate")  # fmt: skip
+    assert again.tool_calls[0].args["query"] == "développeur"
+    assert again.tool_calls[0].args["contracts"] == ["CDI"]
+    assert not Path("/nonexistent-bassin").exists()  # noqa: ASYNC240
