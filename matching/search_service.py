@@ -6,10 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from matching.filters import haversine_km
 from matching.hybrid.searcher import HybridSearcher
 from matching.query.understanding import QueryInterpreter
-from matching.search_types import ScoreParts, SearchFilters, SearchQuery
+from matching.search_flow import distance_km, interpret_and_rank
+from matching.search_types import ScoreParts, SearchFilters
 from matching.store.models import OfferRow
 from matching.store.offers import OfferRepository, offer_contract_keys
 
@@ -66,26 +66,26 @@ class OfferSearchService:
     def search(
         self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
     ) -> OfferSearchResponse:
-        if interpret:
-            understanding = self.interpreter.interpret(text, filters)
-            remaining, final, notes = understanding.text, understanding.filters, understanding.notes
-        else:
-            remaining, final, notes = text, filters or SearchFilters(), []
-        ranked = self.searcher.search(SearchQuery(text=remaining, filters=final, top_k=top_k))
-        rows = {r.id: r for r in self.repo.get_many([r.doc_id for r in ranked])}
+        found = interpret_and_rank(
+            interpreter=self.interpreter,
+            searcher=self.searcher,
+            fetch_rows=self.repo.get_many,
+            text=text,
+            filters=filters,
+            top_k=top_k,
+            interpret=interpret,
+            target="offers",
+        )
         results = [
-            _result(i, rows[r.doc_id], r.parts, final)
-            for i, r in enumerate((r for r in ranked if r.doc_id in rows), start=1)
+            _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
         ]
         return OfferSearchResponse(
-            query=text, text=remaining, filters=final, understood=notes, results=results
+            query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
         )
 
 
 def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters) -> OfferResult:
-    distance = None
-    if filters.geo is not None and row.latitude is not None and row.longitude is not None:
-        distance = round(haversine_km(filters.geo.lat, filters.geo.lon, row.latitude, row.longitude), 1)
+    distance = distance_km(filters, row.latitude, row.longitude)
     return OfferResult(
         rank=rank,
         id=row.external_id,
