@@ -14,6 +14,8 @@ from pathlib import Path
 
 from matching.errors import ConfigurationError
 
+_PROBE_PAIRS = 4  # first batch under a budget when no timing is known yet
+
 
 @dataclass(frozen=True)
 class RerankOutcome:
@@ -74,32 +76,43 @@ class CrossEncoderReranker:
         self.model_id = f"cross-encoder:{model}"
         self.batch_size = batch_size
         self._identity = torch.nn.Identity()
+        self._ms_per_pair: float | None = None  # ms per pair seen, predicts the next batch
 
     def score_pairs(
         self, pairs: Sequence[tuple[str, str]], *, budget_ms: float | None = None
     ) -> RerankOutcome:
         """Logits for (seeker text, offer text) pairs, best effort within ``budget_ms``.
 
-        The run stops before a batch that the time already spent, plus the slowest batch so far, would
-        push past the budget; the pairs not reached get None.
+        Before each batch the run predicts its cost from the time per pair seen so far (the latest
+        batch, or the mean with the earlier ones when those were slower) and stops when the time already spent plus that prediction would pass
+        the budget; the pairs not reached get None. With a budget and no timing known yet, the first
+        batch is a small probe, so one full batch never blows the budget blind.
         """
         logits: list[float | None] = [None] * len(pairs)
         start = time.perf_counter()
-        slowest = 0.0
         exhausted = False
-        for lo in range(0, len(pairs), self.batch_size):
+        lo = 0
+        while lo < len(pairs):
+            size = self.batch_size
+            if budget_ms is not None and self._ms_per_pair is None:
+                size = min(size, _PROBE_PAIRS)
+            size = min(size, len(pairs) - lo)
             elapsed = (time.perf_counter() - start) * 1000
-            if budget_ms is not None and elapsed + slowest > budget_ms:
+            predicted = (self._ms_per_pair or 0.0) * size
+            if budget_ms is not None and elapsed + predicted > budget_ms:
                 exhausted = True
                 break
             t0 = time.perf_counter()
-            batch = [(a, b) for a, b in pairs[lo : lo + self.batch_size]]
+            batch = [(a, b) for a, b in pairs[lo : lo + size]]
             out = self._model.predict(
-                batch, batch_size=self.batch_size, activation_fn=self._identity, show_progress_bar=False
+                batch, batch_size=size, activation_fn=self._identity, show_progress_bar=False
             )
             for i, value in enumerate(out):
                 logits[lo + i] = float(value)
-            slowest = max(slowest, (time.perf_counter() - t0) * 1000)
+            per_pair = (time.perf_counter() - t0) * 1000 / size
+            known = self._ms_per_pair
+            self._ms_per_pair = per_pair if known is None else max(per_pair, 0.5 * known + 0.5 * per_pair)
+            lo += size
         scored = sum(v is not None for v in logits)
         return RerankOutcome(
             logits=logits,

@@ -117,13 +117,20 @@ def test_saved_model_loads_by_path_and_ranks_held_out_pairs(reranker: CrossEncod
 
 def test_budget_stops_between_batches_and_says_so(reranker: CrossEncoderReranker) -> None:
     pairs = [("cariste", "Cariste CACES 3 en entrepôt")] * 12
-    none = reranker.score_pairs(pairs, budget_ms=0.001)
-    assert none.scored == 0 and none.budget_exhausted
-    assert none.note is not None and none.note.startswith("budget de latence atteint")
-    assert "0/12" in none.note
     full = reranker.score_pairs(pairs, budget_ms=None)
     assert full.scored == 12 and full.note is None
     assert len({round(v or 0.0, 4) for v in full.logits}) == 1  # same pair, same logit, whatever the batch
+    none = reranker.score_pairs(pairs, budget_ms=0.001)  # timing known now: not even one batch fits
+    assert none.scored == 0 and none.budget_exhausted
+    assert none.note is not None and none.note.startswith("budget de latence atteint")
+    assert "0/12" in none.note
+
+
+def test_a_cold_reranker_probes_with_a_small_batch_under_a_budget(trained_model: str) -> None:
+    cold = CrossEncoderReranker(trained_model, batch_size=16)
+    pairs = [("cariste", "Cariste CACES 3 en entrepôt")] * 12
+    cut = cold.score_pairs(pairs, budget_ms=1.0)  # one 16-pair batch would have run blind
+    assert cut.budget_exhausted and cut.scored == 4 and "4/12" in (cut.note or "")  # the probe, then stop
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +157,7 @@ def test_scorer_reranks_the_top_k_and_reports_the_budget(trained_model: str, row
         taxonomy=tax, rome=rome, reranker_model=trained_model, rerank_top_k=10, rerank_budget_ms=0.001
     )
     cut = tight.score_offers(seeker, rows[:25])
-    assert cut.rerank is not None and cut.rerank.budget_exhausted
+    assert cut.rerank is not None and cut.rerank.budget_exhausted and cut.rerank.scored < 10
     assert cut.notes and cut.notes[0].startswith("budget de latence atteint")
     assert all(s.score is not None for s in cut.scores)  # every offer still gets its feature score
 
