@@ -6,7 +6,6 @@ Every test runs on both backends, with real France Travail offers normalised as 
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
@@ -260,9 +259,7 @@ def test_migrations_build_exactly_the_models_schema(database_url: str) -> None:
         assert migrate.current_revision(db.engine) == migrate.head_revision()
         assert migrate.schema_differences(db.engine) == []
 
-        started = time.perf_counter()
-        db.create_schema()  # every process start does this
-        assert time.perf_counter() - started < 0.5
+        db.create_schema()  # every process start does this: a no-op on a schema at head
         assert migrate.current_revision(database_url) == migrate.head_revision()
         assert migrate.schema_differences(db.engine) == []
     finally:

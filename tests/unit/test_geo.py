@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import random
-import time
 from pathlib import Path
 
 import numpy as np
@@ -198,9 +197,7 @@ def test_no_place_in_real_job_titles_except_true_ones(gaz: Gazetteer) -> None:
     assert {t: labels for t, labels in found.items() if labels} == _TITLES_WITH_PLACES
 
 
-def test_loads_quickly_from_an_explicit_folder() -> None:
+def test_loads_from_an_explicit_folder() -> None:
     folder = Path(__file__).resolve().parents[2] / "data" / "referentials" / "geo"
-    start = time.perf_counter()
     gaz = Gazetteer(folder).load()
-    assert time.perf_counter() - start < 5
     assert gaz.resolve("Lille").departments == ("59",)

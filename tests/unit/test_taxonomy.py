@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -149,10 +148,8 @@ def test_extract_esco_phrases_in_singular_or_plural(tax: SkillTaxonomy) -> None:
     assert ("gestion-de-projet", "gestion de projets") in _mentions(tax, text)
 
 
-def test_loads_quickly_from_an_explicit_folder() -> None:
-    start = time.perf_counter()
+def test_loads_from_an_explicit_folder() -> None:
     tax = SkillTaxonomy(REFERENTIALS).load()
-    assert time.perf_counter() - start < 5
     assert tax.normalize("PostgreSQL") == "postgresql"
 
 
