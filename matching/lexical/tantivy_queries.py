@@ -149,8 +149,10 @@ def _box_queries(schema: Schema, geo: GeoFilter) -> list[Query]:
 
 
 def _range(schema: Schema, field: str, low: float, high: float) -> Query:
-    # The inverted index (not the fast-field column scan) makes selective ranges 2-3x cheaper.
-    return Query.range_query(schema, field, FieldType.Float, low, high, use_inverted_index=True)
+    # The fast-field column scan, not the inverted index: coordinates are nearly all distinct, and a
+    # range over the term dictionary unions one posting list per distinct value in the box (at 1M
+    # offers the lexical p95 went from 139 ms with the inverted index to 35 ms with the scan).
+    return Query.range_query(schema, field, FieldType.Float, low, high, use_inverted_index=False)
 
 
 def within_radius(geo: GeoFilter, lat: float | None, lon: float | None) -> bool:
