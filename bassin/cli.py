@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from ingestion.offers.readers import count_items, read_offer_items
 from matching.errors import BassinError, InvalidQueryError
@@ -31,6 +32,7 @@ app.add_typer(delete_app, name="delete")
 app.add_typer(forget_app, name="forget")
 app.add_typer(match_app, name="match")
 app.command("explain")(explain)
+app.command("eval")(evaluate)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")

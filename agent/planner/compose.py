@@ -11,6 +11,7 @@ from typing import Any
 
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
+from matching.scoring.scorer import OFFER_TOO_THIN, SEEKER_TOO_THIN
 
 LISTED = 5
 CLAIMS_SHOWN = 3
@@ -19,6 +20,11 @@ _CONTRACTS = {
     "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
            "ALT": "work-study", "LIB": "freelance"},
 }  # fmt: skip
+# The scorer explains an abstention in French; an English answer says it in English.
+_ABSTAINED_EN = {
+    SEEKER_TOO_THIN: "not enough in the profile to score this offer: no skill nor experience found",
+    OFFER_TOO_THIN: "not enough in the offer to score it: no description nor skills",
+}
 _REPLIES: dict[str, dict[Lang, str]] = {
     "greet": {
         "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "
@@ -206,7 +212,7 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     bits = [b for b in (r.get("company"), where) if b]
     extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
     if r.get("salary"):
-        extra.append(str(r["salary"]))
+        extra.append(f"« {r['salary']} »")  # the offer's own words (French), quoted as data
     tail = (" · " + " · ".join(extra)) if extra else ""
     return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
 
@@ -311,7 +317,8 @@ def _scores(result: dict[str, Any], lang: Lang) -> str:
         )
         lines = [f"[{s['id']}] « {s.get('title')} » : {score}"]
         if s.get("abstained"):
-            lines.append(f"  ({s['abstained']})")
+            reason = str(s["abstained"])
+            lines.append(f"  ({_ABSTAINED_EN.get(reason, reason) if lang == 'en' else reason})")
         lines += [f"  + {line}" for line in (s.get("strengths") or [])[:CLAIMS_SHOWN]]
         lines += [f"  − {line}" for line in (s.get("gaps") or [])[:CLAIMS_SHOWN]]
         blocks.append("\n".join(lines))

@@ -106,6 +106,10 @@ REQUEST = re.compile(
     r"|pouvez-vous|can you|could you|merci|thanks|thank you|s'il te plait|s'il vous plait|please|stp|svp"
     r"|beaucoup|a lot|very much|so much|bien"
     r"|bonjour|salut|hello|hi|hey|bonsoir|coucou)\b"
+    # Attempts to make the assistant drop its rules are not search words either.
+    r"|\bignore[rsz]? (?:(?:toutes? )?(?:tes|vos|les|your|all|all your|the|previous|all previous) )?(?:\w+ )?"
+    r"instructions?(?: precedentes| previous)?\b|\b(?:ton|votre|le|your|the) prompt(?: systeme)?\b"
+    r"|\bsystem prompt\b|\bprompt systeme\b"
 )
 FIRST_JOB = re.compile(r"\b(?:mon |my )?(?:premier|first) (?:emploi|job|poste)\b")
 YEARS_PLAIN = re.compile(
@@ -178,6 +182,14 @@ CONNECTORS = words(
 )
 # English names of French regions the gazetteer knows in French (same length is not needed: the
 # substitution happens before any offset is taken).
+# "à Trifouillis-les-Oies", "near Springfield": a capitalised name after a place preposition that the
+# gazetteer did not know. Read as a place (the search tool then says it is unknown, with suggestions)
+# rather than searched as words of the job.
+UNKNOWN_PLACE = re.compile(
+    r"(?:(?<=\s)|^)(?:à|a|près de|pres de|autour de|proche de|vers|in|near|around)\s+"
+    r"(?P<name>[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w'-]*(?:[ -](?:(?:sur|sous|les|le|la|en|de|du|des)[ -])?"
+    r"[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w'-]*)*)"
+)
 ENGLISH_PLACES = [
     (re.compile(r"\bbrittany\b", re.I), "Bretagne"),
     (re.compile(r"\bnormandy\b", re.I), "Normandie"),
@@ -204,6 +216,9 @@ EXCLUDE_MORE = re.compile(
 ANYWHERE_EXTRA = re.compile(
     r"\b(?:partout )?en france\b|\b(?:all over |anywhere in |in )france\b|\bfrance entiere\b"
 )
+# Words that name a job far more often than the tech skill they also spell ("chefs cuisiniers" are cooks,
+# not Chef Infra users): never read as skills.
+JOB_NOT_SKILL = words("chef chefs")
 FUZZY_SKIP = words(
     """developpeur developpeurs developer developers ingenieur ingenieurs engineer engineers senior seniors
     junior juniors confirme confirmes technicien techniciens manager managers consultant consultants

@@ -28,6 +28,7 @@ from agent.planner.lexicon import (
     FILE,
     FIRST_JOB,
     FUZZY_SKIP,
+    JOB_NOT_SKILL,
     MORE_CONTRACTS,
     NOISE_WORDS,
     NOT_QUERY,
@@ -40,6 +41,7 @@ from agent.planner.lexicon import (
     SALARY_FLOOR,
     SALARY_KEYWORD,
     STOP_EDGE,
+    UNKNOWN_PLACE,
     YEARS_PLAIN,
     Act,
 )
@@ -227,6 +229,10 @@ class UtteranceReader:
         elif m := RADIUS.search(fold(understood.text)):
             reading.radius_km = float(m.group("km"))
             understood.text = blank(understood.text, [m.span()])
+        m = UNKNOWN_PLACE.search(understood.text) if reading.place is None else None
+        if m is not None and not self._known_word(m.group("name")):
+            reading.place, reading.place_kind = m.group("name"), "commune"
+            understood.text = blank(understood.text, [m.span()])
         self._skills_and_query(understood.text, reading)
         return reading
 
@@ -257,6 +263,8 @@ class UtteranceReader:
         """Skills (taxonomy mentions, then typo-tolerant single words) and the query left over."""
         skill_spans = []
         for mention in self.taxonomy.extract(rest):
+            if fold(rest[mention.start : mention.end]).strip() in JOB_NOT_SKILL:
+                continue
             if mention.key not in reading.skills:
                 reading.skills.append(mention.key)
             skill_spans.append((mention.start, mention.end))
@@ -279,6 +287,15 @@ class UtteranceReader:
         words = [w for w, before, after in kept if not ((before or after) and fold(w) in CONNECTORS)]
         reading.query = _trim(words)
 
+    def _known_word(self, name: str) -> bool:
+        """True when a capitalised name after "à"/"in" is a skill, a job word or an acronym (CDI), not a
+        place: "développeur in Python", "à temps plein" never become unknown places."""
+        if name.isupper() and len(name) <= 4:
+            return True
+        if self.taxonomy.extract(name) or self.taxonomy.normalize_fuzzy(name) is not None:
+            return True
+        return fold(name) in self.job_words
+
     def _typo(self, word: str) -> str | None:
         """The tech skill a misspelt word stands for ("pyhton", "kubernets"), or None.
 
@@ -288,7 +305,11 @@ class UtteranceReader:
         folded = fold(word).strip(".")
         if len(folded) < 5 or not folded.isascii() or not word.isascii() or folded in self.job_words:
             return None
-        if folded in FUZZY_SKIP or folded.endswith(("eur", "euse", "eurs", "euses")):
+        if (
+            folded in FUZZY_SKIP
+            or folded in JOB_NOT_SKILL
+            or folded.endswith(("eur", "euse", "eurs", "euses"))
+        ):
             return None
         key = self.taxonomy.normalize_fuzzy(word)
         if key is None or not self.taxonomy.is_tech(key):

@@ -1,0 +1,91 @@
+"""``bassin eval [SUITE…]``: the dialogue suites (and the retrieval benchmark) with their thresholds."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from matching.settings import Settings
+
+RETRIEVAL = "retrieval"
+
+
+class EvalProvider(StrEnum):
+    offline = "offline"
+    mistral = "mistral"
+    openai = "openai"
+
+
+def evaluate(
+    suites: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Suites (fichiers de evals/dialogues/, ou « retrieval ») ; défaut : toutes les suites de dialogues."
+        ),
+    ] = None,
+    provider: Annotated[
+        EvalProvider | None,
+        typer.Option("--provider", help="Modèle qui répond (défaut : BASSIN_LLM_PROVIDER, sinon offline)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Dossier du rapport (défaut : var/evals/dialogues-report)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Données d'évaluation (défaut : var/evals/dialogues-data, construit au besoin).",
+        ),
+    ] = None,
+) -> None:
+    """Rejoue les dialogues d'évaluation avec le vrai graphe et les vrais outils ; code de sortie 1 sous les seuils."""
+    from evals.dialogues_runner.dataset import DEFAULT_DATA_DIR
+    from evals.dialogues_runner.report import summary_table
+    from evals.dialogues_runner.runner import DEFAULT_REPORT_DIR, run_evals
+
+    names = list(suites or [])
+    code = 0
+    if RETRIEVAL in names:
+        names.remove(RETRIEVAL)
+        from evals.retrieval.runner import main as retrieval_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
+        code = retrieval_main(args)
+        if not names:
+            raise typer.Exit(code)
+    from evals.dialogues_runner.spec import load_suites
+
+    try:
+        load_suites(names or None)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="SUITES") from None
+    outcome = asyncio.run(
+        run_evals(
+            Settings(),
+            suites=names or None,
+            provider=provider.value if provider else None,
+            data_dir=data_dir or DEFAULT_DATA_DIR,
+            report_dir=report or DEFAULT_REPORT_DIR,
+        )
+    )
+    data = outcome.data
+    typer.echo(
+        f"Données : {data.data_dir} ({'réutilisées' if data.reused else 'construites'} : {data.offers} offres, "
+        f"{data.candidates} candidats) · modèle : {outcome.provider}"
+    )
+    typer.echo(summary_table(outcome.metrics))
+    for name, failures in outcome.failed_dialogues.items():
+        typer.echo(f"ÉCHEC {name}")
+        for line in failures[:8]:
+            typer.echo(f"    {line}")
+    typer.echo(f"Rapport : {outcome.report}")
+    if outcome.gate_failures:
+        typer.echo("Seuils non atteints :\n  " + "\n  ".join(outcome.gate_failures), err=True)
+        raise typer.Exit(1)
+    typer.echo("Tous les seuils sont atteints.")
+    raise typer.Exit(code)
