@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
+from bassin.serve_cli import serve
 from ingestion.offers.readers import count_items, read_offer_items
 from matching.errors import BassinError, InvalidQueryError
 from matching.runtime import Engine, build_engine
@@ -32,6 +33,7 @@ app.add_typer(delete_app, name="delete")
 app.add_typer(forget_app, name="forget")
 app.add_typer(match_app, name="match")
 app.command("explain")(explain)
+app.command("serve")(serve)
 app.command("eval")(evaluate)
 
 DataDir = Annotated[

@@ -20,6 +20,7 @@ from typing import Any
 
 from bench import cv_bench
 from bench.agent_bench import bench_agent
+from bench.api_bench import bench_api
 from bench.queries import benchmark_queries
 from bench.scaled_engine import scaled_engine
 from bench.search_bench import bench_elasticsearch, bench_ingestion, bench_searcher, build_scaled, rss_mb
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
             results["agent"].append({"size": size, **bench_agent(scaled)})
             print(json.dumps(results["agent"][-1], indent=2))
             scaled.close()
+        results["api"] = [{"size": ingestion["offers"], **bench_api(engine)}]
+        print(json.dumps(results["api"][-1], indent=2))
         engine.close()
     if not args.skip_cv:
         results["cv"] = cv_bench.main(["--limit", "40"])

@@ -71,6 +71,22 @@ def render_markdown(results: dict[str, Any]) -> str:
                 f"| {row['size']:,} | {row['search_turn']['p50_ms']} ms | {row['search_turn']['p95_ms']} ms "
                 f"| {row['cv_turn']['p50_ms']} ms | {row['cv_turn']['p95_ms']} ms |"
             )
+    if results.get("api"):
+        lines += [
+            "",
+            "**HTTP API** (`POST /match` served by uvicorn on loopback, an `httpx.AsyncClient` keeping "
+            f"{results['api'][0]['concurrency']} requests in flight; client and server share the machine): a CV "
+            "vector (cosine over FAISS, as the GUI sends it) and a stored profile answered from the match cache:",
+            "",
+            "| offers | request | p50 | p95 | requests/s |",
+            "| ---: | --- | ---: | ---: | ---: |",
+        ]
+        for row in results["api"]:
+            for kind, label in (("match_vector", "cv_embedding"), ("match_cached", "cv_id (cached)")):
+                m = row[kind]
+                lines.append(
+                    f"| {row['size']:,} | {label} | {m['p50_ms']} ms | {m['p95_ms']} ms | {m['requests_per_s']} |"
+                )
     if results.get("cv"):
         cv = results["cv"]
         lines += [

@@ -2,6 +2,7 @@
 
 from matching.store.candidate_models import CandidatePersonalRow, CandidateRow
 from matching.store.db import Database
+from matching.store.match_cache import MatchCacheEntry, MatchResultRow
 from matching.store.models import Base, EmbeddingRow, OfferRow, OfferSkillRow
 from matching.store.offers import OfferRepository, UpsertOutcome
 
@@ -11,6 +12,8 @@ __all__ = [
     "CandidateRow",
     "Database",
     "EmbeddingRow",
+    "MatchCacheEntry",
+    "MatchResultRow",
     "OfferRepository",
     "OfferRow",
     "OfferSkillRow",

@@ -39,6 +39,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 LEGACY_REVISIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("0001", frozenset({"offers", "offer_skills", "embeddings"})),
     ("0002", frozenset({"candidates", "candidate_personal_data"})),
+    ("0003", frozenset({"match_cache_entries", "match_results"})),
 )
 
 # Any constant works: it only has to be the same for every process migrating the same PostgreSQL database.
