@@ -26,12 +26,12 @@ from pydantic import ValidationError
 
 from agent.briefing import system_message
 from agent.context import AgentContext
-from agent.guardrails import check_citations
+from agent.guardrails import check_citations, user_echoes
 from agent.planner.text import guess_language
 from agent.state import State
-from matching.errors import BassinError
+from matching.errors import BassinError, OfferNotFoundError
 from tools import ALL_TOOLS, tools_for
-from tools.errors import ToolNotAllowedError
+from tools.errors import CandidateNotFoundError, ToolNotAllowedError
 
 MAX_TOOL_ROUNDS = 6
 """Model calls with tool calls allowed per user turn before the graph answers anyway."""
@@ -93,11 +93,17 @@ def build_graph(
         return {"messages": list(messages), **_state_updates(last.tool_calls, messages)}
 
     def respond(state: State) -> dict[str, Any]:
-        """Check the answer: ids no tool returned are removed and flagged."""
+        """Check the answer: ids no tool returned are removed and flagged (except the user's own ids that a
+        tool reported not found: echoing those is no fabrication)."""
         last = state.messages[-1]
         if not isinstance(last, AIMessage) or not isinstance(last.content, str):
             return {"cited_ids": [], "flagged_ids": []}
-        check = check_citations(last.content, set(state.known_ids), lang=_language(state.messages))
+        check = check_citations(
+            last.content,
+            set(state.known_ids),
+            lang=_language(state.messages),
+            echoed_ids=_echoed_ids(state.messages),
+        )
         update: dict[str, Any] = {"cited_ids": check.cited, "flagged_ids": check.flagged}
         if check.flagged:
             update["messages"] = [
@@ -156,7 +162,9 @@ async def _run_tool(
             config,
         )
     except BassinError as exc:
-        return ToolMessage(content=str(exc), name=name, tool_call_id=call_id, status="error")
+        return ToolMessage(
+            content=str(exc), name=name, tool_call_id=call_id, status="error", artifact=_not_found(exc)
+        )
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors() if e["loc"] != ("runtime",)
@@ -189,6 +197,29 @@ def _state_updates(calls: list[ToolCall], messages: list[ToolMessage]) -> dict[s
     if known:
         updates["known_ids"] = known
     return updates
+
+
+def _not_found(exc: BassinError) -> dict[str, Any] | None:
+    """The ids an error reports not found, kept on the error message for the citation guard."""
+    if isinstance(exc, OfferNotFoundError):
+        return {"not_found": list(exc.ids)}
+    if isinstance(exc, CandidateNotFoundError):
+        return {"not_found": [exc.candidate_id]}
+    return None
+
+
+def _echoed_ids(messages: list[AnyMessage]) -> set[str]:
+    """Ids the user typed in their last message that a tool of this turn reported not found."""
+    user = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+    if user is None or not isinstance(user.content, str):
+        return set()
+    not_found = [
+        str(i)
+        for m in _turn(messages)
+        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict)
+        for i in m.artifact.get("not_found") or []
+    ]
+    return user_echoes(user.content, not_found)
 
 
 def _turn(messages: list[AnyMessage]) -> list[AnyMessage]:

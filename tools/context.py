@@ -19,6 +19,8 @@ from matching.store.models import OfferRow
 from tools.offer_details import OfferDetails
 
 Role = Literal["candidate", "recruiter"]
+AnswerLanguage = Literal["fr", "en"]
+"""The language tools write their sentences in (explanations); quoted offer/CV text stays as written."""
 
 
 class OfferSearcher(Protocol):
@@ -84,11 +86,15 @@ class Basis:
 class Scoring(Protocol):
     """``tools.scoring_adapter.MatchScoring`` over ``matching.scoring.MatchScorer``."""
 
-    def score(self, basis: Basis, offer_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+    def score(
+        self, basis: Basis, offer_ids: Sequence[str], language: AnswerLanguage = "fr"
+    ) -> list[dict[str, Any]]: ...
 
-    def what_if(self, basis: Basis, offer_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
+    def what_if(
+        self, basis: Basis, offer_id: str, changes: dict[str, Any], language: AnswerLanguage = "fr"
+    ) -> dict[str, Any]: ...
 
-    def relax(self, filters: SearchFilters) -> list[dict[str, Any]]: ...
+    def relax(self, filters: SearchFilters, language: AnswerLanguage = "fr") -> list[dict[str, Any]]: ...
 
 
 class CandidateProfiles(Protocol):

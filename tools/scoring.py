@@ -11,10 +11,15 @@ from pydantic import BaseModel, Field
 
 from matching.errors import InvalidQueryError
 from matching.search_types import SearchFilters
-from tools.context import Basis, Scoring, ToolContext
+from tools.context import AnswerLanguage, Basis, Scoring, ToolContext
 from tools.errors import ServiceUnavailableError, ToolNotAllowedError
 from tools.results import DATA_NOTICE, caller_role, services, tool_result
 from tools.search import SearchOffersArgs, search_request
+
+_LANGUAGE = (
+    "Langue de la conversation (fr ou en) : celle des phrases d'explication. Les citations « … » du CV et "
+    "de l'offre restent telles qu'écrites. / Conversation language (fr or en) of the explanation sentences."
+)
 
 
 class ScoreMatchArgs(BaseModel):
@@ -25,6 +30,7 @@ class ScoreMatchArgs(BaseModel):
     candidate_id: str | None = Field(
         default=None, description="Recruteurs : candidat (id cv-…) renvoyé par search_candidates."
     )
+    language: AnswerLanguage = Field(default="fr", description=_LANGUAGE)
 
 
 class WhatIfArgs(BaseModel):
@@ -43,6 +49,7 @@ class WhatIfArgs(BaseModel):
         default=None, ge=0, le=600, description="Expérience totale supposée."
     )
     place: str | None = Field(default=None, description="Autre lieu de résidence (commune, département...).")
+    language: AnswerLanguage = Field(default="fr", description=_LANGUAGE)
 
 
 @tool("score_match", args_schema=ScoreMatchArgs, response_format="content_and_artifact")
@@ -51,12 +58,14 @@ async def score_match(
     runtime: ToolRuntime[Any, Any],
     cv_id: str | None = None,
     candidate_id: str | None = None,
+    language: AnswerLanguage = "fr",
 ) -> tuple[str, dict[str, Any]]:
     """Note l'adéquation (0 à 100) entre un profil et des offres, avec une explication vérifiée : compétences
     présentes ou manquantes, distance, expérience, contrat, télétravail, langues.
 
     Le profil est le candidat `candidate_id` (recruteurs), sinon le CV `cv_id`, sinon la recherche active.
-    Chaque phrase d'explication cite le CV/la recherche et l'offre : reprenez-les telles quelles.
+    Chaque phrase d'explication cite le CV/la recherche et l'offre : reprenez-les telles quelles. Passez
+    `language="en"` quand la conversation est en anglais : les phrases viennent alors en anglais.
     """
     ctx = services(runtime)
     scoring = _scoring(ctx)
@@ -64,7 +73,7 @@ async def score_match(
         raise ToolNotAllowedError("score_match(candidate_id)")
     basis = await asyncio.to_thread(_basis, ctx, runtime, cv_id=cv_id, candidate_id=candidate_id)
     ids = list(dict.fromkeys(offer_ids))
-    verdicts = await asyncio.to_thread(scoring.score, basis, ids)
+    verdicts = await asyncio.to_thread(scoring.score, basis, ids, language)
     return tool_result(
         "match_scores", [v["id"] for v in verdicts], basis=basis.kind, scores=verdicts, notice=DATA_NOTICE
     )
@@ -78,17 +87,18 @@ async def what_if(
     add_skills: list[str] | None = None,
     experience_months: int | None = None,
     place: str | None = None,
+    language: AnswerLanguage = "fr",
 ) -> tuple[str, dict[str, Any]]:
     """« Et si… » mesuré, jamais deviné. Avec `offer_id` et un changement du profil (compétence acquise,
     plus d'expérience, autre lieu) : le score de l'offre avant et après, avec l'explication. Sans offre ni
     changement : combien d'offres en plus apporterait l'assouplissement de chaque filtre de la recherche
-    active (« +11 offres à 50 km », « +6 si vous acceptez l'intérim »).
+    active (« +11 offres à 50 km », « +6 si vous acceptez l'intérim »). `language="en"` : réponse en anglais.
     """
     ctx = services(runtime)
     scoring = _scoring(ctx)
     if offer_id is None or not (add_skills or experience_months is not None or place):
         filters = await asyncio.to_thread(_active_filters, ctx, runtime)
-        relaxations = await asyncio.to_thread(scoring.relax, filters)
+        relaxations = await asyncio.to_thread(scoring.relax, filters, language)
         return tool_result("what_if", [], mode="relax", relaxations=relaxations)
     basis = await asyncio.to_thread(_basis, ctx, runtime, cv_id=cv_id, candidate_id=None)
     skills = []
@@ -98,7 +108,7 @@ async def what_if(
             raise InvalidQueryError(f"Compétence inconnue : {label!r}. / Unknown skill: {label!r}.")
         skills.append((key, ctx.skills.label(key)))
     changes = {"add_skills": skills, "experience_months": experience_months, "place": place}
-    result = await asyncio.to_thread(scoring.what_if, basis, offer_id, changes)
+    result = await asyncio.to_thread(scoring.what_if, basis, offer_id, changes, language)
     return tool_result("what_if", [result["offer_id"]], mode="profile", **result, notice=DATA_NOTICE)
 
 

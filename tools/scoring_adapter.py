@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from matching.errors import OfferNotFoundError
-from matching.scoring.scorer import MatchScore, MatchScorer
+from matching.scoring.explain import ExplanationLanguage
+from matching.scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
 from matching.scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
 from matching.scoring.whatif import Browser, WhatIfAnalyzer, lexical_counter
 from matching.scoring.wiring import EngineParts
@@ -63,14 +64,25 @@ class MatchScoring:
             raise OfferNotFoundError(list(offer_ids))
         return [found[i] for i in offer_ids if i in found]
 
-    def score(self, basis: Basis, offer_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """One compact verdict per offer found: score (None when abstaining), strengths, gaps."""
+    def score(
+        self, basis: Basis, offer_ids: Sequence[str], language: ExplanationLanguage = "fr"
+    ) -> list[dict[str, Any]]:
+        """One compact verdict per offer found: score (None when abstaining), strengths, gaps.
+
+        The strengths and gaps are verified claims written in ``language``.
+        """
         rows = self.offers(offer_ids)
         scored = self.scorer.score_offers(self.seeker(basis), rows, rerank=False).scores
-        return [_verdict(row, s) for row, s in zip(rows, scored, strict=True)]
+        return [_verdict(row, s, language) for row, s in zip(rows, scored, strict=True)]
 
-    def what_if(self, basis: Basis, offer_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-        """Score ``offer_id`` now and with ``changes`` applied to the basis.
+    def what_if(
+        self,
+        basis: Basis,
+        offer_id: str,
+        changes: dict[str, Any],
+        language: ExplanationLanguage = "fr",
+    ) -> dict[str, Any]:
+        """Score ``offer_id`` now and with ``changes`` applied to the basis, explained in ``language``.
 
         ``changes``: ``add_skills`` (list of ``(key, label)``), ``experience_months``, ``place``.
 
@@ -88,19 +100,17 @@ class MatchScoring:
         if changes.get("experience_months") is not None:
             months = int(changes["experience_months"])
             changed = dataclasses.replace(changed, experience_months=months)
-            described.append(
-                f"{months // 12} an(s) d'expérience" if months >= 12 else f"{months} mois d'expérience"
-            )
+            described.append(_experience(months, language))
         if changes.get("place"):
             place = self.places.resolve(str(changes["place"]))
             changed = dataclasses.replace(
                 changed, place=place.label, lat=place.lat, lon=place.lon, place_span=None
             )
-            described.append(f"lieu : {place.label}")
+            described.append(f"place: {place.label}" if language == "en" else f"lieu : {place.label}")
         before, after = (
             self.scorer.score_offers(s, [row], rerank=False).scores[0] for s in (seeker, changed)
         )
-        verdict = _verdict(row, after)
+        verdict = _verdict(row, after, language)
         return {
             "offer_id": row.external_id,
             "title": row.title,
@@ -110,7 +120,7 @@ class MatchScoring:
             "explanation": verdict["strengths"] + verdict["gaps"],
         }
 
-    def relax(self, filters: SearchFilters) -> list[dict[str, Any]]:
+    def relax(self, filters: SearchFilters, language: ExplanationLanguage = "fr") -> list[dict[str, Any]]:
         """Single relaxations of ``filters`` that bring more offers, counted on the index, most first.
 
         Raises:
@@ -120,13 +130,22 @@ class MatchScoring:
             raise ServiceUnavailableError("L'analyse « et si »")
         return [
             {"kind": w.kind, "message": w.message, "before": w.before, "after": w.after}
-            for w in self.analyzer.relax_filters(filters)
+            for w in self.analyzer.relax_filters(filters, language=language)
         ]
 
 
-def _verdict(row: OfferRow, s: MatchScore) -> dict[str, Any]:
-    strengths = [c.text for c in s.explanation.claims if c.kind == "skill_match" or c.holds is True]
-    gaps = [c.text for c in s.explanation.claims if c.kind == "missing_skill" or c.holds is False]
+def _experience(months: int, language: ExplanationLanguage) -> str:
+    if language == "en":
+        return f"{months // 12} year(s) of experience" if months >= 12 else f"{months} month(s) of experience"
+    return f"{months // 12} an(s) d'expérience" if months >= 12 else f"{months} mois d'expérience"
+
+
+def _verdict(row: OfferRow, s: MatchScore, language: ExplanationLanguage) -> dict[str, Any]:
+    """Score, strengths and gaps of one offer: only verified claims, rendered in ``language``."""
+    claims = s.explanation.claims
+    lines = s.explanation.lines(language)
+    strengths = [t for c, t in zip(claims, lines, strict=True) if c.kind == "skill_match" or c.holds is True]
+    gaps = [t for c, t in zip(claims, lines, strict=True) if c.kind == "missing_skill" or c.holds is False]
     out: dict[str, Any] = {
         "id": row.external_id,
         "title": row.title,
@@ -135,7 +154,7 @@ def _verdict(row: OfferRow, s: MatchScore) -> dict[str, Any]:
         "gaps": gaps[:_CLAIMS_SHOWN],
     }
     if s.abstained:
-        out["abstained"] = s.abstained
+        out["abstained"] = ABSTENTIONS_EN.get(s.abstained, s.abstained) if language == "en" else s.abstained
     return out
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
-from matching.scoring.scorer import OFFER_TOO_THIN, SEEKER_TOO_THIN
+from matching.scoring.scorer import ABSTENTIONS_EN
 
 LISTED = 5
 CLAIMS_SHOWN = 3
@@ -20,11 +20,6 @@ _CONTRACTS = {
     "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
            "ALT": "work-study", "LIB": "freelance"},
 }  # fmt: skip
-# The scorer explains an abstention in French; an English answer says it in English.
-_ABSTAINED_EN = {
-    SEEKER_TOO_THIN: "not enough in the profile to score this offer: no skill nor experience found",
-    OFFER_TOO_THIN: "not enough in the offer to score it: no description nor skills",
-}
 _REPLIES: dict[str, dict[Lang, str]] = {
     "greet": {
         "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "
@@ -275,9 +270,12 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     blocks = []
     for o in result.get("offers") or []:
         head = f"[{o['id']}] « {o.get('intitule')} »"
-        facts = [x for x in (o.get("entreprise"), o.get("lieu"), o.get("typeContrat"), o.get("salaire")) if x]
-        required = [c["libelle"] for c in o.get("competences") or [] if c.get("exigence") == "E"]
-        desired = [c["libelle"] for c in o.get("competences") or [] if c.get("exigence") != "E"]
+        contract = _CONTRACTS[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
+        salary = f"« {o['salaire']} »" if o.get("salaire") else None  # the offer's own words, quoted
+        facts = [x for x in (o.get("entreprise"), o.get("lieu"), contract, salary) if x]
+        # Skill labels are the offer's words (French): quoted as data, whatever the answer's language.
+        required = [f"« {c['libelle']} »" for c in o.get("competences") or [] if c.get("exigence") == "E"]
+        desired = [f"« {c['libelle']} »" for c in o.get("competences") or [] if c.get("exigence") != "E"]
         lines = [head + (" — " + " · ".join(facts) if facts else "")]
         if required:
             lines.append(
@@ -315,10 +313,10 @@ def _scores(result: dict[str, Any], lang: Lang) -> str:
             if s.get("score") is not None
             else ("non noté" if lang == "fr" else "not scored")
         )
-        lines = [f"[{s['id']}] « {s.get('title')} » : {score}"]
+        lines = [f"[{s['id']}] « {s.get('title')} »{' :' if lang == 'fr' else ':'} {score}"]
         if s.get("abstained"):
             reason = str(s["abstained"])
-            lines.append(f"  ({_ABSTAINED_EN.get(reason, reason) if lang == 'en' else reason})")
+            lines.append(f"  ({ABSTENTIONS_EN.get(reason, reason) if lang == 'en' else reason})")
         lines += [f"  + {line}" for line in (s.get("strengths") or [])[:CLAIMS_SHOWN]]
         lines += [f"  − {line}" for line in (s.get("gaps") or [])[:CLAIMS_SHOWN]]
         blocks.append("\n".join(lines))

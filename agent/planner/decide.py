@@ -25,6 +25,8 @@ _COMMUNE_KINDS = ("commune", "arrondissement", "postcode")
 DEFAULT_RADIUS_KM = 30.0
 MAX_RADIUS_KM = 200.0
 SCORED_AFTER_CV_SEARCH = 3
+EXPLAINING_TOOLS = frozenset({"score_match", "what_if"})
+"""Tools whose results hold sentences: they take a ``language`` argument."""
 
 
 @dataclass
@@ -54,6 +56,16 @@ def target_of(tool: str | None) -> Target | None:
 
 
 def plan_turn(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> TurnPlan:
+    """Decide the turn; tools that write sentences (explanations) get the answer's language."""
+    plan = _decide(reading, briefing, tools)
+    if plan.lang != "fr":  # "fr" is the tools' default: French calls stay as they were
+        for step in plan.steps:
+            if step["tool"] in EXPLAINING_TOOLS:
+                step["args"] = {**step["args"], "language": plan.lang}
+    return plan
+
+
+def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> TurnPlan:
     """Decide the turn. Order matters: attachments, small talk, what-ifs, references, then searches."""
     lang = reading.lang
     acts = reading.acts

@@ -47,8 +47,6 @@ class Observation:
     thread_ids: set[str]
     """Every id a tool returned in the thread so far (the ids an answer may cite)."""
     latency_ms: float
-    user_ids: set[str] = field(default_factory=set)
-    """Ids the user wrote this turn: echoing one ("ZZZ9999 introuvable") is no fabrication."""
 
 
 @dataclass
@@ -136,7 +134,7 @@ def score_turn(
             fail(f"answer says {phrase!r}")
     cited = set(seen.cited_ids) | set(seen.flagged_ids)
     if cited:
-        grounded = {i for i in cited if i in seen.thread_ids or i in seen.user_ids}
+        grounded = {i for i in cited if i in seen.thread_ids}
         score.faithfulness = len(grounded) / len(cited)
         if score.faithfulness < 1:
             fail(f"cites ids no tool returned: {sorted(cited - grounded)}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,14 +13,11 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agent.context import AgentContext
 from agent.graph import build_graph
-from agent.guardrails import ID_PATTERN
 from agent.session import attach_cv, run_turn
 from evals.dialogues_runner.checks import Observation, ToolOutcome, TurnScore, score_turn
 from evals.dialogues_runner.facts import PlaceResolver, StoreFacts
 from evals.dialogues_runner.spec import FIXTURES_DIR, Dialogue, Suite
 from tools.uploads import UploadedCVs
-
-_ID = re.compile(rf"(?<![\w-]){ID_PATTERN}(?![\w-])")
 
 
 @dataclass
@@ -82,7 +78,6 @@ class Replayer:
                 flagged_ids=result.flagged_ids,
                 thread_ids=set(state.get("known_ids", [])),
                 latency_ms=result.elapsed_ms,
-                user_ids=set(_ID.findall(turn.say)),
             )
             score = score_turn(
                 turn.expect, seen, language=dialogue.language, facts=self.facts, places=self.places

@@ -4,6 +4,9 @@ A ``Claim`` quotes the seeker's text (CV, or query with its filters spelled out)
 (``offer_text``) by span, and carries the numbers it states. ``verify_claims`` re-reads every span in
 the texts, recomputes every number and verdict, re-renders the sentence, and drops any claim that does
 not hold: an unverifiable claim is never shown.
+
+``Claim.text`` is the canonical (French) sentence that verification compares; ``render(claim, "en")``
+writes the same verified fields in English. Quoted text (« … ») stays as the CV and the offer wrote it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from matching.taxonomy.text import fold
 ClaimKind = Literal[
     "skill_match", "missing_skill", "distance", "experience", "contract", "remote", "language"
 ]
+ExplanationLanguage = Literal["fr", "en"]
 MAX_MATCHED = 8
 MAX_MISSING = 5
 
@@ -78,8 +82,9 @@ class Explanation:
     claims: list[Claim] = field(default_factory=list)
     dropped: list[DroppedClaim] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        return [c.text for c in self.claims]
+    def lines(self, language: ExplanationLanguage = "fr") -> list[str]:
+        """The claims' sentences in ``language`` (French: the verified ``text`` itself)."""
+        return [c.text if language == "fr" else render(c, language) for c in self.claims]
 
 
 def contract_codes(surface: str) -> set[str]:
@@ -114,8 +119,27 @@ def _duration(months: float) -> str:
     return f"{whole} mois"
 
 
-def render(claim: Claim) -> str:
-    """The sentence a claim shows, from its own fields (verification re-renders and compares)."""
+def _duration_en(months: float) -> str:
+    whole = round(months)
+    if whole >= 12 and whole % 12 == 0:
+        years = whole // 12
+        return f"{years} year{'s' if years > 1 else ''}"
+    if whole >= 12:
+        return f"{whole / 12:.1f} years"
+    return f"{whole} month{'s' if whole != 1 else ''}"
+
+
+def render(claim: Claim, language: ExplanationLanguage = "fr") -> str:
+    """The sentence a claim shows, from its own fields (verification re-renders in French and compares).
+
+    Every language is written from the same fields, so a verified claim reads true in each of them.
+
+    Example:
+        >>> render(Claim("missing_skill", "", offer_span=TextSpan(0, 6, "Docker")), "en")
+        'Required skill missing from your profile: « Docker »'
+    """
+    if language == "en":
+        return _render_en(claim)
     s = claim.seeker_span.surface if claim.seeker_span else ""
     o = claim.offer_span.surface if claim.offer_span else ""
     n = claim.numbers
@@ -142,6 +166,37 @@ def render(claim: Claim) -> str:
         return f"Télétravail {offered} (« {o} »), {verdict} votre souhait « {s} »"
     verdict = "vous la parlez" if claim.holds else "absente de votre profil"
     return f"Langue exigée « {o} » : {verdict}"
+
+
+def _render_en(claim: Claim) -> str:
+    s = claim.seeker_span.surface if claim.seeker_span else ""
+    o = claim.offer_span.surface if claim.offer_span else ""
+    n = claim.numbers
+    if claim.kind == "skill_match":
+        level = "Required" if claim.required else "Requested"
+        return f"{level} skill « {claim.label} »: « {s} » in your profile, « {o} » in the offer"
+    if claim.kind == "missing_skill":
+        return f"Required skill missing from your profile: « {o} »"
+    if claim.kind == "distance":
+        where = "within" if claim.holds else "beyond"
+        return f"Distance: {n['km']:.0f} km from « {s} » ({where} your {n['radius_km']:g} km radius)"
+    if claim.kind == "experience":
+        asked = (
+            "entry level accepted"
+            if n["required_months"] == 0
+            else f"{_duration_en(n['required_months'])} required"
+        )
+        verdict = "enough" if claim.holds else "not enough"
+        return f"Experience: {_duration_en(n['seeker_months'])} for « {o} » ({asked}) — {verdict}"
+    if claim.kind == "contract":
+        verdict = "matches" if claim.holds else "differs from"
+        return f"Contract « {o} » {verdict} your wish « {s} »"
+    if claim.kind == "remote":
+        offered = "offered" if n["offered"] else "ruled out"
+        verdict = "as you wish" if claim.holds else "unlike your wish"
+        return f"Remote work {offered} (« {o} »), {verdict} « {s} »"
+    verdict = "you speak it" if claim.holds else "missing from your profile"
+    return f"Required language « {o} »: {verdict}"
 
 
 def explain(seeker: Seeker, offer: OfferFacts, features: PairFeatures) -> Explanation:
@@ -289,7 +344,8 @@ def _check(
             return "langue du profil non citée"
         if not claim.holds and fold(claim.label) in fold(seeker_text):
             return "la langue figure dans le profil"
-    if claim.text != render(claim):
+    # The canonical French sentence: other languages are rendered from the fields checked above.
+    if claim.text != render(claim, "fr"):
         return "le texte affiché ne correspond pas aux faits vérifiés"
     return None
 

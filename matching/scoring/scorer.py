@@ -32,6 +32,11 @@ from matching.store.offers import offer_embed_text
 
 SEEKER_TOO_THIN = "profil insuffisant pour noter cette offre : aucune compétence ni expérience détectée"
 OFFER_TOO_THIN = "offre insuffisante pour être notée : ni description ni compétences"
+ABSTENTIONS_EN = {
+    SEEKER_TOO_THIN: "not enough in the profile to score this offer: no skill nor experience found",
+    OFFER_TOO_THIN: "not enough in the offer to score it: no description nor skills",
+}
+"""The abstention reasons in English, for answers written in English."""
 # Blend weight of a cross-encoder the calibration file does not know (its scores are then uncalibrated).
 UNCALIBRATED_CE_WEIGHT = 0.5
 

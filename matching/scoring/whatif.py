@@ -33,6 +33,31 @@ CONTRACT_CHOICES: dict[str, str] = {
     "LIB": "le freelance",
     "ALT": "l'alternance",
 }
+CONTRACT_CHOICES_EN: dict[str, str] = {
+    "MIS": "temp work",
+    "CDD": "a fixed-term contract (CDD)",
+    "CDI": "a permanent contract (CDI)",
+    "SAI": "seasonal work",
+    "LIB": "freelance work",
+    "ALT": "work-study",
+}
+# Messages of ``relax_filters`` per language: ``{d}`` offers gained, ``{offres}`` the noun, then the change.
+_RELAX_MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "radius": "+{d} {offres} à {km} km",
+        "contract": "+{d} si vous acceptez {contract}",
+        "remote": "+{d} {offres} sans exiger le télétravail",
+        "experience": "+{d} {offres} en acceptant jusqu'à {years} d'expérience demandée",
+        "skill_filter": "+{d} {offres} sans exiger {skill}",
+    },
+    "en": {
+        "radius": "+{d} {offres} within {km} km",
+        "contract": "+{d} if you accept {contract}",
+        "remote": "+{d} {offres} without requiring remote work",
+        "experience": "+{d} {offres} accepting up to {years} of required experience",
+        "skill_filter": "+{d} {offres} without requiring {skill}",
+    },
+}
 
 
 class Browser(Protocol):
@@ -65,8 +90,16 @@ class WhatIf:
         return self.after - self.before
 
 
-def _plural(n: int) -> str:
+def _plural(n: int, language: str = "fr") -> str:
+    if language == "en":
+        return "offer" if abs(n) <= 1 else "offers"
     return "offre" if abs(n) <= 1 else "offres"
+
+
+def _years(years: int, language: str) -> str:
+    if language == "en":
+        return f"{years} year{'s' if years > 1 else ''}"
+    return f"{years} an{'s' if years > 1 else ''}"
 
 
 class WhatIfAnalyzer:
@@ -82,13 +115,19 @@ class WhatIfAnalyzer:
         self.scorer = scorer
 
     def relax_filters(
-        self, filters: SearchFilters, *, rome_codes: Sequence[str] = (), max_results: int = 5
+        self,
+        filters: SearchFilters,
+        *,
+        rome_codes: Sequence[str] = (),
+        max_results: int = 5,
+        language: Literal["fr", "en"] = "fr",
     ) -> list[WhatIf]:
         """Each single relaxation of ``filters`` that brings more offers, most offers first.
 
         Args:
             filters: the constraints in force.
             rome_codes: count only offers of these ROME codes (the person's job); empty: every offer.
+            language: the language of the messages ("+11 offres à 50 km" / "+11 offers within 50 km").
         """
         scope = (
             filters
@@ -97,44 +136,44 @@ class WhatIfAnalyzer:
         )
         before = self.count(scope)
         out: list[WhatIf] = []
+        messages = _RELAX_MESSAGES[language]
+        contracts = CONTRACT_CHOICES_EN if language == "en" else CONTRACT_CHOICES
 
-        def trial(kind: WhatIfKind, update: dict[str, object], template: str) -> None:
-            """``template`` may use ``{d}`` (the offers gained) and ``{offres}`` (offre/offres)."""
+        def trial(kind: WhatIfKind, update: dict[str, object], message: str, **words: object) -> None:
+            """``messages[message]`` may use ``{d}`` (the offers gained) and ``{offres}`` (the noun)."""
             after = self.count(scope.model_copy(update=update))
             if after > before:
                 d = after - before
-                out.append(WhatIf(kind, template.format(d=d, offres=_plural(d)), before, after, update))
+                text = messages[message].format(d=d, offres=_plural(d, language), **words)
+                out.append(WhatIf(kind, text, before, after, update))
 
         if scope.geo is not None:
             radius = scope.geo.radius_km
             wider = next((r for r in RADIUS_STEPS_KM if r > radius), None)
             if wider is not None:
                 geo = scope.geo.model_copy(update={"radius_km": wider})
-                trial("radius", {"geo": geo}, "+{d} {offres} à " + f"{wider:g} km")
+                trial("radius", {"geo": geo}, "radius", km=f"{wider:g}")
         if scope.contracts:
-            for code, name in CONTRACT_CHOICES.items():
+            for code, name in contracts.items():
                 if code not in scope.contracts:
-                    trial(
-                        "contract", {"contracts": [*scope.contracts, code]}, "+{d} si vous acceptez " + name
-                    )
+                    trial("contract", {"contracts": [*scope.contracts, code]}, "contract", contract=name)
         for code in scope.exclude_contracts:
             rest = [c for c in scope.exclude_contracts if c != code]
-            name = CONTRACT_CHOICES.get(code, code)
-            trial("exclude_contract", {"exclude_contracts": rest}, "+{d} si vous acceptez " + name)
+            name = contracts.get(code, code)
+            trial("exclude_contract", {"exclude_contracts": rest}, "contract", contract=name)
         if scope.remote is True:
-            trial("remote", {"remote": None}, "+{d} {offres} sans exiger le télétravail")
+            trial("remote", {"remote": None}, "remote")
         if scope.experience_max_months is not None:
             more = scope.experience_max_months + 12
-            years = more // 12
             trial(
                 "experience",
                 {"experience_max_months": more},
-                "+{d} {offres} en acceptant jusqu'à "
-                + f"{years} an{'s' if years > 1 else ''} d'expérience demandée",
+                "experience",
+                years=_years(more // 12, language),
             )
         for key in scope.skills:
             rest = [k for k in scope.skills if k != key]
-            trial("skill_filter", {"skills": rest}, "+{d} {offres} sans exiger " + key)
+            trial("skill_filter", {"skills": rest}, "skill_filter", skill=key)
         return sorted(out, key=lambda w: -w.delta)[:max_results]
 
     def skill_ranks(

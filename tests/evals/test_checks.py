@@ -68,3 +68,17 @@ def test_answer_language_ignores_quoted_offer_text(places) -> None:  # type: ign
     )
     assert check({"language": "en"}, seen([], answer=english), places) == []
     assert check({"language": "en"}, seen([], answer="Voici les offres de la ville pour vous"), places)
+
+
+def test_an_id_the_user_typed_counts_only_when_not_flagged(places) -> None:  # type: ignore[no-untyped-def]
+    """The guard shows an echoed id (typed by the user, reported not found) without citing or flagging it;
+    an id the guard flagged is unfaithful even when the user typed it: the eval keeps no exception."""
+    notfound = ToolOutcome("get_offer_details", {"offer_ids": ["ZZZ9999"]}, "error",
+                           "Offre(s) introuvable(s) : ZZZ9999", {"not_found": ["ZZZ9999"]})  # fmt: skip
+    echoed = Observation("Offre(s) introuvable(s) : ZZZ9999", [notfound], [], [], set(), 10.0)
+    expect = Expectation.model_validate({"errors": "expected"})
+    score = score_turn(expect, echoed, language="fr", facts=FACTS, places=places)
+    assert score.passed and score.faithfulness is None
+    flagged = Observation("ZZZ9999 : [id non vérifié]", [notfound], [], ["ZZZ9999"], set(), 10.0)
+    score = score_turn(expect, flagged, language="fr", facts=FACTS, places=places)
+    assert score.faithfulness == 0.0 and any("ZZZ9999" in f for f in score.failures)

@@ -157,13 +157,15 @@ class FakeCVs:
 
 @dataclass
 class FakeScoring:
-    """Deterministic scores: 90, 80, 70... in the order asked; records the basis kinds."""
+    """Deterministic scores: 90, 80, 70... in the order asked; records the basis kinds and languages."""
 
     rows: list[OfferRow] = field(default_factory=lambda: list(DEFAULT_OFFERS))
     calls: list[tuple[str, list[str]]] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
 
-    def score(self, basis: Basis, offer_ids: Sequence[str]) -> list[dict[str, Any]]:
+    def score(self, basis: Basis, offer_ids: Sequence[str], language: str = "fr") -> list[dict[str, Any]]:
         self.calls.append((basis.kind, list(offer_ids)))
+        self.languages.append(language)
         by_id = {r.external_id: r for r in self.rows}
         if not any(i in by_id for i in offer_ids):
             raise OfferNotFoundError(list(offer_ids))
@@ -172,20 +174,24 @@ class FakeScoring:
                 "id": i,
                 "title": by_id[i].title,
                 "score": 90 - 10 * n,
-                "strengths": ["Compétence « Python »"],
+                "strengths": ["Required skill « Python »" if language == "en" else "Compétence « Python »"],
                 "gaps": [],
             }
             for n, i in enumerate(x for x in offer_ids if x in by_id)
         ]
 
-    def relax(self, filters: SearchFilters) -> list[dict[str, Any]]:
+    def relax(self, filters: SearchFilters, language: str = "fr") -> list[dict[str, Any]]:
         self.calls.append(("relax", []))
+        self.languages.append(language)
         if filters.geo is None:
             return []
         return [{"kind": "radius", "message": "+3 offres à 50 km", "before": 1, "after": 4}]
 
-    def what_if(self, basis: Basis, offer_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    def what_if(
+        self, basis: Basis, offer_id: str, changes: dict[str, Any], language: str = "fr"
+    ) -> dict[str, Any]:
         self.calls.append((basis.kind, [offer_id]))
+        self.languages.append(language)
         return {"offer_id": offer_id, "title": "x", "score_before": 60, "score_after": 75,
                 "changes": [str(changes)], "explanation": []}  # fmt: skip
 

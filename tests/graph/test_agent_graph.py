@@ -106,6 +106,52 @@ async def test_answer_citing_an_id_no_tool_returned_is_cleaned(graph: Any) -> No
     assert answer.response_metadata["flagged_ids"] == ["9999999", "8888888"]
 
 
+async def test_an_unknown_id_the_user_typed_is_echoed_not_flagged(graph: Any) -> None:
+    """The user's own id, reported not found by the tool, is shown as written; invented ids still are not."""
+    model = scripted(
+        tool_call("get_offer_details", offer_ids=["ZZZ9999"]),
+        AIMessage(content="Offre(s) introuvable(s) : ZZZ9999. Essayez plutôt [7777777]."),
+        AIMessage(content="Je maintiens : ZZZ9999 est un CDI à Paris."),
+    )
+    ctx = make_context(model)
+    out = await graph.ainvoke(
+        {"messages": [("user", "détails de l'offre ZZZ9999")]}, thread("echo"), context=ctx
+    )
+    tool_message = turn_tool_messages(out)[0]
+    assert tool_message.status == "error" and tool_message.artifact == {"not_found": ["ZZZ9999"]}
+    answer = out["messages"][-1].content
+    assert answer == "Offre(s) introuvable(s) : ZZZ9999. Essayez plutôt [id non vérifié]."
+    assert out["flagged_ids"] == ["7777777"] and out["cited_ids"] == []
+    # Next turn: no tool reported ZZZ9999 in this turn and the user did not type it: flagged again.
+    out = await graph.ainvoke({"messages": [("user", "et alors ?")]}, thread("echo"), context=ctx)
+    assert out["messages"][-1].content == "Je maintiens : [id non vérifié] est un CDI à Paris."
+    assert out["flagged_ids"] == ["ZZZ9999"]
+
+
+async def test_a_not_found_id_the_user_did_not_type_is_flagged(graph: Any) -> None:
+    """The model asks for an id of its own: the tool's "not found" does not make it citable."""
+    model = scripted(
+        tool_call("get_offer_details", offer_ids=["2000001", "ABC1234"]),
+        AIMessage(content="[2000001] existe ; ABC1234 est introuvable."),
+    )
+    out = await graph.ainvoke(
+        {"messages": [("user", "détails de la 2000001")]}, thread("invent"), context=make_context(model)
+    )
+    assert json.loads(turn_tool_messages(out)[0].content)["not_found"] == ["ABC1234"]
+    assert out["messages"][-1].content == "[2000001] existe ; [id non vérifié] est introuvable."
+    assert out["flagged_ids"] == ["ABC1234"] and out["cited_ids"] == ["2000001"]
+
+
+async def test_offline_planner_echoes_the_unknown_id_the_user_typed(graph: Any, planner: Any) -> None:
+    out = await graph.ainvoke(
+        {"messages": [("user", "détails de l'offre ZZZ9999")]}, thread("offline-echo"),
+        context=make_context(planner),
+    )  # fmt: skip
+    answer = out["messages"][-1].content
+    assert "ZZZ9999" in answer and "id non vérifié" not in answer
+    assert out["flagged_ids"] == [] and out["cited_ids"] == []
+
+
 async def test_candidate_role_cannot_search_candidates(graph: Any) -> None:
     candidates = FakeCandidateSearch()
     model = scripted(

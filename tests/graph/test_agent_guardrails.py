@@ -6,7 +6,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agent.briefing import Briefing, read_briefing, system_message
-from agent.guardrails import check_citations
+from agent.guardrails import check_citations, user_echoes
 from agent.state import State, remember_ids
 
 
@@ -37,6 +37,33 @@ def test_check_citations(answer: str, cited: list[str], flagged: list[str], text
 
 def test_unverified_marker_follows_the_language() -> None:
     assert check_citations("See [9999999].", set(), lang="en").text == "See [unverified id]."
+
+
+def test_echoed_ids_are_shown_as_written_and_neither_cited_nor_flagged() -> None:
+    check = check_citations(
+        "Offre(s) introuvable(s) : ZZZ9999. Voir plutôt [2051234] ou [7777777].",
+        {"2051234"},
+        echoed_ids={"ZZZ9999"},
+    )
+    assert check.text == "Offre(s) introuvable(s) : ZZZ9999. Voir plutôt [2051234] ou [id non vérifié]."
+    assert (check.cited, check.flagged, check.echoed) == (["2051234"], ["7777777"], ["ZZZ9999"])
+
+
+@pytest.mark.parametrize(
+    ("user_text", "not_found", "echoed"),
+    [
+        ("détails de l'offre ZZZ9999", ["ZZZ9999"], {"ZZZ9999"}),
+        ("détails de l'offre zzz9999", ["ZZZ9999"], {"ZZZ9999"}),  # typed in lower case
+        ("la 2 et ZZZ9999 stp", ["ZZZ9999", "ABC1234"], {"ZZZ9999"}),  # the tool's other id: not typed
+        ("détails de l'offre ZZZ9999", [], set()),  # typed, but no tool reported it not found
+        ("détails de l'offre ZZZ99990", ["ZZZ9999"], set()),  # a longer token is another id
+        ("candidat cv-0123456789ab ?", ["cv-0123456789ab"], {"cv-0123456789ab"}),
+    ],
+)
+def test_user_echoes_need_both_the_user_and_a_tool(
+    user_text: str, not_found: list[str], echoed: set[str]
+) -> None:
+    assert user_echoes(user_text, not_found) == echoed
 
 
 def test_briefing_round_trips_through_the_system_message() -> None:

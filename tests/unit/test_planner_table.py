@@ -87,3 +87,16 @@ def test_planner_table(planner: OfflinePlanner, case: dict[str, Any]) -> None:
     if "then" in expect:
         second = plan.steps[1]
         assert (second["tool"], second["args"]) == (expect["then"]["tool"], expect["then"]["args"])
+
+
+@pytest.mark.parametrize(
+    ("say", "language"),
+    [("here is my resume [file: upload-en.pdf]", "en"), ("voici mon CV [fichier: upload-fr.pdf]", None)],
+)
+def test_explaining_tools_get_the_answer_language(
+    planner: OfflinePlanner, say: str, language: str | None
+) -> None:
+    """English turns ask score_match for English explanations; French ones keep the tool's default."""
+    plan, _ = _plan(planner, {"say": say})
+    score = next(s for s in plan.steps if s["tool"] == "score_match")
+    assert score["args"].get("language") == language

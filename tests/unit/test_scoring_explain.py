@@ -164,3 +164,94 @@ def test_query_seeker_claims_quote_the_spelled_out_filters(
     lines = scorer.score(s, offer).explanation.lines()
     assert "Contrat « Contrat à durée indéterminée » différent de votre souhait « MIS »" in lines
     assert any(line.startswith("Distance : 1 km de « Lyon »") for line in lines)
+
+
+# --- languages ------------------------------------------------------------------------------------
+def _claims_of_every_kind(scorer: MatchScorer, seeker: Seeker, offer: OfferRow) -> list[Claim]:
+    """The scorer's verified claims plus a verified remote claim (the fixture offer is hybrid)."""
+    claims = list(scorer.score(seeker, offer).explanation.claims)
+    remote = Claim(
+        "remote",
+        "",
+        TextSpan(0, 11, "télétravail"),
+        TextSpan(0, 11, "Télétravail"),
+        numbers={"offered": 1.0, "wished": 1.0},
+        holds=True,
+    )
+    remote = dataclasses.replace(remote, text=render(remote))
+    assert verify_claims(Explanation(claims=[remote]), "télétravail", "Télétravail").claims == [remote]
+    return [*claims, remote]
+
+
+def test_english_rendering_of_every_claim_kind(scorer: MatchScorer, seeker: Seeker, offer: OfferRow) -> None:
+    claims = _claims_of_every_kind(scorer, seeker, offer)
+    english = {c.kind: render(c, "en") for c in claims if c.kind != "skill_match"}
+    skills = [render(c, "en") for c in claims if c.kind == "skill_match"]
+    assert any(
+        line.startswith("Required skill « Python »: « Python » in your profile, « ") for line in skills
+    )
+    assert english == {
+        "missing_skill": "Required skill missing from your profile: « Kubernetes »",
+        "distance": "Distance: 2 km from « 69003 Lyon » (within your 30 km radius)",
+        "experience": "Experience: 7.8 years for « 2 An(s) » (2 years required) — enough",
+        "contract": "Contract « Contrat à durée indéterminée » matches your wish « CDI »",
+        "remote": "Remote work offered (« Télétravail »), as you wish « télétravail »",
+        "language": "Required language « anglais »: you speak it",
+    }
+    assert Explanation(claims=claims).lines("en") == [render(c, "en") for c in claims]
+    assert Explanation(claims=claims).lines() == [c.text for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("claim", "en"),
+    [
+        (Claim("skill_match", "", TextSpan(0, 3, "Git"), TextSpan(0, 3, "git"), ("git",), "Git"),
+         "Requested skill « Git »: « Git » in your profile, « git » in the offer"),
+        (Claim("distance", "", TextSpan(0, 5, "Paris"), TextSpan(0, 4, "Lyon"), holds=False,
+               numbers={"km": 391.6, "radius_km": 30.0}),
+         "Distance: 392 km from « Paris » (beyond your 30 km radius)"),
+        (Claim("experience", "", None, TextSpan(0, 17, "Débutant accepté"), holds=True,
+               numbers={"seeker_months": 6, "required_months": 0}),
+         "Experience: 6 months for « Débutant accepté » (entry level accepted) — enough"),
+        (Claim("experience", "", None, TextSpan(0, 7, "5 An(s)"), holds=False,
+               numbers={"seeker_months": 12, "required_months": 60}),
+         "Experience: 1 year for « 5 An(s) » (5 years required) — not enough"),
+        (Claim("contract", "", TextSpan(0, 3, "CDI"), TextSpan(0, 7, "Intérim"), holds=False),
+         "Contract « Intérim » differs from your wish « CDI »"),
+        (Claim("remote", "", TextSpan(0, 11, "télétravail"), TextSpan(0, 7, "sur site"), holds=False,
+               numbers={"offered": 0.0, "wished": 1.0}),
+         "Remote work ruled out (« sur site »), unlike your wish « télétravail »"),
+        (Claim("language", "", None, TextSpan(0, 8, "allemand"), ("allemand",), "allemand", holds=False),
+         "Required language « allemand »: missing from your profile"),
+    ],
+)  # fmt: skip
+def test_english_verdicts_follow_the_claim_fields(claim: Claim, en: str) -> None:
+    assert render(claim, "en") == en
+    assert render(claim) != en  # French stays the canonical text that verification compares
+
+
+def test_verification_keeps_comparing_the_french_sentence(
+    scorer: MatchScorer, seeker: Seeker, offer: OfferRow
+) -> None:
+    """A claim whose text is the English sentence is not the verified canonical text: it is dropped."""
+    result = scorer.score(seeker, offer)
+    claims = list(result.explanation.claims)
+    english_text = [dataclasses.replace(c, text=render(c, "en")) for c in claims]
+    checked = verify_claims(
+        Explanation(claims=english_text), seeker.text, offer_text(offer), taxonomy=tax_of(scorer)
+    )
+    assert checked.claims == []
+    assert {d.reason for d in checked.dropped} == {"le texte affiché ne correspond pas aux faits vérifiés"}
+    # A false claim dropped by verification is shown in no language.
+    python = next(c for c in claims if c.kind == "skill_match" and c.keys == ("python",))
+    forged = dataclasses.replace(python, keys=("java",), label="Java")
+    forged = dataclasses.replace(forged, text=render(forged))
+    again = verify_claims(
+        Explanation(claims=[*claims, forged]), seeker.text, offer_text(offer), taxonomy=tax_of(scorer)
+    )
+    assert again.claims == claims and not any("Java" in line for line in again.lines("en"))
+
+
+def tax_of(scorer: MatchScorer) -> SkillTaxonomy:
+    assert isinstance(scorer.taxonomy, SkillTaxonomy)
+    return scorer.taxonomy

@@ -303,3 +303,27 @@ async def test_what_if_without_a_change_measures_relaxations_of_the_active_searc
     assert body["mode"] == "relax" and body["relaxations"][0]["message"] == "+3 offres à 50 km"
     with pytest.raises(BassinError, match="recherche d'offres"):
         await call("what_if", ctx=ctx)
+
+
+async def test_scoring_tools_pass_the_conversation_language_to_the_scorer() -> None:
+    """``language`` is optional (French by default), visible to the model, and reaches the scorer."""
+    for name in ("score_match", "what_if"):
+        prop = convert_to_openai_tool(next(t for t in ALL_TOOLS if t.name == name))["function"]["parameters"][
+            "properties"
+        ]["language"]
+        assert prop["enum"] == ["fr", "en"] and prop["default"] == "fr" and "en" in prop["description"]
+    scoring = FakeScoring()
+    ctx = make_context(scripted(), scorer=scoring, cvs=FakeCVs({"upload-1.txt": CV}))
+    message, _ = await call(
+        "score_match", ctx=ctx, offer_ids=["2000001"], cv_id="upload-1.txt", language="en"
+    )
+    assert json.loads(str(message.content))["scores"][0]["strengths"] == ["Required skill « Python »"]
+    await call("score_match", ctx=ctx, offer_ids=["2000001"], cv_id="upload-1.txt")
+    await call(
+        "what_if", ctx=ctx, offer_id="2000001", cv_id="upload-1.txt", add_skills=["docker"], language="en"
+    )
+    active = {"tool": "search_offers", "args": {"query": "cariste", "place": "Lille", "radius_km": 10}}
+    await call("what_if", State(active_search=active), ctx=ctx, language="en")
+    assert scoring.languages == ["en", "fr", "en", "en"]
+    with pytest.raises(ValidationError):
+        await call("score_match", ctx=ctx, offer_ids=["2000001"], cv_id="upload-1.txt", language="de")

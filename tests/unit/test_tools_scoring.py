@@ -80,3 +80,49 @@ def test_relaxations_are_counted_not_guessed(scoring: MatchScoring) -> None:
     assert [m["message"] for m in moves] == ["+4 si vous acceptez l'intérim", "+3 offres à 50 km"]
     with pytest.raises(BassinError):
         scoring.relax(SearchFilters())
+
+
+def test_english_verdicts_are_the_same_verified_claims_in_english(scoring: MatchScoring) -> None:
+    basis = Basis(kind="cv", parsed=parse_cv_text(CV))
+    french = scoring.score(basis, ["2000001", "2000002"])
+    english = scoring.score(basis, ["2000001", "2000002"], "en")
+    for fr, en in zip(french, english, strict=True):
+        assert (en["id"], en["score"]) == (fr["id"], fr["score"])
+        assert len(en["strengths"]) == len(fr["strengths"]) and len(en["gaps"]) == len(fr["gaps"])
+        for line in en["strengths"] + en["gaps"]:
+            assert "chez vous" not in line and "Compétence" not in line, line
+    by_id = {v["id"]: v for v in english}
+    assert any(s.endswith("in the offer") and "« Python »" in s for s in by_id["2000001"]["strengths"])
+    assert any(
+        g.startswith("Required skill missing from your profile: « Java") for g in by_id["2000002"]["gaps"]
+    )
+
+
+def test_english_what_if_and_relaxations(scoring: MatchScoring) -> None:
+    basis = Basis(kind="cv", parsed=parse_cv_text(CV))
+    changes = {"add_skills": [("java", "Java")], "experience_months": 60, "place": "Paris"}
+    result = scoring.what_if(basis, "2000002", changes, "en")
+    assert result["changes"] == ["+ Java", "5 year(s) of experience", "place: Paris"]
+    assert scoring.what_if(basis, "2000002", changes)["changes"][1:] == [
+        "5 an(s) d'expérience",
+        "lieu : Paris",
+    ]
+    assert all("chez vous" not in line for line in result["explanation"])
+
+    def count(filters: SearchFilters) -> int:
+        radius = filters.geo.radius_km if filters.geo else 0
+        return (5 if radius > 30 else 2) + (4 if "MIS" in filters.contracts else 0)
+
+    relaxing = MatchScoring(
+        scoring.scorer, scoring.rows, scoring.places, scoring.skills, analyzer=WhatIfAnalyzer(count=count)
+    )
+    lyon = GeoFilter(label="Lyon", lat=45.75, lon=4.84, radius_km=30)
+    moves = relaxing.relax(SearchFilters(geo=lyon, contracts=["CDI"]), "en")
+    assert [m["message"] for m in moves] == ["+4 if you accept temp work", "+3 offers within 50 km"]
+
+
+def test_english_abstention(scoring: MatchScoring) -> None:
+    empty = Basis(kind="query", text="bonjour", filters=SearchFilters())
+    (verdict,) = scoring.score(empty, ["2000001"], "en")
+    assert verdict["score"] is None
+    assert verdict["abstained"].startswith("not enough in the profile")
