@@ -9,6 +9,13 @@ SAMPLE ?= data/offers/france_travail_sample.jsonl.gz
 export BASSIN_DATA_DIR ?= $(DATA_DIR)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 8000
+# Real resumes shipped with the evals (sources and licence in evals/fixtures/README.md) become stored
+# candidates for the recruiter profile.
+DEMO_CVS ?= evals/fixtures/candidates
+# Demo logins only (loopback); set BASSIN_UI_USERS yourself anywhere else.
+export BASSIN_UI_USERS ?= [{"name": "candidat", "password": "demo", "role": "candidate"}, {"name": "recruteur", "password": "demo", "role": "recruiter"}]
 
 .PHONY: setup deps demo search test lint typecheck unit bench clean
 
@@ -21,11 +28,14 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed  ## create the virtualenv with every dependency
 
-demo: setup  ## ingest the real sample offers (offline) and run example searches
+demo: setup  ## ingest the real sample offers (offline), run example searches, then serve the chat UI
 	$(BASSIN) ingest offers $(SAMPLE)
+	$(BASSIN) ingest cvs $(DEMO_CVS)
 	$(BASSIN) stats
 	$(BASSIN) search "développeur python" --city Lyon --radius 30 --contract CDI
 	$(BASSIN) search "cariste en intérim près de Lille"
+	@echo "Interface : http://$(UI_HOST):$(UI_PORT) — candidat / demo (je cherche un emploi), recruteur / demo (je recrute). Ctrl-C pour arrêter."
+	$(VENV)/bin/chainlit run chainlit_app.py --headless --host $(UI_HOST) --port $(UI_PORT)
 
 search: setup  ## make search Q="aide-soignant à Nantes"
 	$(BASSIN) search "$(Q)"

@@ -11,6 +11,7 @@ declare -A PKG=(
   [curl]=curl
   [setpriv]=util-linux
   [flock]=util-linux
+  [chromium]=chromium  # headless browser of the UI tests (Playwright drives it; no browser download)
 )
 missing=()
 for cmd in "${!PKG[@]}"; do

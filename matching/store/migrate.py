@@ -40,6 +40,19 @@ LEGACY_REVISIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("0001", frozenset({"offers", "offer_skills", "embeddings"})),
     ("0002", frozenset({"candidates", "candidate_personal_data"})),
     ("0003", frozenset({"match_cache_entries", "match_results"})),
+    (
+        "0004",
+        frozenset(
+            {
+                "offer_interactions",
+                "chat_users",
+                "chat_threads",
+                "chat_steps",
+                "chat_elements",
+                "chat_feedbacks",
+            }
+        ),
+    ),
 )
 
 # Any constant works: it only has to be the same for every process migrating the same PostgreSQL database.
