@@ -17,6 +17,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.types import ThreadDict
 
+from agent.llm import effective_provider
 from ingestion.cv import parse_cv
 from matching.errors import BassinError, InputFormatError
 from matching.store.db import Database
@@ -39,6 +40,9 @@ from ui.settings import UiRole, UiSettings
 from ui.turns import stream_turn
 
 settings = UiSettings()
+# Tokens are streamed only from an LLM: the offline planner writes its answer at once, and sending it
+# word by word (one websocket frame each) held the cards back by 2-3 s.
+STREAM_TOKENS = effective_provider(settings) != "offline"
 os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.auth_secret())
 
 
@@ -155,7 +159,7 @@ async def _answer(text: str) -> None:
         text,
         thread_id=_thread_id(),
         role=cl.user_session.get("role") or "candidate",
-        on_token=on_token,
+        on_token=on_token if STREAM_TOKENS else None,
         on_tool_start=on_tool_start,
         on_tool_end=on_tool_end,
     )
