@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ from bench.queries import benchmark_queries
 from bench.scaled_engine import scaled_engine
 from bench.search_bench import bench_elasticsearch, bench_ingestion, bench_searcher, build_scaled, rss_mb
 from bench.table import render_markdown, update_readme
+from bench.ui_bench import bench_ui
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_OFFERS = ROOT.parent / "shared" / "data" / "offers" / "france_travail_offers.jsonl.gz"
@@ -98,6 +100,11 @@ def main(argv: list[str] | None = None) -> None:
         results["api"] = [{"size": ingestion["offers"], **bench_api(engine)}]
         print(json.dumps(results["api"][-1], indent=2))
         engine.close()
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if chromium is not None:  # the chat UI in a real browser, over the same data dir
+            label = f"{ingestion['offers']:,}"
+            results["ui"] = [bench_ui(engine.settings.data_dir, offers_label=label, chromium=chromium)]
+            print(json.dumps(results["ui"][-1], indent=2))
     if not args.skip_cv:
         results["cv"] = cv_bench.main(["--limit", "40"])
 

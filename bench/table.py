@@ -87,6 +87,21 @@ def render_markdown(results: dict[str, Any]) -> str:
                 lines.append(
                     f"| {row['size']:,} | {label} | {m['p50_ms']} ms | {m['p95_ms']} ms | {m['requests_per_s']} |"
                 )
+    if results.get("ui"):
+        lines += [
+            "",
+            "**Chat UI** (Chainlit served locally, headless Chromium logged in as a job seeker, offline planner; "
+            "each question in a new conversation, timed from the click on send):",
+            "",
+            "| offers | question → first tool step p50 / p95 | question → first result card p50 / p95 | cold first question |",
+            "| ---: | ---: | ---: | ---: |",
+        ]
+        for row in results["ui"]:
+            step, card = row.get("first_step") or {}, row.get("first_card") or {}
+            lines.append(
+                f"| {row['offers']} | {step.get('p50_ms')} / {step.get('p95_ms')} ms "
+                f"| {card.get('p50_ms')} / {card.get('p95_ms')} ms | {row['cold_first_card_ms']} ms |"
+            )
     if results.get("cv"):
         cv = results["cv"]
         lines += [
