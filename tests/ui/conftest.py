@@ -53,7 +53,10 @@ def ui_server(ui_data_dir: Path) -> Iterator[ChainlitServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: while sync_playwright() is open, its event loop counts as running in the main thread,
+# and every later async test of the session (pytest-asyncio) would fail with "Runner.run() cannot be
+# called from a running event loop".
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
