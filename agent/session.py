@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,74 @@ def attach_cv(question: str, cv: Path, uploads: UploadedCVs) -> str:
     return f"{question} [fichier: {file_id}]"
 
 
+@dataclass(frozen=True)
+class TokenEvent:
+    """A chunk of the model's text; ``with_tool_calls`` when the same chunk also plans tool calls."""
+
+    text: str
+    with_tool_calls: bool
+
+
+@dataclass(frozen=True)
+class ToolCalled:
+    call_id: str
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolReturned:
+    """A tool's answer: ``status`` "success" or "error", its text, and its artifact (results to render)."""
+
+    call_id: str
+    name: str | None
+    status: str
+    content: str
+    artifact: Any
+
+
+TurnEvent = TokenEvent | ToolCalled | ToolReturned
+
+
+async def turn_events(
+    graph: Any, context: Any, question: str, *, thread_id: str, role: Role
+) -> AsyncIterator[TurnEvent]:
+    """Stream one user turn through ``graph`` as events: the model's text chunks, tool calls, tool answers.
+
+    The one place that reads LangGraph's stream; edges (CLI, evals, UI) consume these events.
+    """
+    async for mode, payload in graph.astream(
+        {"messages": [("user", question)], "role": role},
+        {"configurable": {"thread_id": thread_id}},
+        context=context,
+        stream_mode=["messages", "updates"],
+    ):
+        if mode == "messages":
+            chunk, meta = payload
+            text = chunk.content if isinstance(chunk, AIMessageChunk) else None
+            if isinstance(text, str) and text and meta.get("langgraph_node") == "plan":
+                yield TokenEvent(text, bool(chunk.tool_call_chunks))
+            continue
+        for node, update in payload.items():
+            for message in (update or {}).get("messages", []) if isinstance(update, dict) else []:
+                if isinstance(message, AIMessage) and node == "plan":
+                    for n, call in enumerate(message.tool_calls):
+                        yield ToolCalled(call["id"] or f"call-{n}", call["name"], dict(call["args"]))
+                elif isinstance(message, ToolMessage):
+                    yield ToolReturned(
+                        message.tool_call_id,
+                        message.name,
+                        message.status,
+                        str(message.content),
+                        message.artifact,
+                    )
+
+
+async def final_state(graph: Any, thread_id: str) -> dict[str, Any]:
+    """The thread's state after a turn (its last message is the answer)."""
+    return dict((await graph.aget_state({"configurable": {"thread_id": thread_id}})).values)
+
+
 async def run_turn(
     graph: Any,
     context: Any,
@@ -78,42 +146,25 @@ async def run_turn(
     """
     started = time.perf_counter()
     steps: dict[str, ToolStep] = {}
-    config = {"configurable": {"thread_id": thread_id}}
-    async for mode, payload in graph.astream(
-        {"messages": [("user", question)], "role": role},
-        config,
-        context=context,
-        stream_mode=["messages", "updates"],
-    ):
-        if mode == "messages":
-            chunk, meta = payload
-            if (
-                on_token
-                and isinstance(chunk, AIMessageChunk)
-                and chunk.content
-                and meta.get("langgraph_node") == "plan"
-            ):
-                on_token(str(chunk.content))
-            continue
-        for node, update in payload.items():
-            for message in (update or {}).get("messages", []) if isinstance(update, dict) else []:
-                if isinstance(message, AIMessage) and node == "plan":
-                    for call in message.tool_calls:
-                        steps[call["id"] or ""] = ToolStep(call["name"], call["args"])
-                        if on_step:
-                            on_step("tool", {"name": call["name"], "args": call["args"]})
-                elif isinstance(message, ToolMessage):
-                    step = steps.get(message.tool_call_id)
-                    if step is not None and message.status == "error":
-                        step.status, step.error = "error", str(message.content)
-                    if on_step:
-                        on_step("result", {"name": message.name, "status": message.status})
-    state = (await graph.aget_state(config)).values
-    answer = state["messages"][-1]
+    async for event in turn_events(graph, context, question, thread_id=thread_id, role=role):
+        if isinstance(event, TokenEvent):
+            if on_token:
+                on_token(event.text)
+        elif isinstance(event, ToolCalled):
+            steps[event.call_id] = ToolStep(event.name, event.args)
+            if on_step:
+                on_step("tool", {"name": event.name, "args": event.args})
+        else:
+            step = steps.get(event.call_id)
+            if step is not None and event.status == "error":
+                step.status, step.error = "error", event.content
+            if on_step:
+                on_step("result", {"name": event.name, "status": event.status})
+    state = await final_state(graph, thread_id)
     return TurnResult(
         thread_id=thread_id,
         role=role,
-        answer=str(answer.content),
+        answer=str(state["messages"][-1].content),
         tool_calls=list(steps.values()),
         cited_ids=list(state.get("cited_ids", [])),
         flagged_ids=list(state.get("flagged_ids", [])),

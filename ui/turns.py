@@ -11,8 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
-
+from agent.session import TokenEvent, ToolCalled, final_state, turn_events
 from agent.state import Role
 
 TokenSink = Callable[[str], Awaitable[None]]
@@ -63,49 +62,26 @@ async def stream_turn(
     """Run one user turn on ``thread_id`` and report it as it happens."""
     started = time.perf_counter()
     calls: dict[str, ToolOutcome] = {}
-    config = {"configurable": {"thread_id": thread_id}}
-    async for mode, payload in graph.astream(
-        {"messages": [("user", text)], "role": role},
-        config,
-        context=context,
-        stream_mode=["messages", "updates"],
-    ):
-        if mode == "messages":
-            chunk, meta = payload
-            if (
-                on_token is not None
-                and isinstance(chunk, AIMessageChunk)
-                and isinstance(chunk.content, str)
-                and chunk.content
-                and not chunk.tool_call_chunks
-                and meta.get("langgraph_node") == "plan"
-            ):
-                await on_token(chunk.content)
-            continue
-        for node, update in payload.items():
-            messages = update.get("messages", []) if isinstance(update, dict) else []
-            for message in messages:
-                if isinstance(message, AIMessage) and node == "plan":
-                    for call in message.tool_calls:
-                        call_id = call["id"] or f"call-{len(calls)}"
-                        calls[call_id] = ToolOutcome(call["name"], dict(call["args"]))
-                        if on_tool_start is not None:
-                            await on_tool_start(call_id, call["name"], dict(call["args"]))
-                elif isinstance(message, ToolMessage):
-                    outcome = calls.get(message.tool_call_id)
-                    if outcome is None:
-                        continue
-                    outcome.status = message.status
-                    outcome.content = str(message.content)
-                    outcome.artifact = message.artifact if isinstance(message.artifact, dict) else None
-                    if on_tool_end is not None:
-                        await on_tool_end(
-                            message.tool_call_id, outcome.status, outcome.content, outcome.artifact
-                        )
-    state = (await graph.aget_state(config)).values
-    last = state["messages"][-1]
+    async for event in turn_events(graph, context, text, thread_id=thread_id, role=role):
+        if isinstance(event, TokenEvent):
+            if on_token is not None and not event.with_tool_calls:
+                await on_token(event.text)
+        elif isinstance(event, ToolCalled):
+            calls[event.call_id] = ToolOutcome(event.name, event.args)
+            if on_tool_start is not None:
+                await on_tool_start(event.call_id, event.name, event.args)
+        else:
+            outcome = calls.get(event.call_id)
+            if outcome is None:
+                continue
+            outcome.status = event.status
+            outcome.content = event.content
+            outcome.artifact = event.artifact if isinstance(event.artifact, dict) else None
+            if on_tool_end is not None:
+                await on_tool_end(event.call_id, outcome.status, outcome.content, outcome.artifact)
+    state = await final_state(graph, thread_id)
     return TurnOutput(
-        answer=str(last.content),
+        answer=str(state["messages"][-1].content),
         tools=list(calls.values()),
         flagged_ids=list(state.get("flagged_ids", [])),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
