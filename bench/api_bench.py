@@ -23,7 +23,9 @@ import httpx
 import uvicorn
 
 from bench.stats import summarize
-from matching.api import ApiConfig, ApiSettings, build_api_services, create_app
+from matching.api.app import create_app
+from matching.api.settings import ApiConfig, ApiSettings
+from matching.api.wiring import build_api_services
 from matching.runtime import Engine, build_engine
 
 QUERIES = [

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import httpx
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from matching.api.schemas import offer_out
 from matching.store.models import OfferRow
 from tools.errors import OffersApiError
 
@@ -102,16 +103,5 @@ class HttpOfferDetails:
 
 
 def offer_details_from_row(row: OfferRow) -> OfferDetails:
-    """The details-API shape of a stored offer."""
-    return OfferDetails(
-        id=row.external_id,
-        intitule=row.title,
-        description=row.description or "",
-        entreprise=row.company_name,
-        lieu=row.location,
-        typeContrat=row.contract_type,
-        salaire=row.salary_label,
-        competences=[
-            OfferSkillDetail(libelle=s.label, exigence="E" if s.is_required else "S") for s in row.skills
-        ],
-    )
+    """The details-API shape of a stored offer: the API's own mapping, read as the tool reads a response."""
+    return OfferDetails.model_validate(offer_out(row).model_dump())

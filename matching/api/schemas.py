@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
 from matching.search_types import SearchFilters
+from matching.store.models import OfferRow
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:~-]{0,49}$"
 MAX_DIM = 4_096
@@ -77,6 +78,22 @@ class OfferOut(BaseModel):
     typeContrat: str | None = None
     salaire: str | None = None
     competences: list[OfferSkillOut] = Field(default_factory=list)
+
+
+def offer_out(row: OfferRow) -> OfferOut:
+    """The offer-details shape of a stored offer (the one ``tools.offer_details`` reads)."""
+    return OfferOut(
+        id=row.external_id,
+        intitule=row.title,
+        description=row.description or "",
+        entreprise=row.company_name,
+        lieu=row.location,
+        typeContrat=row.contract_type,
+        salaire=row.salary_label,
+        competences=[
+            OfferSkillOut(libelle=s.label, exigence="E" if s.is_required else "S") for s in row.skills
+        ],
+    )
 
 
 class EmbeddingsRequest(_Body):

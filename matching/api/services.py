@@ -20,14 +20,13 @@ from matching.api.errors import (
     VectorDimensionError,
     ZeroVectorError,
 )
-from matching.api.schemas import IndexName, OfferOut, OfferSkillOut
+from matching.api.schemas import IndexName, OfferOut, offer_out
 from matching.documents import IndexDocument
 from matching.embeddings import EmbeddingProvider
 from matching.errors import InvalidQueryError
 from matching.runtime import COLLECTIONS, Engine
 from matching.search_types import SearchFilters
 from matching.store.candidates import candidate_document
-from matching.store.models import OfferRow
 from matching.store.offers import offer_document
 
 
@@ -68,22 +67,6 @@ class ReadWriteLock:
             with self._cond:
                 self._writing = False
                 self._cond.notify_all()
-
-
-def offer_out(row: OfferRow) -> OfferOut:
-    """The offer-details shape of a stored offer (the one ``tools.offer_details`` reads)."""
-    return OfferOut(
-        id=row.external_id,
-        intitule=row.title,
-        description=row.description or "",
-        entreprise=row.company_name,
-        lieu=row.location,
-        typeContrat=row.contract_type,
-        salaire=row.salary_label,
-        competences=[
-            OfferSkillOut(libelle=s.label, exigence="E" if s.is_required else "S") for s in row.skills
-        ],
-    )
 
 
 class OfferDetailsService:

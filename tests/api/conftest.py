@@ -15,7 +15,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from matching.api import ApiConfig, ApiServices, ApiSettings, build_api_services, create_app
+from matching.api.app import create_app
+from matching.api.settings import ApiConfig, ApiSettings
+from matching.api.wiring import ApiServices, build_api_services
 from matching.runtime import Engine, build_engine
 from tests.conftest import load_raw_offers
 from tests.integration.conftest import write_jsonl_gz

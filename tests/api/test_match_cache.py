@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from ingestion.candidates import candidate_record
 from ingestion.cv import parse_cv
 from ingestion.offers.readers import read_offer_items
-from matching.api import ApiServices
+from matching.api.wiring import ApiServices
 from matching.runtime import Engine
 from matching.store.candidate_models import CandidateRow
 from matching.store.match_cache import MatchCacheEntry, MatchResultRow
