@@ -28,12 +28,12 @@ from matching.errors import ConfigurationError, IndexCorruptedError
 from matching.filters import haversine_km, matches
 from matching.lexical.base import LexicalBackend, LexicalHit
 from matching.lexical.elastic import (
-    ANALYZER,
     PAGE_SIZE,
     DocumentIndexingError,
     ElasticsearchBackend,
     connect_elasticsearch,
 )
+from matching.lexical.elastic_schema import ANALYZER
 from matching.search_types import GeoFilter, SearchFilters
 
 pytestmark = pytest.mark.integration
