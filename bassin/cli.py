@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,15 +11,14 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
+from bassin.common import DataDir, explicit_filters, open_engine, settings_for
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from ingestion.offers.readers import count_items, read_offer_items
-from matching.errors import BassinError, InvalidQueryError
-from matching.runtime import Engine, build_engine
+from matching.errors import BassinError
 from matching.search_service import OfferSearchResponse
-from matching.search_types import GeoFilter, SearchFilters
-from matching.settings import Settings
 
 app = typer.Typer(
     help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True
@@ -35,21 +33,9 @@ app.add_typer(match_app, name="match")
 app.command("explain")(explain)
 app.command("serve")(serve)
 app.command("eval")(evaluate)
-
-DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
-]
-
-
-def _settings(data_dir: Path | None) -> Settings:
-    settings = Settings()
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    return settings
-
-
-def _engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
-    return build_engine(_settings(data_dir), rebuild_indexes=rebuild)
+ingest_app.command("cvs")(ingest_cvs)
+app.command("search-candidates")(search_candidates)
+forget_app.command("candidate")(forget_candidate)
 
 
 @ingest_app.command("offers")
@@ -61,7 +47,7 @@ def ingest_offers(
     show_rejected: Annotated[int, typer.Option(help="Nombre de rejets détaillés à afficher.")] = 20,
 ) -> None:
     """Ingest France Travail offers: normalise, upsert into SQL, embed, index (idempotent)."""
-    engine = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         total = count_items(path)
         with tqdm(total=total, unit="offre", desc="Ingestion", file=sys.stderr, disable=None) as bar:
@@ -91,7 +77,7 @@ def delete_offers(
     data_dir: DataDir = None,
 ) -> None:
     """Delete offers from SQL, FAISS and the lexical index."""
-    engine = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         deleted = engine.pipeline.delete(ids)
     finally:
@@ -129,9 +115,9 @@ def search(
     data_dir: DataDir = None,
 ) -> None:
     """Hybrid search of offers, with filters from flags and from the text itself."""
-    engine = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
-        filters = _explicit_filters(
+        filters = explicit_filters(
             engine, city, radius, contract, skill, rome, max_experience_years, remote, since
         )
         response = engine.offer_search.search(query, filters, top_k=top, interpret=not literal)
@@ -141,52 +127,6 @@ def search(
         typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         _print_response(response)
-
-
-def _explicit_filters(
-    engine: Engine,
-    city: str | None,
-    radius: float | None,
-    contracts: list[str] | None,
-    skills: list[str] | None,
-    rome: list[str] | None,
-    max_years: float | None,
-    remote: bool | None,
-    since: str | None,
-) -> SearchFilters:
-    update: dict[str, object] = {}
-    if city:
-        place = engine.gazetteer.resolve(city)
-        if place.kind in ("departement", "region") and radius is None:
-            update["departments"] = list(place.departments)
-        else:
-            update["geo"] = GeoFilter(
-                label=place.label, lat=place.lat, lon=place.lon, radius_km=radius or 30.0
-            )
-    elif radius is not None:
-        raise InvalidQueryError("--radius demande un lieu (--city).")
-    if contracts:
-        update["contracts"] = [c.upper() for c in contracts]
-    if skills:
-        keys = []
-        for name in skills:
-            key = engine.taxonomy.normalize_fuzzy(name)
-            if key is None:
-                raise InvalidQueryError(f"Compétence inconnue : {name!r}.")
-            keys.append(key)
-        update["skills"] = keys
-    if rome:
-        update["rome"] = [r.upper() for r in rome]
-    if max_years is not None:
-        update["experience_max_months"] = round(max_years * 12)
-    if remote is not None:
-        update["remote"] = remote
-    if since:
-        try:
-            update["published_since"] = date.fromisoformat(since)
-        except ValueError as exc:
-            raise InvalidQueryError(f"Date invalide pour --since : {since!r} (format AAAA-MM-JJ).") from exc
-    return SearchFilters.model_validate(update)
 
 
 def _print_response(response: OfferSearchResponse) -> None:
@@ -222,7 +162,7 @@ def sync(
     data_dir: DataDir = None,
 ) -> None:
     """Reconcile SQL ↔ FAISS ↔ lexical index (offers and candidates) and report what was fixed."""
-    engine = _engine(data_dir, rebuild=rebuild)
+    engine = open_engine(data_dir, rebuild=rebuild)
     try:
         reports = engine.sync()
     finally:
@@ -242,97 +182,10 @@ def sync(
     typer.echo("Tout était cohérent." if fixed == 0 else f"Corrections : {fixed} (encodés : {embedded})")
 
 
-@ingest_app.command("cvs")
-def ingest_cvs(
-    path: Annotated[Path, typer.Argument(help="Un CV (PDF, DOCX, TXT, MD) ou un dossier de CV.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-    data_dir: DataDir = None,
-) -> None:
-    """Parse CVs and store them as searchable candidates (personal data kept apart, never indexed)."""
-    engine = _engine(data_dir)
-    try:
-        with tqdm(unit="CV", desc="CV", file=sys.stderr, disable=None) as bar:
-            summary = engine.candidate_ingestion.ingest_path(path, progress=lambda n: bar.update(n))
-    finally:
-        engine.close()
-    if as_json:
-        payload = {
-            "candidates": [r.__dict__ for r in summary.results],
-            "rejected": [{"file": f, "reason": why} for f, why in summary.rejected],
-        }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for r in summary.results:
-            years = f"{r.experience_years:g} ans" if r.experience_years is not None else "expérience ?"
-            typer.echo(
-                f"[{r.external_id}] {r.status} : {r.title or 'titre non détecté'} · {years} · "
-                f"{r.location or 'lieu non détecté'} · {', '.join(r.skills[:8]) or 'aucune compétence détectée'}"
-            )
-        for file, why in summary.rejected:
-            typer.echo(f"Rejeté : {file} : {why}")
-        typer.echo(f"CV lus : {len(summary.results)} | rejetés : {len(summary.rejected)}")
-    if summary.rejected and not summary.results:
-        raise typer.Exit(2)
-
-
-@app.command("search-candidates")
-def search_candidates(
-    query: Annotated[str, typer.Argument(help="Ex. « développeurs Python seniors près de Lyon ».")] = "",
-    city: Annotated[
-        str | None, typer.Option(help="Lieu : commune, code postal, département ou région.")
-    ] = None,
-    radius: Annotated[float | None, typer.Option(help="Rayon en km autour du lieu (défaut 30).")] = None,
-    skill: Annotated[list[str] | None, typer.Option(help="Compétence exigée, répétable.")] = None,
-    min_experience_years: Annotated[float | None, typer.Option(help="Expérience minimale (années).")] = None,
-    top: Annotated[int, typer.Option(min=1, max=200)] = 10,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-    literal: Annotated[bool, typer.Option(help="Ne pas interpréter le texte.")] = False,
-    data_dir: DataDir = None,
-) -> None:
-    """Hybrid search of candidates (recruiter side); results carry no personal data."""
-    engine = _engine(data_dir)
-    try:
-        filters = _explicit_filters(engine, city, radius, None, skill, None, None, None, None)
-        if min_experience_years is not None:
-            filters = filters.model_copy(update={"experience_min_months": round(min_experience_years * 12)})
-        response = engine.candidate_search.search(query, filters, top_k=top, interpret=not literal)
-    finally:
-        engine.close()
-    if as_json:
-        typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
-        return
-    if response.understood:
-        typer.echo("Compris : " + " ; ".join(response.understood))
-    if not response.results:
-        typer.echo("Aucun candidat ne correspond.")
-    for r in response.results:
-        years = f"{r.experience_years:g} ans" if r.experience_years is not None else "?"
-        place = (r.location or "lieu ?") + (f" ({r.distance_km:.0f} km)" if r.distance_km is not None else "")
-        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title or 'titre ?'} · {years} · {place}")
-        typer.echo(f"    {', '.join(r.skills[:10])}")
-
-
-@forget_app.command("candidate")
-def forget_candidate(
-    candidate_id: Annotated[str, typer.Argument(help="Identifiant du candidat (cv-…).")],
-    data_dir: DataDir = None,
-) -> None:
-    """Remove a candidate from SQL, FAISS, the lexical index and the stored CV file."""
-    engine = _engine(data_dir)
-    try:
-        removed = engine.candidate_ingestion.forget(candidate_id)
-    finally:
-        engine.close()
-    if not removed:
-        typer.echo(f"Candidat introuvable : {candidate_id}", err=True)
-        raise typer.Exit(2)
-    typer.echo(f"Candidat {candidate_id} supprimé (base, index vectoriel, index lexical, fichier).")
-
-
 @app.command()
 def reindex(data_dir: DataDir = None) -> None:
     """Rebuild the lexical index from SQL (Elasticsearch: new version, then an atomic alias swap)."""
-    engine = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         n = engine.pipeline.reindex_lexical()
         n += engine.indexer("candidates").reindex_lexical()
@@ -345,7 +198,7 @@ def reindex(data_dir: DataDir = None) -> None:
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None) -> None:
     """Counts in SQL, FAISS and the lexical index (they agree after ingest or sync)."""
-    engine = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         data = {
             "data_dir": str(engine.settings.data_dir),
@@ -414,7 +267,7 @@ def ask(
 
     result = asyncio.run(
         ask_once(
-            _settings(data_dir),
+            settings_for(data_dir),
             question,
             thread_id=thread,
             role=role.value,
@@ -441,7 +294,7 @@ def chat(
     def write(text: str) -> None:
         typer.echo(text, nl=False)
 
-    asyncio.run(run_chat(_settings(data_dir), thread_id=thread, role=role.value, read=input, write=write))
+    asyncio.run(run_chat(settings_for(data_dir), thread_id=thread, role=role.value, read=input, write=write))
 
 
 def main() -> None:

@@ -1,0 +1,97 @@
+"""Candidate commands: ``ingest cvs``, ``search-candidates``, ``forget candidate`` (registered in ``bassin.cli``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from bassin.common import DataDir, explicit_filters, open_engine
+
+
+def ingest_cvs(
+    path: Annotated[Path, typer.Argument(help="Un CV (PDF, DOCX, TXT, MD) ou un dossier de CV.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Parse CVs and store them as searchable candidates (personal data kept apart, never indexed)."""
+    engine = open_engine(data_dir)
+    try:
+        with tqdm(unit="CV", desc="CV", file=sys.stderr, disable=None) as bar:
+            summary = engine.candidate_ingestion.ingest_path(path, progress=lambda n: bar.update(n))
+    finally:
+        engine.close()
+    if as_json:
+        payload = {
+            "candidates": [r.__dict__ for r in summary.results],
+            "rejected": [{"file": f, "reason": why} for f, why in summary.rejected],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for r in summary.results:
+            years = f"{r.experience_years:g} ans" if r.experience_years is not None else "expérience ?"
+            typer.echo(
+                f"[{r.external_id}] {r.status} : {r.title or 'titre non détecté'} · {years} · "
+                f"{r.location or 'lieu non détecté'} · {', '.join(r.skills[:8]) or 'aucune compétence détectée'}"
+            )
+        for file, why in summary.rejected:
+            typer.echo(f"Rejeté : {file} : {why}")
+        typer.echo(f"CV lus : {len(summary.results)} | rejetés : {len(summary.rejected)}")
+    if summary.rejected and not summary.results:
+        raise typer.Exit(2)
+
+
+def search_candidates(
+    query: Annotated[str, typer.Argument(help="Ex. « développeurs Python seniors près de Lyon ».")] = "",
+    city: Annotated[
+        str | None, typer.Option(help="Lieu : commune, code postal, département ou région.")
+    ] = None,
+    radius: Annotated[float | None, typer.Option(help="Rayon en km autour du lieu (défaut 30).")] = None,
+    skill: Annotated[list[str] | None, typer.Option(help="Compétence exigée, répétable.")] = None,
+    min_experience_years: Annotated[float | None, typer.Option(help="Expérience minimale (années).")] = None,
+    top: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    literal: Annotated[bool, typer.Option(help="Ne pas interpréter le texte.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Hybrid search of candidates (recruiter side); results carry no personal data."""
+    engine = open_engine(data_dir)
+    try:
+        filters = explicit_filters(engine, city, radius, None, skill, None, None, None, None)
+        if min_experience_years is not None:
+            filters = filters.model_copy(update={"experience_min_months": round(min_experience_years * 12)})
+        response = engine.candidate_search.search(query, filters, top_k=top, interpret=not literal)
+    finally:
+        engine.close()
+    if as_json:
+        typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    if response.understood:
+        typer.echo("Compris : " + " ; ".join(response.understood))
+    if not response.results:
+        typer.echo("Aucun candidat ne correspond.")
+    for r in response.results:
+        years = f"{r.experience_years:g} ans" if r.experience_years is not None else "?"
+        place = (r.location or "lieu ?") + (f" ({r.distance_km:.0f} km)" if r.distance_km is not None else "")
+        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title or 'titre ?'} · {years} · {place}")
+        typer.echo(f"    {', '.join(r.skills[:10])}")
+
+
+def forget_candidate(
+    candidate_id: Annotated[str, typer.Argument(help="Identifiant du candidat (cv-…).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Remove a candidate from SQL, FAISS, the lexical index and the stored CV file."""
+    engine = open_engine(data_dir)
+    try:
+        removed = engine.candidate_ingestion.forget(candidate_id)
+    finally:
+        engine.close()
+    if not removed:
+        typer.echo(f"Candidat introuvable : {candidate_id}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"Candidat {candidate_id} supprimé (base, index vectoriel, index lexical, fichier).")
