@@ -19,12 +19,22 @@ COPY agent ./agent
 COPY tools ./tools
 COPY prompts ./prompts
 COPY ingestion ./ingestion
-COPY matching ./matching
+COPY app ./app
+COPY api ./api
+COPY domain ./domain
+COPY retrieval ./retrieval
+COPY referentials ./referentials
+COPY scoring ./scoring
+COPY store ./store
+COPY services ./services
+COPY cv ./cv
+COPY offline ./offline
+COPY ui ./ui
 COPY evals ./evals
 COPY bench ./bench
 COPY data ./data
 
-# Editable: the referentials are read from data/ next to the code (matching/geo/data.py), so the code
+# Editable: the referentials are read from data/ next to the code (referentials/geo/data.py), so the code
 # must run from /app rather than from a copy in site-packages.
 RUN pip install -e . \
     && useradd --create-home --uid 1000 bassin \

@@ -18,9 +18,9 @@ import chainlit as cl
 from chainlit.types import ThreadDict
 
 from agent.llm import effective_provider
-from ingestion.cv import parse_cv
-from matching.errors import BassinError, InputFormatError
-from matching.store.db import Database
+from cv import parse_cv
+from domain.errors import BassinError, InputFormatError
+from store.db import Database
 from tools.cv import profile_summary
 from ui.auth import authenticate, effective_role
 from ui.cards import (

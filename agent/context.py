@@ -1,6 +1,6 @@
 """``AgentContext``: the live services one agent run reaches (runtime context, never state).
 
-``build_context(settings)`` is the agent's composition root, over ``matching.runtime.build_engine``; tests
+``build_context(settings)`` is the agent's composition root, over ``app.runtime.build_engine``; tests
 build an ``AgentContext`` directly from fakes or tiny real components.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 
 from agent.llm import create_chat_model
-from matching.runtime import Engine, build_engine
-from matching.settings import Settings
+from app.runtime import Engine, build_engine
+from app.settings import Settings
 from tools.context import ToolContext
 from tools.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from tools.scoring_adapter import build_scorer

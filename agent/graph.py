@@ -29,7 +29,7 @@ from agent.context import AgentContext
 from agent.guardrails import check_citations, user_echoes
 from agent.planner.text import guess_language
 from agent.state import State
-from matching.errors import BassinError, OfferNotFoundError
+from domain.errors import BassinError, OfferNotFoundError
 from tools import ALL_TOOLS, tools_for
 from tools.errors import CandidateNotFoundError, ToolNotAllowedError
 

@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 
 from agent.planner import OfflinePlanner, UtteranceReader
 from agent.planner.reading import Gazetteer, Taxonomy, job_title_words
-from matching.settings import Settings
+from app.settings import Settings
 
 Provider = Literal["offline", "mistral", "openai"]
 DEFAULT_MODELS: dict[str, str] = {"mistral": "mistral-small-latest", "openai": "gpt-4o-mini"}
@@ -71,7 +71,7 @@ def create_chat_model(settings: Settings, *, gazetteer: Gazetteer, taxonomy: Tax
             timeout=TIMEOUT_S,
             max_retries=MAX_RETRIES,
         )
-    from matching.taxonomy import default_rome
+    from referentials.taxonomy import default_rome
 
     words = job_title_words(default_rome())
     return OfflinePlanner(reader=UtteranceReader(gazetteer, taxonomy, job_words=words))

@@ -16,7 +16,7 @@ from pathlib import Path
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from matching.settings import Settings
+from app.settings import Settings
 
 CHECKPOINT_FILE = "checkpoints.sqlite"
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from agent.context import AgentContext, build_context
 from agent.graph import build_graph
-from matching.settings import Settings
+from app.settings import Settings
 
 
 @lru_cache(maxsize=1)

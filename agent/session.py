@@ -16,7 +16,7 @@ from agent.context import build_context
 from agent.graph import build_graph
 from agent.memory import open_checkpointer
 from agent.state import Role
-from matching.settings import Settings
+from app.settings import Settings
 from tools.uploads import UploadedCVs
 
 TokenHandler = Callable[[str], None]

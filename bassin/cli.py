@@ -16,9 +16,9 @@ from bassin.common import DataDir, explicit_filters, open_engine, settings_for
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
+from domain.errors import BassinError
 from ingestion.offers.readers import count_items, read_offer_items
-from matching.errors import BassinError
-from matching.search_service import OfferSearchResponse
+from services.offer_search import OfferSearchResponse
 
 app = typer.Typer(
     help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True

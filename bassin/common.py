@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from matching.errors import InvalidQueryError
-from matching.runtime import Engine, build_engine
-from matching.search_types import GeoFilter, SearchFilters
-from matching.settings import Settings
+from app.runtime import Engine, build_engine
+from app.settings import Settings
+from domain.errors import InvalidQueryError
+from domain.search import GeoFilter, SearchFilters
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")

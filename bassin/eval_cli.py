@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from matching.settings import Settings
+from app.settings import Settings
 
 RETRIEVAL = "retrieval"
 

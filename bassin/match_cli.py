@@ -9,16 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
+from app.runtime import Engine, build_engine
+from app.scoring_wiring import ScoringSettings, build_scoring
+from cv import ParsedCV, parse_cv
+from domain.errors import InvalidQueryError, OfferNotFoundError
+from domain.search import GeoFilter, SearchFilters
 from ingestion.candidates import StoredCandidateSearch
-from ingestion.cv import ParsedCV, parse_cv
-from matching.errors import InvalidQueryError, OfferNotFoundError
-from matching.runtime import Engine, build_engine
-from matching.scoring.matcher import CandidateMatcher
-from matching.scoring.scorer import MatchScore
-from matching.scoring.seeker import seeker_from_profile
-from matching.scoring.wiring import ScoringSettings, build_scoring
-from matching.search_types import GeoFilter, SearchFilters
-from matching.taxonomy import default_rome
+from referentials.taxonomy import default_rome
+from scoring.matcher import CandidateMatcher
+from scoring.scorer import MatchScore
+from scoring.seeker import seeker_from_profile
 
 match_app = typer.Typer(
     help="Noter des correspondances CV ↔ offres, dans les deux sens.", no_args_is_help=True

@@ -1,4 +1,4 @@
-"""``bassin serve``: the HTTP API (``matching.api``) under uvicorn, JSON logs on stderr."""
+"""``bassin serve``: the HTTP API (``api``) under uvicorn, JSON logs on stderr."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from matching.api.observability import configure_json_logging
-from matching.api.settings import ApiSettings
+from api.observability import configure_json_logging
+from api.settings import ApiSettings
 
 # Request head limit of the h11 parser (used when httptools is not installed): long enough for a GET /offers
 # with far more ids than allowed, so the caller gets the app's own 422 saying the maximum.
@@ -30,7 +30,7 @@ def serve(
     """Serve the HTTP API: POST /match, GET /offers, /embeddings, /faiss/*, /health, /metrics (docs: /docs)."""
     import uvicorn
 
-    from matching.api.wiring import create_app_from_settings
+    from api.wiring import create_app_from_settings
 
     configure_json_logging()
     common = {
@@ -52,7 +52,7 @@ def serve(
     os.environ["BASSIN_API_WORKERS"] = str(workers)
     ApiSettings()  # fail here, once, on a bad setting
     uvicorn.run(
-        "matching.api.wiring:create_app_from_settings",
+        "api.wiring:create_app_from_settings",
         factory=True,
         workers=workers,
         **common,  # type: ignore[arg-type]

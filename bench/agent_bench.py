@@ -11,8 +11,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.context import context_for
 from agent.graph import build_graph
 from agent.session import run_turn
+from app.runtime import Engine
 from bench.stats import summarize
-from matching.runtime import Engine
 from tools.uploads import UploadedCVs
 
 CV = """Julie Martin

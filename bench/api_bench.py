@@ -1,6 +1,6 @@
 """``POST /match`` through HTTP: p50/p95 latency and requests/s under a bounded concurrent load on loopback.
 
-The real app (``matching.api``) is served by uvicorn in a thread; an ``httpx.AsyncClient`` keeps
+The real app (``api``) is served by uvicorn in a thread; an ``httpx.AsyncClient`` keeps
 ``concurrency`` requests in flight. Two request kinds: a CV vector (the seed's GUI call; the vectors are
 encoded beforehand, as the GUI sends them) and a stored candidate whose results are in the match cache.
 
@@ -22,11 +22,11 @@ from typing import Any
 import httpx
 import uvicorn
 
+from api.app import create_app
+from api.settings import ApiConfig, ApiSettings
+from api.wiring import build_api_services
+from app.runtime import Engine, build_engine
 from bench.stats import summarize
-from matching.api.app import create_app
-from matching.api.settings import ApiConfig, ApiSettings
-from matching.api.wiring import build_api_services
-from matching.runtime import Engine, build_engine
 
 QUERIES = [
     "développeur python", "cariste CACES", "aide-soignant de nuit", "comptable unique", "vendeur en boulangerie",

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ingestion.cv import parse_cv
-from matching.errors import BassinError
+from cv import parse_cv
+from domain.errors import BassinError
 
 ROOT = Path(__file__).resolve().parents[1]
 RESUMES = ROOT.parent / "shared" / "data" / "resumes"

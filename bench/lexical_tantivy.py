@@ -23,9 +23,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from matching.documents import IndexDocument
-from matching.lexical.tantivy_backend import TantivyBackend
-from matching.search_types import GeoFilter, SearchFilters
+from domain.documents import IndexDocument
+from domain.search import GeoFilter, SearchFilters
+from retrieval.lexical.tantivy_backend import TantivyBackend
 
 OFFERS = (
     Path(__file__).resolve().parents[1]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from matching.geo import Gazetteer
-from matching.search_types import GeoFilter, SearchFilters, SearchQuery
+from domain.search import GeoFilter, SearchFilters, SearchQuery
+from referentials.geo import Gazetteer
 
 # (text, place, radius km, contracts)
 _RAW: list[tuple[str, str | None, float, list[str]]] = [

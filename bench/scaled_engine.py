@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert, select
 
-from matching.runtime import Engine, build_engine
-from matching.store.models import EmbeddingRow, OfferRow, OfferSkillRow
+from app.runtime import Engine, build_engine
+from store.models import EmbeddingRow, OfferRow, OfferSkillRow
 
 
 def scaled_engine(engine: Engine, size: int, workdir: Path, seed: int = 0) -> Engine:

@@ -28,12 +28,12 @@ from typing import Any
 
 from bench.queries import benchmark_queries
 from bench.stats import summarize
-from matching.scoring.corpus import DEFAULT_CACHE, open_offer_corpus
-from matching.scoring.scorer import MatchScorer
-from matching.scoring.seeker import seeker_from_query
-from matching.search_types import SearchQuery
-from matching.store.models import OfferRow
-from matching.taxonomy import default_rome
+from domain.search import SearchQuery
+from offline.corpus import DEFAULT_CACHE, open_offer_corpus
+from referentials.taxonomy import default_rome
+from scoring.scorer import MatchScorer
+from scoring.seeker import seeker_from_query
+from store.models import OfferRow
 
 TOP = 50
 

@@ -12,15 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from app.runtime import Engine, build_engine
+from app.settings import Settings
 from bench.stats import summarize, timed_ms
+from domain.documents import IndexDocument
+from domain.search import SearchQuery
 from ingestion.offers.readers import count_items, read_offer_items
-from matching.documents import IndexDocument
-from matching.hybrid import FusionConfig, HybridSearcher
-from matching.lexical.tantivy_backend import TantivyBackend
-from matching.runtime import Engine, build_engine
-from matching.search_types import SearchQuery
-from matching.settings import Settings
-from matching.vector import FaissVectorIndex
+from retrieval.hybrid import FusionConfig, HybridSearcher
+from retrieval.lexical.tantivy_backend import TantivyBackend
+from retrieval.vector import FaissVectorIndex
 
 
 def rss_mb() -> float:
@@ -159,7 +159,7 @@ def bench_elasticsearch(engine: Engine, url: str, queries: list[SearchQuery], ro
     """The same query set with Elasticsearch as the lexical backend over the same documents and FAISS."""
     import uuid
 
-    from matching.lexical.elastic import ElasticsearchBackend, connect_elasticsearch
+    from retrieval.lexical.elastic import ElasticsearchBackend, connect_elasticsearch
 
     client = connect_elasticsearch(url)
     prefix = f"bassin-bench-{uuid.uuid4().hex[:8]}"

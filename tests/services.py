@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from matching.lexical.elastic import connect_elasticsearch
+from retrieval.lexical.elastic import connect_elasticsearch
 
 ROOT = Path(__file__).resolve().parents[1]
 ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"

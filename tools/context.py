@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from ingestion.cv import ParsedCV
-from matching.geo import Place
-from matching.search_service import OfferSearchResponse
-from matching.search_types import SearchFilters
-from matching.store.models import OfferRow
+from cv import ParsedCV
+from domain.search import SearchFilters
+from referentials.geo import Place
+from services.offer_search import OfferSearchResponse
+from store.models import OfferRow
 from tools.offer_details import OfferDetails
 
 Role = Literal["candidate", "recruiter"]
@@ -24,7 +24,7 @@ AnswerLanguage = Literal["fr", "en"]
 
 
 class OfferSearcher(Protocol):
-    """``matching.search_service.OfferSearchService``."""
+    """``services.offer_search.OfferSearchService``."""
 
     def search(
         self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
@@ -32,7 +32,7 @@ class OfferSearcher(Protocol):
 
 
 class CandidateSearcher(Protocol):
-    """``matching.candidate_search.CandidateSearchService``: results carry id, title, skills, experience..."""
+    """``services.candidate_search.CandidateSearchService``: results carry id, title, skills, experience..."""
 
     def search(
         self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
@@ -40,7 +40,7 @@ class CandidateSearcher(Protocol):
 
 
 class OfferRows(Protocol):
-    """``matching.store.OfferRepository`` (reads only)."""
+    """``store.OfferRepository`` (reads only)."""
 
     def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]: ...
 
@@ -52,7 +52,7 @@ class OfferDetailsSource(Protocol):
 
 
 class PlaceResolver(Protocol):
-    """``matching.geo.Gazetteer``."""
+    """``referentials.geo.Gazetteer``."""
 
     def resolve(self, name: str) -> Place: ...
 
@@ -60,7 +60,7 @@ class PlaceResolver(Protocol):
 
 
 class SkillNormalizer(Protocol):
-    """``matching.taxonomy.SkillTaxonomy``."""
+    """``referentials.taxonomy.SkillTaxonomy``."""
 
     def normalize_fuzzy(self, label: str) -> str | None: ...
 
@@ -84,7 +84,7 @@ class Basis:
 
 
 class Scoring(Protocol):
-    """``tools.scoring_adapter.MatchScoring`` over ``matching.scoring.MatchScorer``."""
+    """``tools.scoring_adapter.MatchScoring`` over ``scoring.MatchScorer``."""
 
     def score(
         self, basis: Basis, offer_ids: Sequence[str], language: AnswerLanguage = "fr"

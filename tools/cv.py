@@ -9,7 +9,7 @@ from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
-from ingestion.cv import CandidateProfile
+from cv import CandidateProfile
 from tools.results import DATA_NOTICE, services, tool_result
 
 _MAX_SKILLS = 15

@@ -1,11 +1,11 @@
-"""Expected failures of the agent's tools (the engine's own live in ``matching.errors``).
+"""Expected failures of the agent's tools (the engine's own live in ``domain.errors``).
 
 Each becomes a short error ``ToolMessage`` the model can act on; the message is shown to users as is.
 """
 
 from __future__ import annotations
 
-from matching.errors import BassinError, InputFormatError
+from domain.errors import BassinError, InputFormatError
 
 
 class ToolNotAllowedError(BassinError):

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 import httpx
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from matching.api.schemas import offer_out
-from matching.store.models import OfferRow
+from api.schemas import offer_out
+from store.models import OfferRow
 from tools.errors import OffersApiError
 
 

@@ -8,7 +8,7 @@ from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
-from matching.errors import OfferNotFoundError
+from domain.errors import OfferNotFoundError
 from tools.results import DATA_NOTICE, services, tool_result
 
 _DESCRIPTION_CHARS = 700

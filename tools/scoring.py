@@ -9,8 +9,8 @@ from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
-from matching.errors import InvalidQueryError
-from matching.search_types import SearchFilters
+from domain.errors import InvalidQueryError
+from domain.search import SearchFilters
 from tools.context import AnswerLanguage, Basis, Scoring, ToolContext
 from tools.errors import ServiceUnavailableError, ToolNotAllowedError
 from tools.results import DATA_NOTICE, caller_role, services, tool_result

@@ -1,4 +1,4 @@
-"""The match scorer (``matching.scoring``) as the tools need it: ids in, compact verified facts out.
+"""The match scorer (``scoring``) as the tools need it: ids in, compact verified facts out.
 
 ``MatchScoring`` turns a basis (a parsed CV, a stored candidate, or the active search) into the scorer's
 ``Seeker``, scores offers by external id, and keeps from each explanation only verified claims.
@@ -10,20 +10,20 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from matching.errors import OfferNotFoundError
-from matching.scoring.explain import ExplanationLanguage
-from matching.scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
-from matching.scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
-from matching.scoring.whatif import Browser, WhatIfAnalyzer, lexical_counter
-from matching.scoring.wiring import EngineParts
-from matching.scoring.wiring import build_scorer as build_match_scorer
-from matching.search_types import SearchFilters
-from matching.store.models import OfferRow
+from app.scoring_wiring import EngineParts
+from app.scoring_wiring import build_scorer as build_match_scorer
+from domain.errors import OfferNotFoundError
+from domain.search import SearchFilters
+from scoring.explain import ExplanationLanguage
+from scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
+from scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
+from scoring.whatif import Browser, WhatIfAnalyzer, lexical_counter
+from store.models import OfferRow
 from tools.context import Basis, OfferRows, PlaceResolver
 from tools.errors import ServiceUnavailableError
 
 if TYPE_CHECKING:
-    from matching.runtime import Engine
+    from app.runtime import Engine
 
 _CLAIMS_SHOWN = 4
 
@@ -159,7 +159,7 @@ def _verdict(row: OfferRow, s: MatchScore, language: ExplanationLanguage) -> dic
 
 
 def build_scorer(engine: Engine) -> MatchScoring:
-    """The scoring service over the engine, wired like ``matching.scoring.wiring`` (no re-ranker)."""
+    """The scoring service over the engine, wired like ``app.scoring_wiring`` (no re-ranker)."""
     # ``Browser.search`` is typed ``-> list[object]``; lists are invariant, so ``list[LexicalHit]`` needs a cast.
     scorer = build_match_scorer(cast("EngineParts", engine))
     analyzer = WhatIfAnalyzer(count=lexical_counter(cast("Browser", engine.lexical)), scorer=scorer)

@@ -10,9 +10,9 @@ from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
-from ingestion.cv import CandidateProfile
-from matching.search_service import OfferResult
-from matching.search_types import GeoFilter, SearchFilters
+from cv import CandidateProfile
+from domain.search import GeoFilter, SearchFilters
+from services.offer_search import OfferResult
 from tools.context import ToolContext
 from tools.errors import ServiceUnavailableError, ToolNotAllowedError
 from tools.results import caller_role, services, tool_result

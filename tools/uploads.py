@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from ingestion.cv import ParsedCV, parse_cv
-from matching.store.candidate_models import CandidateRow
+from cv import ParsedCV, parse_cv
+from store.candidate_models import CandidateRow
 from tools.errors import CandidateNotFoundError, UnknownUploadError
 
 # A file id is a plain file name: no separator, no "..", so it can never leave the uploads folder.

@@ -1,7 +1,7 @@
 """Result cards: what the UI shows for each offer or candidate a search returned.
 
 ``CardBuilder`` turns a search tool's artifact into cards with the calibrated match score, its parts and
-the verified explanation (``matching.scoring``), scored against what the search was about: the uploaded
+the verified explanation (``scoring``), scored against what the search was about: the uploaded
 CV when the search used one, the request otherwise. Markdown rendering lives here too, so that cards look
 the same in the live chat and in a resumed thread.
 """
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matching.errors import BassinError
-from matching.scoring.scorer import MatchScore
+from domain.errors import BassinError
+from scoring.scorer import MatchScore
 from tools.context import Basis, ToolContext
 from tools.scoring_adapter import MatchScoring
 from tools.search import SearchOffersArgs, search_request

@@ -1,7 +1,7 @@
 """Chainlit's SQL data layer on Bassin's own database (threads, steps, feedback: the users' history).
 
 Chainlit's ``SQLAlchemyDataLayer`` writes raw SQL against tables named ``users``, ``threads``... Here the
-same SQL runs against the ``chat_*`` tables of ``matching.store.chat_history`` (created by migration 0004),
+same SQL runs against the ``chat_*`` tables of ``store.chat_history`` (created by migration 0004),
 so that the history cannot clash with Bassin's tables; lists and dicts are sent as JSON text, which both
 SQLite and PostgreSQL JSON columns accept.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
-from matching.store.db import normalize_url
+from store.db import normalize_url
 
 _TABLES = ("users", "threads", "steps", "elements", "feedbacks")
 _TABLE_REF = re.compile(r"\b(INTO|FROM|JOIN|UPDATE)(\s+)(" + "|".join(_TABLES) + r")\b", re.IGNORECASE)

@@ -14,9 +14,9 @@ from typing import Any
 from agent.context import AgentContext, build_context
 from agent.graph import build_graph
 from agent.memory import open_checkpointer
-from ingestion.cv import ParsedCV
-from matching.store.candidates import CandidateRepository
-from matching.store.interactions import InteractionRepository
+from cv import ParsedCV
+from store.candidates import CandidateRepository
+from store.interactions import InteractionRepository
 from tools.uploads import UploadedCVs
 from ui.cards import CardBuilder
 from ui.settings import UiSettings

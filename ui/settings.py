@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
-from matching.settings import Settings
+from app.settings import Settings
 
 UiRole = Literal["candidate", "recruiter"]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
-from matching.scoring.scorer import ABSTENTIONS_EN
+from scoring.scorer import ABSTENTIONS_EN
 
 LISTED = 5
 CLAIMS_SHOWN = 3

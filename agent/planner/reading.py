@@ -1,6 +1,6 @@
 """Reading one user message: search constraints, references, and what the user wants done.
 
-Constraints come from ``matching.query.QueryInterpreter`` (contract, place, radius, experience, remote,
+Constraints come from ``retrieval.query.QueryInterpreter`` (contract, place, radius, experience, remote,
 recency), extended here with what a conversation adds: salary floors, negated remote work, radius without a
 place, experience bounds for candidates ("moins de 2 ans"), skills (taxonomy, typos tolerated), the target
 (offers or candidates), references to earlier results and follow-up cues.
@@ -47,9 +47,9 @@ from agent.planner.lexicon import (
 )
 from agent.planner.references import References, find_references
 from agent.planner.text import Lang, blank, fold, guess_language
-from matching.geo import Place
-from matching.query.understanding import QueryInterpreter
-from matching.taxonomy import SkillMention
+from referentials.geo import Place
+from referentials.taxonomy import SkillMention
+from retrieval.query.understanding import QueryInterpreter
 
 Target = Literal["offers", "candidates"]
 

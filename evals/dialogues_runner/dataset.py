@@ -14,11 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.runtime import Engine
+from app.settings import Settings
 from evals.dialogues_runner.spec import FIXTURES_DIR
 from ingestion.offers.readers import read_offer_items
-from matching.runtime import Engine
-from matching.settings import Settings
-from matching.store.candidate_models import CandidateRow
+from store.candidate_models import CandidateRow
 
 ROOT = FIXTURES_DIR.parent.parent
 SAMPLE_OFFERS = ROOT / "data" / "offers" / "france_travail_sample.jsonl.gz"

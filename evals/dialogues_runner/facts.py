@@ -12,12 +12,12 @@ from typing import Protocol
 
 from sqlalchemy import select
 
+from domain.filters import haversine_km
 from evals.dialogues_runner.spec import Constraints
-from matching.filters import haversine_km
-from matching.geo import Place
-from matching.store import Database
-from matching.store.candidate_models import CandidateRow
-from matching.store.models import OfferRow
+from referentials.geo import Place
+from store import Database
+from store.candidate_models import CandidateRow
+from store.models import OfferRow
 
 # Coordinates are stored rounded; a result a few metres past the radius is not a violation.
 DISTANCE_TOLERANCE_KM = 0.5

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from agent.context import context_for
 from agent.llm import Provider, effective_provider
+from app.runtime import build_engine
+from app.settings import Settings
 from evals.dialogues_runner.dataset import DEFAULT_DATA_DIR, DataReport, eval_settings, prepare_data_dir
 from evals.dialogues_runner.facts import StoreFacts
 from evals.dialogues_runner.replay import DialogueRecord, Replayer
@@ -25,8 +27,6 @@ from evals.dialogues_runner.report import (
     write_report,
 )
 from evals.dialogues_runner.spec import load_suites
-from matching.runtime import build_engine
-from matching.settings import Settings
 from tools.uploads import UploadedCVs
 
 DEFAULT_REPORT_DIR = DEFAULT_DATA_DIR.parent / "dialogues-report"

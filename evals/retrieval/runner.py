@@ -1,6 +1,6 @@
 """Retrieval benchmark runner: lexical-only, vector-only, hybrid, hybrid + scorer, side by side in one run.
 
-Queries are the *evaluation* split of ``matching.scoring.labelled`` (ROME appellations, employers' offer
+Queries are the *evaluation* split of ``offline.labelled`` (ROME appellations, employers' offer
 titles, real resumes mapped to ROME families by ``resume_families.yaml``); the scorer was calibrated on
 the other split only. The engine is built once over the 7,779 real offers into ``var/evals/offers-full``.
 
@@ -25,16 +25,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from app.runtime import Engine
+from domain.search import SearchFilters, SearchQuery
 from evals.retrieval.metrics import ndcg_at_k, recall_at_k
-from matching.runtime import Engine
-from matching.scoring.calibrate import labelled_seeker
-from matching.scoring.calibration import Calibration, expected_calibration_error
-from matching.scoring.corpus import DEFAULT_CACHE, REAL_OFFERS, REAL_RESUMES, open_offer_corpus
-from matching.scoring.labelled import LabelledQuery, job_queries, resume_queries
-from matching.scoring.matcher import OfferMatcher
-from matching.scoring.scorer import MatchScorer
-from matching.search_types import SearchFilters, SearchQuery
-from matching.taxonomy import default_rome
+from offline.calibrate import labelled_seeker
+from offline.corpus import DEFAULT_CACHE, REAL_OFFERS, REAL_RESUMES, open_offer_corpus
+from offline.labelled import LabelledQuery, job_queries, resume_queries
+from referentials.taxonomy import default_rome
+from scoring.calibration import Calibration, expected_calibration_error
+from scoring.matcher import OfferMatcher
+from scoring.scorer import MatchScorer
 
 K = 10
 DEPTH = 50

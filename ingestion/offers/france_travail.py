@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matching.offers import OfferRecord, OfferSkill
+from domain.offers import OfferRecord, OfferSkill
 
 CONTRACT_LABELS: dict[str, str] = {
     "CDI": "CDI",

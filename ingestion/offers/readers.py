@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from matching.errors import InputFormatError
+from domain.errors import InputFormatError
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from matching.api.app import create_app
-from matching.api.settings import ApiConfig, ApiSettings
-from matching.api.wiring import ApiServices, build_api_services
-from matching.runtime import Engine, build_engine
+from api.app import create_app
+from api.settings import ApiConfig, ApiSettings
+from api.wiring import ApiServices, build_api_services
+from app.runtime import Engine, build_engine
 from tests.conftest import load_raw_offers
 from tests.integration.conftest import write_jsonl_gz
 

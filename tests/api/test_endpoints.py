@@ -11,8 +11,8 @@ import httpx
 import numpy as np
 import pytest
 
-from matching.api.observability import JsonFormatter
-from matching.runtime import Engine
+from api.observability import JsonFormatter
+from app.runtime import Engine
 from tests.api.conftest import API_KEY, CV_LYON, ServedApp, api_config, serve_engine
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import httpx
 import numpy as np
 import pytest
 
-from matching.runtime import Engine
+from app.runtime import Engine
 from tests.api.conftest import API_KEY, api_config, open_engine, serve_engine
 
 pytestmark = pytest.mark.integration
@@ -53,7 +53,7 @@ def test_upsert_without_vector_encodes_the_stored_document(writer: httpx.Client,
     r = writer.post("/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target}]})
     assert r.status_code == 200
     row = own_engine.offers.get_by_external_ids([target])[target]
-    from matching.store.offers import offer_embed_text
+    from store.offers import offer_embed_text
 
     expected = own_engine.embedder.embed_documents([offer_embed_text(row)])[0]
     np.testing.assert_allclose(own_engine.vectors.get_vectors([row.id])[0], expected, atol=1e-5)

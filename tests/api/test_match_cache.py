@@ -11,13 +11,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from api.wiring import ApiServices
+from app.runtime import Engine
+from cv import parse_cv
 from ingestion.candidates import candidate_record
-from ingestion.cv import parse_cv
 from ingestion.offers.readers import read_offer_items
-from matching.api.wiring import ApiServices
-from matching.runtime import Engine
-from matching.store.candidate_models import CandidateRow
-from matching.store.match_cache import MatchCacheEntry, MatchResultRow
+from store.candidate_models import CandidateRow
+from store.match_cache import MatchCacheEntry, MatchResultRow
 from tests.api.conftest import CV_CARISTE, CV_LYON, api_config, api_offers, serve_engine
 from tests.conftest import load_raw_offers
 from tests.integration.conftest import write_jsonl_gz

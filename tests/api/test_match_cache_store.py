@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from matching.candidates import CandidateRecord
-from matching.store import Database
-from matching.store.candidates import CandidateRepository
-from matching.store.match_cache import MatchCacheRepository
+from domain.candidates import CandidateRecord
+from store import Database
+from store.candidates import CandidateRepository
+from store.match_cache import MatchCacheRepository
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -26,7 +26,7 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
     database = Database(url)
     database.create_schema()
     yield database
-    from matching.store.models import Base
+    from store.models import Base
 
     if request.param == "postgresql":
         Base.metadata.drop_all(database.engine)

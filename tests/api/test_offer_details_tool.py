@@ -9,8 +9,8 @@ from langchain_core.messages import ToolMessage
 from langgraph.prebuilt import ToolRuntime
 
 from agent.state import State
-from matching.errors import OfferNotFoundError
-from matching.runtime import Engine
+from app.runtime import Engine
+from domain.errors import OfferNotFoundError
 from tests.api.conftest import ServedApp
 from tests.graph.fakes import make_context, scripted
 from tools import ALL_TOOLS

@@ -13,7 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from matching.runtime import Engine
+from app.runtime import Engine
 from tests.api.conftest import API_KEY, ServedApp, api_config, open_engine, serve_engine
 
 pytestmark = pytest.mark.integration

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from matching.documents import IndexDocument
-from matching.lexical.base import LexicalBackend
-from matching.lexical.tantivy_backend import TantivyBackend
+from domain.documents import IndexDocument
+from retrieval.lexical.base import LexicalBackend
+from retrieval.lexical.tantivy_backend import TantivyBackend
 
 LEXICAL_BACKENDS = ["tantivy", "elasticsearch"]
 _ES_RUN = uuid.uuid4().hex[:8]  # index names unique to this test session
@@ -41,7 +41,7 @@ def _open_backend(kind: str, root: Path, name: str, request: pytest.FixtureReque
     if kind == "tantivy":
         return TantivyBackend(root / name, "offers")
     if kind == "elasticsearch":
-        from matching.lexical.elastic import ElasticsearchBackend
+        from retrieval.lexical.elastic import ElasticsearchBackend
 
         client = request.getfixturevalue("elasticsearch_client")
         return ElasticsearchBackend(client, "offers", index_prefix=f"{_es_prefix(root)}-{name}")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, pool, text
 
+from domain.offers import OfferRecord
 from ingestion.offers.france_travail import FranceTravailNormalizer
-from matching.geo import default_gazetteer
-from matching.offers import OfferRecord
-from matching.store import Database, OfferRepository
-from matching.taxonomy import default_skill_taxonomy
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_skill_taxonomy
+from store import Database, OfferRepository
 from tests.conftest import load_raw_offers
 
 __all__ = ["database", "database_url", "normalizer", "offer_records", "repository", "store_backend"]
@@ -63,7 +63,7 @@ def repository(database: Database) -> OfferRepository:
 
 @pytest.fixture(scope="session")
 def normalizer() -> FranceTravailNormalizer:
-    """Built as ``matching/runtime.py`` builds it: real taxonomy and gazetteer."""
+    """Built as ``app/runtime.py`` builds it: real taxonomy and gazetteer."""
     tax = default_skill_taxonomy()
     return FranceTravailNormalizer(
         normalize_skill=tax.normalize,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from matching.documents import IndexDocument
-from matching.lexical.elastic import ElasticsearchBackend
-from matching.lexical.tantivy_backend import TantivyBackend
-from matching.search_types import GeoFilter, SearchFilters
+from domain.documents import IndexDocument
+from domain.search import GeoFilter, SearchFilters
+from retrieval.lexical.elastic import ElasticsearchBackend
+from retrieval.lexical.tantivy_backend import TantivyBackend
 from tests.conftest import report_line
 
 pytestmark = pytest.mark.integration

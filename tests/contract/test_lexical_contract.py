@@ -1,7 +1,7 @@
 """What every lexical backend must do (the ``LexicalBackend`` docstring), checked on each of them.
 
 Small hand-written documents check writes and ranking; the 7.8k real France Travail offers check
-that every filter combination returns exactly what ``matching.filters.matches`` accepts.
+that every filter combination returns exactly what ``domain.filters.matches`` accepts.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from matching.documents import IndexDocument
-from matching.filters import haversine_km, matches
-from matching.lexical.base import LexicalBackend, LexicalHit
-from matching.search_types import GeoFilter, SearchFilters
+from domain.documents import IndexDocument
+from domain.filters import haversine_km, matches
+from domain.search import GeoFilter, SearchFilters
+from retrieval.lexical.base import LexicalBackend, LexicalHit
 
 BackendFactory = Callable[..., LexicalBackend]
 NO_FILTER = SearchFilters()

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, create_engine, delete, func, inspect, make_url, pool, select
 
-from matching.errors import ConfigurationError
-from matching.offers import OfferRecord, OfferSkill
-from matching.store import Base, Database, EmbeddingRow, OfferRepository, OfferRow, OfferSkillRow, migrate
+from domain.errors import ConfigurationError
+from domain.offers import OfferRecord, OfferSkill
+from store import Base, Database, EmbeddingRow, OfferRepository, OfferRow, OfferSkillRow, migrate
 from tests.contract.conftest_store import *  # noqa: F403  (the fixtures: database, repository, ...)
 from tests.contract.conftest_store import rekeyed
 

@@ -7,7 +7,7 @@ import pytest
 from evals.dialogues_runner.checks import Observation, ToolOutcome, score_turn
 from evals.dialogues_runner.facts import ResultFacts, StoreFacts
 from evals.dialogues_runner.spec import Expectation
-from matching.geo import default_gazetteer
+from referentials.geo import default_gazetteer
 
 
 def offer(ident: str, *, contract: str = "CDI", lat: float = 45.76, lon: float = 4.84, rome: str = "M1805",

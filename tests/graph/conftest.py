@@ -11,8 +11,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent import build_graph
 from agent.planner import OfflinePlanner, UtteranceReader
 from agent.planner.reading import job_title_words
-from matching.geo import default_gazetteer
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_rome, default_skill_taxonomy
 
 
 @pytest.fixture(scope="session")

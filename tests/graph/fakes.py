@@ -13,12 +13,12 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field
 
 from agent.context import AgentContext
-from ingestion.cv import ParsedCV, parse_cv_text
-from matching.candidate_search import CandidateResult, CandidateSearchResponse
-from matching.errors import OfferNotFoundError
-from matching.search_service import OfferResult, OfferSearchResponse
-from matching.search_types import ScoreParts, SearchFilters
-from matching.store.models import OfferRow, OfferSkillRow
+from cv import ParsedCV, parse_cv_text
+from domain.errors import OfferNotFoundError
+from domain.search import ScoreParts, SearchFilters
+from services.candidate_search import CandidateResult, CandidateSearchResponse
+from services.offer_search import OfferResult, OfferSearchResponse
+from store.models import OfferRow, OfferSkillRow
 from tools.context import Basis
 from tools.offer_details import OfferDetails, offer_details_from_row
 from tools.uploads import UnknownUploadError
@@ -232,8 +232,8 @@ def tool_call(name: str, call_id: str = "c1", **args: Any) -> AIMessage:
 
 def make_context(model: BaseChatModel, **services: Any) -> AgentContext:
     """An ``AgentContext`` over fakes and the real (offline) gazetteer and taxonomy."""
-    from matching.geo import default_gazetteer
-    from matching.taxonomy import default_skill_taxonomy
+    from referentials.geo import default_gazetteer
+    from referentials.taxonomy import default_skill_taxonomy
 
     defaults: dict[str, Any] = {
         "offer_search": FakeOfferSearch(),

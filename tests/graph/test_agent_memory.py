@@ -11,7 +11,7 @@ import pytest
 
 from agent.graph import build_graph
 from agent.memory import open_checkpointer, postgres_conninfo
-from matching.settings import Settings
+from app.settings import Settings
 from tests.graph.conftest import turn_calls
 from tests.graph.fakes import make_context
 

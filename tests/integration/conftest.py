@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from matching.runtime import Engine, build_engine
-from matching.settings import Settings
+from app.runtime import Engine, build_engine
+from app.settings import Settings
 from tests.conftest import load_raw_offers
 
 

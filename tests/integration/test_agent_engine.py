@@ -15,8 +15,8 @@ from agent.context import AgentContext, context_for
 from agent.graph import build_graph
 from agent.memory import open_checkpointer
 from agent.session import run_turn
-from matching.runtime import Engine
-from matching.settings import Settings
+from app.runtime import Engine
+from app.settings import Settings
 from tests.conftest import report_line
 from tools.uploads import UploadedCVs
 

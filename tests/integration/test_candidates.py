@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ingestion.cv.errors import ScannedPDFError
-from matching.runtime import Engine
-from matching.search_types import GeoFilter, SearchFilters
-from matching.store.candidate_models import CandidateRow
+from app.runtime import Engine
+from cv.errors import ScannedPDFError
+from domain.search import GeoFilter, SearchFilters
+from store.candidate_models import CandidateRow
 
 pytestmark = pytest.mark.integration
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from matching.scoring.reranker import CrossEncoderReranker
-from matching.scoring.scorer import MatchScorer
-from matching.scoring.seeker import seeker_from_query
-from matching.scoring.wiring import ScoringSettings
-from matching.store.models import OfferRow
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from app.scoring_wiring import ScoringSettings
+from referentials.taxonomy import default_rome, default_skill_taxonomy
+from scoring.reranker import CrossEncoderReranker
+from scoring.scorer import MatchScorer
+from scoring.seeker import seeker_from_query
+from store.models import OfferRow
 from tests.conftest import load_raw_offers
 from tests.unit.scoring_support import real_store
 
@@ -174,7 +174,7 @@ def test_the_edge_reads_bassin_reranker_model(
 
 
 def test_unknown_model_is_a_clear_error() -> None:
-    from matching.errors import ConfigurationError
+    from domain.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="Modèle de re-classement introuvable"):
         CrossEncoderReranker("/no/such/cross-encoder")

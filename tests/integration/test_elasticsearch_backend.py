@@ -23,18 +23,18 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from matching.documents import IndexDocument
-from matching.errors import ConfigurationError, IndexCorruptedError
-from matching.filters import haversine_km, matches
-from matching.lexical.base import LexicalBackend, LexicalHit
-from matching.lexical.elastic import (
+from domain.documents import IndexDocument
+from domain.errors import ConfigurationError, IndexCorruptedError
+from domain.filters import haversine_km, matches
+from domain.search import GeoFilter, SearchFilters
+from retrieval.lexical.base import LexicalBackend, LexicalHit
+from retrieval.lexical.elastic import (
     PAGE_SIZE,
     DocumentIndexingError,
     ElasticsearchBackend,
     connect_elasticsearch,
 )
-from matching.lexical.elastic_schema import ANALYZER
-from matching.search_types import GeoFilter, SearchFilters
+from retrieval.lexical.elastic_schema import ANALYZER
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.embeddings import create_embedder
-from matching.errors import ConfigurationError
+from domain.errors import ConfigurationError
+from retrieval.embeddings import create_embedder
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.filters import haversine_km
+from domain.filters import haversine_km
 from tests.conftest import SHARED_OFFERS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bassin.cli import app
-from matching.filters import haversine_km
+from domain.filters import haversine_km
 from tests.integration.conftest import write_jsonl_gz
 from tests.integration.test_candidates import CV_JUNIOR_PARIS, CV_SENIOR_LYON
 

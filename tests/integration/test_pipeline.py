@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from app.runtime import Engine, build_engine
+from app.settings import Settings
+from domain.errors import ModelMismatchError
+from domain.filters import haversine_km
+from domain.search import GeoFilter, SearchFilters
 from ingestion.offers.readers import read_offer_items
-from matching.errors import ModelMismatchError
-from matching.filters import haversine_km
-from matching.runtime import Engine, build_engine
-from matching.search_types import GeoFilter, SearchFilters
-from matching.settings import Settings
 from tests.integration.conftest import write_jsonl_gz
 
 pytestmark = pytest.mark.integration

@@ -16,9 +16,9 @@ from fpdf import FPDF
 from PIL import Image
 from sqlalchemy import func, select
 
-from matching.store.chat_history import ChatStepRow, ChatThreadRow
-from matching.store.db import Database
-from matching.store.interactions import InteractionRepository, OfferInteractionRow
+from store.chat_history import ChatStepRow, ChatThreadRow
+from store.db import Database
+from store.interactions import InteractionRepository, OfferInteractionRow
 from tests.ui.app_server import ChainlitServer, cv_files
 from tests.ui.conftest import ARTIFACTS, user
 

@@ -13,8 +13,8 @@ from chainlit.types import Feedback, Pagination, ThreadFilter
 from chainlit.user import User
 from pydantic import SecretStr
 
-from matching.store.db import Database
-from matching.store.interactions import MAX_TIME_SPENT_S, InteractionRepository
+from store.db import Database
+from store.interactions import MAX_TIME_SPENT_S, InteractionRepository
 from ui.auth import authenticate, effective_role, hash_password
 from ui.cards import OfferCard, ScorePart, offer_markdown, why_markdown
 from ui.data_layer import BassinDataLayer, prefixed

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from ingestion.offers.france_travail import FranceTravailNormalizer
-from matching.geo import default_gazetteer
-from matching.store import Database, OfferRepository
-from matching.store.models import OfferRow, OfferSkillRow
-from matching.taxonomy import default_skill_taxonomy
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_skill_taxonomy
+from store import Database, OfferRepository
+from store.models import OfferRow, OfferSkillRow
 from tests.conftest import load_raw_offers
 
 _NEXT_ID = [10_000]
@@ -153,10 +153,10 @@ class SmallEngine:
     """A real hybrid search over a few hundred real offers: tantivy + exact FAISS + ``KeywordEmbedder``."""
 
     def __init__(self, tmp: Path, limit: int = 400) -> None:
-        from matching.hybrid import HybridSearcher
-        from matching.lexical.tantivy_backend import TantivyBackend
-        from matching.store.offers import offer_document
-        from matching.vector import FaissVectorIndex
+        from retrieval.hybrid import HybridSearcher
+        from retrieval.lexical.tantivy_backend import TantivyBackend
+        from retrieval.vector import FaissVectorIndex
+        from store.offers import offer_document
 
         self.offers, self.rows = real_store(tmp, limit)
         self.docs = [offer_document(r) for r in self.rows]

@@ -18,8 +18,8 @@ import typer.main
 import yaml
 from sqlalchemy import make_url
 
+from app.settings import Settings
 from bassin.cli import app
-from matching.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -173,7 +173,7 @@ def test_dockerfile_builds_the_package_from_python_slim(services: dict[str, dict
     assert any(re.search(r"pip install (-e )?\.(\s|$)", line) for line in lines)
     copied = [line.split()[1] for line in lines if line.startswith("COPY ")]
     assert all((ROOT / src).exists() for src in copied)
-    package_dirs = {"bassin", "matching", "ingestion", "data"}  # the CLI, the engine, the sample offers
+    package_dirs = {"bassin", "app", "retrieval", "store", "ingestion", "data"}  # CLI, wiring, engine, offers
     assert package_dirs <= set(copied)
 
 

@@ -9,9 +9,9 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from ingestion.cv import extract_text
-from ingestion.cv.extract import sniff_format
-from ingestion.cv.text_clean import decode_text, normalize_text, strip_markdown
+from cv import extract_text
+from cv.extract import sniff_format
+from cv.text_clean import decode_text, normalize_text, strip_markdown
 
 
 def _real_pdfs() -> Path:

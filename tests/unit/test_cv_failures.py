@@ -13,7 +13,7 @@ import pytest
 from fpdf import FPDF
 from PIL import Image
 
-from ingestion.cv import (
+from cv import (
     CorruptedCVError,
     CVFileTooLargeError,
     CVLimits,
@@ -28,7 +28,7 @@ from ingestion.cv import (
     ZipBombError,
     parse_cv,
 )
-from matching.errors import BassinError, InputFormatError
+from domain.errors import BassinError, InputFormatError
 
 CV_LINES = [
     "Marie DUPONT",

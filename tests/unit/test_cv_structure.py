@@ -17,11 +17,11 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from ingestion.cv import ParsedCV, parse_cv, parse_cv_text
-from ingestion.cv.dates import find_date_ranges, merged_months
-from ingestion.cv.text_clean import normalize_text
-from matching.geo import default_gazetteer
-from matching.taxonomy import default_skill_taxonomy
+from cv import ParsedCV, parse_cv, parse_cv_text
+from cv.dates import find_date_ranges, merged_months
+from cv.text_clean import normalize_text
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_skill_taxonomy
 from tests.conftest import report_line
 
 TODAY = date(2025, 6, 1)

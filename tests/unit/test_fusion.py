@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching.hybrid.fusion import fuse
-from matching.lexical.base import LexicalHit
-from matching.vector.base import VectorHit
+from retrieval.hybrid.fusion import fuse
+from retrieval.lexical.base import LexicalHit
+from retrieval.vector.base import VectorHit
 
 
 def test_rrf_rewards_documents_found_by_both() -> None:

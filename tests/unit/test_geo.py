@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.errors import UnknownPlaceError
-from matching.filters import haversine_km
-from matching.geo import Gazetteer, default_gazetteer, haversine_km_np
+from domain.errors import UnknownPlaceError
+from domain.filters import haversine_km
+from referentials.geo import Gazetteer, default_gazetteer, haversine_km_np
 
 OFFERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "offers" / "france_travail_offers.jsonl.gz"
 

@@ -16,9 +16,9 @@ from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
 
 from agent import OfflinePlanner, build_graph, create_chat_model, effective_provider
-from matching.geo import default_gazetteer
-from matching.settings import Settings
-from matching.taxonomy import default_skill_taxonomy
+from app.settings import Settings
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_skill_taxonomy
 from tests.graph.fakes import FakeOfferSearch, make_context
 from tools import tools_for
 

@@ -18,8 +18,8 @@ from agent.planner import OfflinePlanner, UtteranceReader
 from agent.planner.decide import TurnPlan
 from agent.planner.reading import job_title_words
 from agent.state import State
-from matching.geo import default_gazetteer
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_rome, default_skill_taxonomy
 from tools import tools_for
 
 CASES: list[dict[str, Any]] = yaml.safe_load(

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from matching.geo import default_gazetteer
-from matching.query.understanding import QueryInterpreter
-from matching.search_types import GeoFilter, SearchFilters
+from domain.search import GeoFilter, SearchFilters
+from referentials.geo import default_gazetteer
+from retrieval.query.understanding import QueryInterpreter
 
 
 @pytest.fixture(scope="module")

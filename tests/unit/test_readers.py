@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.errors import InputFormatError
 from ingestion.offers.readers import count_items, read_offer_items
-from matching.errors import InputFormatError
 
 
 def test_jsonl_gz_bad_lines_are_items_not_errors(tmp_path: Path) -> None:

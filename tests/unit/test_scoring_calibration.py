@@ -7,18 +7,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.scoring.calibration import (
+from referentials.taxonomy import default_rome, default_skill_taxonomy
+from scoring.calibration import (
     Calibration,
     default_calibration,
     expected_calibration_error,
     fit_calibration,
     fit_logistic,
 )
-from matching.scoring.features import FEATURES
-from matching.scoring.scorer import MatchScorer
-from matching.scoring.seeker import seeker_from_query
-from matching.store.models import OfferRow
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from scoring.features import FEATURES
+from scoring.scorer import MatchScorer
+from scoring.seeker import seeker_from_query
+from store.models import OfferRow
 from tests.unit.scoring_support import real_store
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from matching.filters import matches
-from matching.hybrid.searcher import RankedDoc
-from matching.scoring.matcher import OfferMatcher, seeker_filters
-from matching.scoring.scorer import MatchScorer
-from matching.scoring.seeker import seeker_from_query
-from matching.search_types import GeoFilter, ScoreParts, SearchFilters, SearchQuery
-from matching.store.offers import offer_document
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from domain.filters import matches
+from domain.search import GeoFilter, ScoreParts, SearchFilters, SearchQuery
+from referentials.taxonomy import default_rome, default_skill_taxonomy
+from retrieval.hybrid.searcher import RankedDoc
+from scoring.matcher import OfferMatcher, seeker_filters
+from scoring.scorer import MatchScorer
+from scoring.seeker import seeker_from_query
+from store.offers import offer_document
 from tests.unit.scoring_support import SmallEngine
 
 LYON = GeoFilter(label="Lyon", lat=45.758, lon=4.835, radius_km=30)

@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from ingestion.cv import parse_cv_text
-from ingestion.cv.models import CandidateProfile
-from matching.scoring.matcher import CandidateHit, CandidateMatcher, OfferMatcher, offer_search_text
-from matching.scoring.scorer import SEEKER_TOO_THIN, MatchScorer
-from matching.scoring.seeker import seeker_from_profile
-from matching.search_types import SearchFilters
-from matching.store.models import OfferRow
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from cv import parse_cv_text
+from cv.models import CandidateProfile
+from domain.search import SearchFilters
+from referentials.taxonomy import default_rome, default_skill_taxonomy
+from scoring.matcher import CandidateHit, CandidateMatcher, OfferMatcher, offer_search_text
+from scoring.scorer import SEEKER_TOO_THIN, MatchScorer
+from scoring.seeker import seeker_from_profile
+from store.models import OfferRow
 from tests.unit.scoring_support import COOK_CV_TEXT, CV_TEXT, SmallEngine, make_offer
 
 

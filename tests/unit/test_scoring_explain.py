@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from ingestion.cv import ParsedCV, parse_cv_text
-from matching.scoring.explain import Claim, Explanation, render, verify_claims
-from matching.scoring.offer_view import offer_text
-from matching.scoring.scorer import OFFER_TOO_THIN, SEEKER_TOO_THIN, MatchScorer
-from matching.scoring.seeker import Seeker, TextSpan, seeker_from_profile, seeker_from_query
-from matching.store.models import OfferRow
-from matching.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
+from cv import ParsedCV, parse_cv_text
+from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
+from scoring.explain import Claim, Explanation, render, verify_claims
+from scoring.offer_view import offer_text
+from scoring.scorer import OFFER_TOO_THIN, SEEKER_TOO_THIN, MatchScorer
+from scoring.seeker import Seeker, TextSpan, seeker_from_profile, seeker_from_query
+from store.models import OfferRow
 from tests.unit.scoring_support import CV_TEXT, make_offer
 
 
@@ -155,7 +155,7 @@ def test_verification_without_taxonomy_still_checks_spans(seeker: Seeker, offer:
 def test_query_seeker_claims_quote_the_spelled_out_filters(
     scorer: MatchScorer, offer: OfferRow, tax: SkillTaxonomy, rome: RomeReferential
 ) -> None:
-    from matching.search_types import GeoFilter, SearchFilters
+    from domain.search import GeoFilter, SearchFilters
 
     filters = SearchFilters(
         contracts=["MIS"], geo=GeoFilter(label="Lyon", lat=45.758, lon=4.835, radius_km=10)

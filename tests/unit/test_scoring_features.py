@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from matching.scoring.features import compute_features, experience_fit
-from matching.scoring.offer_view import read_offer
-from matching.scoring.seeker import seeker_from_query
-from matching.search_types import GeoFilter, SearchFilters
-from matching.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
+from domain.search import GeoFilter, SearchFilters
+from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
+from scoring.features import compute_features, experience_fit
+from scoring.offer_view import read_offer
+from scoring.seeker import seeker_from_query
 from tests.unit.scoring_support import make_offer
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from domain.documents import IndexDocument
 from evals.retrieval.metrics import ndcg_at_k, recall_at_k
-from matching.documents import IndexDocument
-from matching.scoring.labelled import LabelledQuery, clean_title, job_queries, load_resume_families, split_of
-from matching.taxonomy import default_rome
+from offline.labelled import LabelledQuery, clean_title, job_queries, load_resume_families, split_of
+from referentials.taxonomy import default_rome
 
 
 def test_grades_same_code_family_other() -> None:

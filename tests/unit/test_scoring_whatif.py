@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from matching.filters import matches
-from matching.scoring.scorer import MatchScorer
-from matching.scoring.seeker import seeker_from_query
-from matching.scoring.whatif import WhatIfAnalyzer, lexical_counter
-from matching.search_types import GeoFilter, SearchFilters
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from domain.filters import matches
+from domain.search import GeoFilter, SearchFilters
+from referentials.taxonomy import default_rome, default_skill_taxonomy
+from scoring.scorer import MatchScorer
+from scoring.seeker import seeker_from_query
+from scoring.whatif import WhatIfAnalyzer, lexical_counter
 from tests.unit.scoring_support import SmallEngine, make_offer
 
 PARIS = GeoFilter(label="Paris", lat=48.8566, lon=2.3522, radius_km=10)

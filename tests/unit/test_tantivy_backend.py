@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from matching.documents import IndexDocument
-from matching.errors import ConfigurationError, IndexCorruptedError
-from matching.filters import EARTH_RADIUS_KM, haversine_km, matches
-from matching.lexical.base import LexicalBackend
-from matching.lexical.french_analyzer import FRENCH_STOPWORDS, analyze_french
-from matching.lexical.tantivy_backend import TantivyBackend
-from matching.lexical.tantivy_queries import MAX_QUERY_TERMS, geo_box, query_terms
-from matching.search_types import GeoFilter, SearchFilters
+from domain.documents import IndexDocument
+from domain.errors import ConfigurationError, IndexCorruptedError
+from domain.filters import EARTH_RADIUS_KM, haversine_km, matches
+from domain.search import GeoFilter, SearchFilters
+from retrieval.lexical.base import LexicalBackend
+from retrieval.lexical.french_analyzer import FRENCH_STOPWORDS, analyze_french
+from retrieval.lexical.tantivy_backend import TantivyBackend
+from retrieval.lexical.tantivy_queries import MAX_QUERY_TERMS, geo_box, query_terms
 
 NO_FILTER = SearchFilters()
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from matching.taxonomy import SkillTaxonomy, default_skill_taxonomy
-from matching.taxonomy.rome import RomeReferential, default_rome, gendered_forms
+from referentials.taxonomy import SkillTaxonomy, default_skill_taxonomy
+from referentials.taxonomy.rome import RomeReferential, default_rome, gendered_forms
 
 REFERENTIALS = Path(__file__).resolve().parents[2] / "data" / "referentials"
 

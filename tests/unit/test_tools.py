@@ -14,7 +14,7 @@ from langgraph.prebuilt import ToolRuntime
 from pydantic import ValidationError
 
 from agent.state import State
-from matching.errors import BassinError, OfferNotFoundError, UnknownPlaceError
+from domain.errors import BassinError, OfferNotFoundError, UnknownPlaceError
 from tests.graph.fakes import (
     DEFAULT_OFFERS,
     FakeCandidateSearch,

@@ -1,16 +1,16 @@
-"""``MatchScoring`` over the real scorer of ``matching.scoring``: verified claims, what-if, failures."""
+"""``MatchScoring`` over the real scorer of ``scoring``: verified claims, what-if, failures."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingestion.cv import parse_cv_text
-from matching.errors import BassinError, OfferNotFoundError
-from matching.geo import default_gazetteer
-from matching.scoring.scorer import MatchScorer
-from matching.scoring.whatif import WhatIfAnalyzer
-from matching.search_types import GeoFilter, SearchFilters
-from matching.taxonomy import default_rome, default_skill_taxonomy
+from cv import parse_cv_text
+from domain.errors import BassinError, OfferNotFoundError
+from domain.search import GeoFilter, SearchFilters
+from referentials.geo import default_gazetteer
+from referentials.taxonomy import default_rome, default_skill_taxonomy
+from scoring.scorer import MatchScorer
+from scoring.whatif import WhatIfAnalyzer
 from tests.graph.fakes import FakeOfferRows, offer_row
 from tools.context import Basis
 from tools.scoring_adapter import MatchScoring

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import matching.vector.faiss_index as faiss_index_module
-from matching.documents import IndexDocument
-from matching.errors import IndexCorruptedError, ModelMismatchError
-from matching.filters import EARTH_RADIUS_KM, haversine_km, matches
-from matching.search_types import GeoFilter, SearchFilters
-from matching.vector import AttributeTable, FaissVectorIndex
+import retrieval.vector.faiss_index as faiss_index_module
+from domain.documents import IndexDocument
+from domain.errors import IndexCorruptedError, ModelMismatchError
+from domain.filters import EARTH_RADIUS_KM, haversine_km, matches
+from domain.search import GeoFilter, SearchFilters
+from retrieval.vector import AttributeTable, FaissVectorIndex
 
 DIM = 32
 MODEL = "test-model"

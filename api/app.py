@@ -1,0 +1,254 @@
+"""The FastAPI app of seeds 000 and 003: ``/match``, ``/offers``, ``/embeddings``, ``/faiss/*``, ``/health``.
+
+``create_app(services, config)`` takes services already built (``api.wiring``) and plain limits
+(``ApiConfig``); it reads no settings. Endpoints are thin: validate, call one service in a worker thread,
+shape the answer. Expected failures (``BassinError``) become 4xx JSON with a message to act on; every
+answer carries the request id (``X-Request-ID``). OpenAPI at ``/openapi.json``, docs at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import re
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query, Request, Response, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.security import APIKeyHeader
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.errors import VectorDimensionError, status_of
+from api.health import health_report
+from api.middleware import ApiMiddleware, TokenBuckets
+from api.observability import LOGGER, ApiMetrics
+from api.schemas import (
+    ID_PATTERN,
+    EmbeddingsRequest,
+    EmbeddingsResponse,
+    ErrorBody,
+    FaissDeleteRequest,
+    FaissDeleteResponse,
+    FaissSearchRequest,
+    FaissUpsertRequest,
+    FaissUpsertResponse,
+    HealthResponse,
+    MatchRequest,
+    OfferOut,
+    ScoredId,
+)
+from api.settings import ApiConfig
+from api.wiring import ApiServices
+from domain.errors import BassinError, InvalidQueryError
+
+_ID = re.compile(ID_PATTERN)
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        400: "Malformed request.",
+        413: "Request body too large.",
+        422: "Invalid input (the message says which field and why).",
+        429: "Rate limit exceeded (see Retry-After).",
+    }.items()
+}
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    401: {"model": ErrorBody, "description": "Missing API key (X-API-Key)."},
+    403: {"model": ErrorBody, "description": "API key refused, or no key configured."},
+    404: {"model": ErrorBody, "description": "Unknown ids: nothing was written."},
+    409: {"model": ErrorBody, "description": "FAISS writes disabled (several workers)."},
+}
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+_API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="Key for the write endpoints.")
+
+
+def require_key(request: Request, key: Annotated[str | None, Security(_API_KEY)]) -> None:
+    """Write endpoints: 401 without a key, 403 with a wrong one or when the server has none configured."""
+    keys: tuple[str, ...] = request.app.state.config.api_keys
+    if not keys:
+        raise HTTPException(403, "Aucune clé d'API configurée (BASSIN_API_KEYS) : écritures refusées.")
+    if not key:
+        raise HTTPException(401, "Clé d'API manquante (en-tête X-API-Key).", {"WWW-Authenticate": "ApiKey"})
+    if not any(hmac.compare_digest(key.encode(), k.encode()) for k in keys):
+        raise HTTPException(403, "Clé d'API refusée.")
+
+
+def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan | None = None) -> FastAPI:
+    """The HTTP API over ``services``, bounded by ``config``.
+
+    Example:
+        >>> services = build_api_services(engine, settings, ApiConfig())
+        >>> uvicorn.run(create_app(services, ApiConfig()), port=8000)
+    """
+    app = FastAPI(
+        title="Bassin API",
+        version="1.0",
+        summary="Matching CV ↔ offres : /match, /offers, /embeddings, /faiss/* (seeds 000 et 003).",
+        lifespan=lifespan,
+    )
+    metrics = ApiMetrics(services.vectors.counts)
+    app.state.services, app.state.metrics, app.state.config = services, metrics, config
+    app.add_middleware(
+        ApiMiddleware,
+        metrics=metrics,
+        max_body_bytes=config.max_body_bytes,
+        buckets=TokenBuckets(config.rate_limit_per_minute, config.rate_limit_burst),
+    )
+    _add_error_handlers(app)
+    writes = [Security(require_key)]
+
+    @app.post("/match", response_model=list[ScoredId], responses={**_ERRORS, 404: {"model": ErrorBody}})
+    async def match(body: MatchRequest, response: Response) -> list[ScoredId]:
+        """Best offers for a CV (top 20 by default), best first: ``[{"id": "201VPGR", "score": 0.94}, …]``.
+
+        Headers: ``X-Match-Score`` (``cosine`` or ``calibrated``), for ``cv_id`` ``X-Match-Cache``
+        (``hit``, ``miss:<reason>``, ``bypass``) and ``X-Match-Computed-At``.
+        """
+        m = services.matches
+        if body.cv_embedding is not None:
+            outcome = await asyncio.to_thread(m.by_vector, body.cv_embedding, body.filters, body.top_k)
+        elif body.cv_id is not None:
+            outcome = await asyncio.to_thread(m.by_candidate, body.cv_id, body.filters, body.top_k)
+        else:
+            outcome = await asyncio.to_thread(m.by_text, body.cv_text or "", body.filters, body.top_k)
+        response.headers["X-Match-Score"] = outcome.score_kind
+        if outcome.cache is not None:
+            response.headers["X-Match-Cache"] = outcome.cache
+            metrics.match_cache.labels(outcome.cache).inc()
+        if outcome.computed_at is not None:
+            response.headers["X-Match-Computed-At"] = outcome.computed_at.isoformat()
+        return [ScoredId(id=i, score=s) for i, s in outcome.results]
+
+    @app.get("/offers", response_model=list[OfferOut], responses=_ERRORS)
+    async def offers(
+        response: Response,
+        ids: Annotated[str, Query(min_length=1, description="Offer ids, comma-separated (order kept).")],
+    ) -> list[OfferOut]:
+        """Offer details in the seed's shape, in the order asked; ids not found are listed in
+        ``X-Unknown-Ids`` (comma-separated) and left out of the body."""
+        wanted = list(dict.fromkeys(i.strip() for i in ids.split(",") if i.strip()))
+        if not wanted:
+            raise InvalidQueryError("ids est vide : donnez des ids séparés par des virgules. / ids is empty.")
+        if len(wanted) > config.max_offer_ids:
+            raise InvalidQueryError(
+                f"Trop d'ids : {len(wanted)} (maximum {config.max_offer_ids} par requête). "
+                f"/ Too many ids: {len(wanted)} (max {config.max_offer_ids})."
+            )
+        bad = [i for i in wanted if not _ID.match(i)]
+        if bad:
+            raise InvalidQueryError(f"Id(s) invalide(s) : {', '.join(repr(b[:60]) for b in bad[:5])}.")
+        found, unknown = await asyncio.to_thread(services.offers.get_many, wanted)
+        response.headers["X-Unknown-Ids"] = ",".join(unknown)
+        return found
+
+    @app.post("/embeddings", response_model=EmbeddingsResponse, responses=_ERRORS)
+    async def embeddings(body: EmbeddingsRequest) -> EmbeddingsResponse:
+        """Vectors of the index's model (L2-normalised), one per text, in order."""
+        if len(body.texts) > config.max_embedding_texts:
+            raise InvalidQueryError(
+                f"Trop de textes : {len(body.texts)} (maximum {config.max_embedding_texts}). / Too many texts."
+            )
+        long = [i for i, t in enumerate(body.texts) if len(t) > config.max_text_chars]
+        if long:
+            raise InvalidQueryError(
+                f"Texte(s) trop long(s) (maximum {config.max_text_chars} caractères) : positions {long[:10]}."
+            )
+        vectors = await asyncio.to_thread(services.embeddings.embed, body.texts)
+        e = services.embeddings
+        return EmbeddingsResponse(model=e.model_id, dim=e.dim, embeddings=vectors.tolist())
+
+    @app.post("/faiss/search", response_model=list[ScoredId], responses=_ERRORS)
+    async def faiss_search(body: FaissSearchRequest) -> list[ScoredId]:
+        """Nearest documents of an index (cosine), filters applied exactly, best first."""
+        hits = await asyncio.to_thread(
+            services.vectors.search, body.index, body.vector, body.filters, body.top_k
+        )
+        return [ScoredId(id=i, score=s) for i, s in hits]
+
+    @app.post(
+        "/faiss/upsert", response_model=FaissUpsertResponse, responses=_WRITE_ERRORS, dependencies=writes
+    )
+    async def faiss_upsert(body: FaissUpsertRequest) -> FaissUpsertResponse:
+        """Index stored documents with given vectors (or encoded ones); all or nothing. Needs a key."""
+        _check_items(len(body.items), config)
+        items = [(item.id, item.vector) for item in body.items]
+        done, count = await asyncio.to_thread(services.vectors.upsert, body.index, items)
+        return FaissUpsertResponse(index=body.index, upserted=done, count=count)
+
+    @app.post(
+        "/faiss/delete", response_model=FaissDeleteResponse, responses=_WRITE_ERRORS, dependencies=writes
+    )
+    async def faiss_delete(body: FaissDeleteRequest) -> FaissDeleteResponse:
+        """Remove vectors from an index (the SQL store keeps the documents). Needs a key."""
+        _check_items(len(body.ids), config)
+        out = await asyncio.to_thread(services.vectors.delete, body.index, body.ids)
+        return FaissDeleteResponse(
+            index=body.index,
+            deleted=out.deleted,
+            not_indexed=out.not_indexed,
+            unknown_ids=out.unknown,
+            count=out.count,
+        )
+
+    @app.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
+    async def health() -> JSONResponse:
+        """Stores reachable, index sizes, embedding model; 503 when something is unreachable."""
+        report = await asyncio.to_thread(health_report, services)
+        return JSONResponse(report.model_dump(), status_code=200 if report.status == "ok" else 503)
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    async def prometheus() -> Response:
+        """Prometheus text format: request latency histograms, match-cache outcomes, index sizes."""
+        data = await asyncio.to_thread(generate_latest, metrics.registry)
+        return Response(data, media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def _check_items(n: int, config: ApiConfig) -> None:
+    if n > config.max_upsert_items:
+        raise InvalidQueryError(
+            f"Trop d'éléments : {n} (maximum {config.max_upsert_items}). / Too many items."
+        )
+
+
+def _request_id(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(BassinError)
+    async def domain_error(request: Request, exc: BassinError) -> JSONResponse:
+        body: dict[str, Any] = {"detail": str(exc), "request_id": _request_id(request)}
+        if isinstance(exc, VectorDimensionError):
+            body["expected_dim"] = exc.expected
+        return JSONResponse(body, status_code=status_of(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # the offending input is left out: it may be huge, or hold NaN (not valid JSON)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()[:20]
+        ]
+        return JSONResponse({"detail": errors, "request_id": _request_id(request)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail, "request_id": _request_id(request)},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> JSONResponse:
+        LOGGER.error("unhandled error", exc_info=exc, extra={"fields": {"request_id": _request_id(request)}})
+        return JSONResponse(
+            {"detail": "Erreur interne. / Internal error.", "request_id": _request_id(request)},
+            status_code=500,
+        )

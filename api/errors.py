@@ -1,0 +1,85 @@
+"""Expected failures of the HTTP API, each with a message the caller can act on, and its HTTP status."""
+
+from __future__ import annotations
+
+from domain.errors import (
+    BassinError,
+    ConfigurationError,
+    IndexCorruptedError,
+    InvalidQueryError,
+    ModelMismatchError,
+    OfferNotFoundError,
+)
+
+
+class VectorDimensionError(InvalidQueryError):
+    """A vector of the wrong size for the index's embedding model."""
+
+    def __init__(self, field: str, expected: int, got: int) -> None:
+        super().__init__(
+            f"{field} doit contenir {expected} valeurs (reçu {got}) : c'est la dimension du modèle "
+            f"d'embedding de l'index. / {field} must have {expected} values, got {got}."
+        )
+        self.expected = expected
+        self.got = got
+
+
+class ZeroVectorError(InvalidQueryError):
+    """A null vector has no direction: no cosine similarity can be computed."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} est un vecteur nul. / {field} is a zero vector.")
+
+
+class UnknownCandidateError(BassinError):
+    """No stored candidate has this id."""
+
+    def __init__(self, candidate_id: str) -> None:
+        super().__init__(
+            f"Candidat inconnu : {candidate_id!r} (ingérez d'abord le CV avec `bassin ingest cvs`). "
+            f"/ Unknown candidate."
+        )
+        self.candidate_id = candidate_id
+
+
+class UnknownIdsError(BassinError):
+    """Ids absent from the store of the collection written to: nothing was written."""
+
+    def __init__(self, collection: str, ids: list[str]) -> None:
+        shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
+        super().__init__(
+            f"Identifiant(s) inconnu(s) dans {collection!r} : {shown}. Rien n'a été écrit. "
+            "/ Unknown ids: nothing was written."
+        )
+        self.ids = ids
+
+
+class CVFileMissingError(BassinError):
+    """The candidate exists but its stored CV file is gone: the profile cannot be matched again."""
+
+    def __init__(self, candidate_id: str) -> None:
+        super().__init__(
+            f"Le fichier CV du candidat {candidate_id!r} est introuvable : ré-ingérez-le. "
+            "/ The candidate's stored CV file is missing."
+        )
+
+
+class IndexWritesDisabledError(BassinError):
+    """FAISS writes need a single server process: each worker holds its own copy of the index."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Écritures FAISS désactivées : le serveur tourne avec plusieurs workers, chacun avec sa copie "
+            "de l'index. Relancez `bassin serve --workers 1`. / FAISS writes need a single worker."
+        )
+
+
+def status_of(exc: BassinError) -> int:
+    """The HTTP status of an expected failure."""
+    if isinstance(exc, OfferNotFoundError | UnknownCandidateError | UnknownIdsError):
+        return 404
+    if isinstance(exc, CVFileMissingError | IndexWritesDisabledError):
+        return 409
+    if isinstance(exc, ConfigurationError | IndexCorruptedError | ModelMismatchError):
+        return 503
+    return 422

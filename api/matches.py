@@ -1,0 +1,156 @@
+"""``POST /match``: a CV's best offers from a vector, a stored candidate (cached) or a CV's text.
+
+A vector is compared with the offers' vectors (FAISS, cosine). A stored candidate or a CV text goes
+through the whole matcher (hybrid retrieval, then the calibrated scorer: score 0–100 shown as 0–1).
+A stored candidate's results are cached in the database (``store.match_cache``) and refreshed
+lazily, as seed 000 decides: after the TTL, or once offers were added or changed since ``computed_at``;
+a CV or profile change has already deleted them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from api.errors import CVFileMissingError, UnknownCandidateError
+from api.services import EmbeddingService, ReadWriteLock, VectorIndexService
+from app.runtime import Engine
+from cv import ParsedCV, parse_cv
+from domain.search import SearchFilters
+from ingestion.candidates import StoredCandidateSearch
+from referentials.taxonomy import default_rome
+from scoring.matcher import OfferMatcher
+from scoring.seeker import seeker_from_profile
+from store.match_cache import MatchCacheRepository, offers_changed_at
+
+ScoreKind = Literal["cosine", "calibrated"]
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """Best first; ``cache`` says where a candidate's results came from ("hit", "miss:<reason>", "bypass")."""
+
+    results: list[tuple[str, float]]
+    score_kind: ScoreKind
+    cache: str | None = None
+    computed_at: datetime | None = None
+
+
+class OffersChangedAt:
+    """When offers last changed, asked of SQL at most every ``poll_s`` seconds (0: every time)."""
+
+    def __init__(self, read: Callable[[], datetime | None], poll_s: float) -> None:
+        self._read = read
+        self.poll_s = poll_s
+        self._value: datetime | None = None
+        self._read_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime | None:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._read_at >= self.poll_s:
+                self._value = self._read()
+                self._read_at = now
+            return self._value
+
+
+class MatchService:
+    """Best offers for a CV, three ways in, one answer shape ``[(offer id, score)]``.
+
+    Args:
+        engine: the live engine (offers, candidates, stored CV files).
+        vectors: FAISS access (read lock) for vector matching.
+        embeddings: the model (for the vector's dimension).
+        matcher: the offer matcher (hybrid retrieval + calibrated scorer).
+        cache: the match cache repository.
+        ttl: how long cached results stay valid.
+        depth: how many results are computed and cached per profile.
+        offers_changed: when offers last changed (see ``OffersChangedAt``).
+        clock: the current time (aware UTC).
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        vectors: VectorIndexService,
+        embeddings: EmbeddingService,
+        matcher: OfferMatcher,
+        cache: MatchCacheRepository,
+        lock: ReadWriteLock,
+        ttl: timedelta,
+        depth: int,
+        offers_changed: Callable[[], datetime | None],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.engine = engine
+        self.vectors = vectors
+        self.embeddings = embeddings
+        self.matcher = matcher
+        self.cache = cache
+        self.lock = lock
+        self.ttl = ttl
+        self.depth = depth
+        self.offers_changed = offers_changed
+        self.clock = clock
+        self._scoring = threading.Lock()  # the scorer's offer-facts cache is not thread-safe
+        self._stored = StoredCandidateSearch(
+            engine.candidate_search, engine.candidates, Path(engine.settings.data_dir) / "cvs"
+        )
+        self._rome = default_rome()
+
+    def by_vector(self, vector: Sequence[float], filters: SearchFilters | None, top_k: int) -> MatchOutcome:
+        query = self.embeddings.query_vector(vector, "cv_embedding")
+        return MatchOutcome(self.vectors.search_vector("offers", query, filters, top_k), "cosine")
+
+    def by_text(self, text: str, filters: SearchFilters | None, top_k: int) -> MatchOutcome:
+        parsed = parse_cv(text.encode("utf-8"), "cv.txt")
+        return MatchOutcome(self._score(parsed, filters, top_k), "calibrated", cache="bypass")
+
+    def by_candidate(self, cv_id: str, filters: SearchFilters | None, top_k: int) -> MatchOutcome:
+        """A stored candidate's best offers, from the cache when still valid (only without filters)."""
+        candidate = self.engine.candidates.get_by_external_id(cv_id)
+        if candidate is None:
+            raise UnknownCandidateError(cv_id)
+        if filters is not None:
+            return MatchOutcome(
+                self._score(self._parsed(cv_id), filters, top_k), "calibrated", cache="bypass"
+            )
+        now = self.clock()
+        found = self.cache.lookup(
+            candidate, now=now, ttl=self.ttl, offers_changed_at=self.offers_changed(), depth=top_k
+        )
+        if found.hit:
+            return MatchOutcome(
+                found.results[:top_k], "calibrated", cache="hit", computed_at=found.computed_at
+            )
+        depth = max(self.depth, top_k)
+        results = self._score(self._parsed(cv_id), None, depth)
+        self.cache.store(candidate, results, depth=depth, computed_at=now)
+        return MatchOutcome(results[:top_k], "calibrated", cache=f"miss:{found.reason}", computed_at=now)
+
+    def _parsed(self, cv_id: str) -> ParsedCV:
+        parsed = self._stored.parsed(cv_id)
+        if parsed is None:
+            raise CVFileMissingError(cv_id)
+        return parsed
+
+    def _score(self, parsed: ParsedCV, filters: SearchFilters | None, top_k: int) -> list[tuple[str, float]]:
+        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=self._rome)
+        with self.lock.read(), self._scoring:
+            matches = self.matcher.best_offers(seeker, filters=filters, top_k=top_k)
+        return [
+            (m.row.external_id, round(m.score.score / 100, 4))
+            for m in matches.results
+            if m.score.score is not None
+        ]
+
+
+def offers_changed_reader(engine: Engine, poll_s: float) -> OffersChangedAt:
+    return OffersChangedAt(lambda: offers_changed_at(engine.db), poll_s)

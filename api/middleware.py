@@ -1,0 +1,182 @@
+"""The ASGI layer around every endpoint: request id, body size limit, rate limit, JSON access log, latency.
+
+Pure ASGI (no ``BaseHTTPMiddleware``): bodies stream through untouched, only counted. A body larger than
+the limit is refused with 413 from its ``Content-Length`` before it is read, or, for a chunked body, as
+soon as the count passes the limit (the endpoint then answers 413 through the app's handlers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import HTTPException
+
+from api.observability import LOGGER, ApiMetrics
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+REQUEST_ID_HEADER = "x-request-id"
+API_KEY_HEADER = "x-api-key"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UNLIMITED_PATHS = frozenset(
+    {"/health", "/metrics", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+)
+
+
+class TokenBuckets:
+    """Per-identity token buckets: ``rate_per_minute`` refill, ``burst`` capacity; 0 rate: unlimited."""
+
+    def __init__(
+        self,
+        rate_per_minute: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
+    ) -> None:
+        self.rate = rate_per_minute / 60.0
+        self.burst = float(burst)
+        self.clock = clock
+        self.max_keys = max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def take(self, identity: str) -> float:
+        """0 when the request may go; otherwise the seconds to wait before retrying."""
+        if self.rate <= 0:
+            return 0.0
+        now = self.clock()
+        tokens, last = self._buckets.get(identity, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[identity] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+        if len(self._buckets) >= self.max_keys and identity not in self._buckets:
+            self._forget_full(now)
+        self._buckets[identity] = (tokens - 1.0, now)
+        return 0.0
+
+    def _forget_full(self, now: float) -> None:
+        full = [k for k, (t, last) in self._buckets.items() if t + (now - last) * self.rate >= self.burst]
+        for k in full or list(self._buckets)[: self.max_keys // 10]:
+            del self._buckets[k]
+
+
+def key_id(api_key: str) -> str:
+    """A key's log-safe name: never the key itself."""
+    return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:12]
+
+
+class ApiMiddleware:
+    """Request id, size limit and rate limit on the way in; JSON log line and latency on the way out."""
+
+    def __init__(
+        self, app: ASGIApp, *, metrics: ApiMetrics, max_body_bytes: int, buckets: TokenBuckets
+    ) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.max_body_bytes = max_body_bytes
+        self.buckets = buckets
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        given_id = headers.get(REQUEST_ID_HEADER, "")
+        request_id = given_id if _REQUEST_ID.match(given_id) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        api_key = headers.get(API_KEY_HEADER)
+        client = scope.get("client")
+        identity = key_id(api_key) if api_key else f"ip:{client[0] if client else '?'}"
+        status = {"code": 500}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            refusal = self._refusal(scope, headers, identity)
+            if refusal is not None:
+                code, reason, detail, extra = refusal
+                self.metrics.rejected.labels(reason).inc()
+                await _send_json(send_with_id, code, {"detail": detail, "request_id": request_id}, extra)
+            else:
+                await self.app(scope, self._counting(receive), send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            self.metrics.latency.labels(scope["method"], template, str(status["code"])).observe(elapsed)
+            LOGGER.info(
+                "request",
+                extra={
+                    "fields": {
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "route": template,
+                        "status": status["code"],
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "client": identity if api_key else (client[0] if client else None),
+                    }
+                },
+            )
+
+    def _refusal(
+        self, scope: Scope, headers: dict[str, str], identity: str
+    ) -> tuple[int, str, str, dict[str, str]] | None:
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                return 400, "bad_length", "En-tête Content-Length invalide. / Invalid Content-Length.", {}
+            if int(length) > self.max_body_bytes:
+                return 413, "too_large", _too_large(self.max_body_bytes), {}
+        if scope["path"] not in UNLIMITED_PATHS:
+            wait = self.buckets.take(identity)
+            if wait > 0:
+                detail = f"Trop de requêtes : réessayez dans {wait:.1f} s. / Rate limit exceeded, retry in {wait:.1f} s."
+                return 429, "rate_limited", detail, {"retry-after": str(max(1, round(wait + 0.5)))}
+        return None
+
+    def _counting(self, receive: Receive) -> Receive:
+        seen = 0
+        limit = self.max_body_bytes
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    # re-raised as is by FastAPI's body reader, answered by the app's exception handlers
+                    raise HTTPException(413, _too_large(limit))
+            return message
+
+        return counted
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"Corps de requête trop gros (maximum {limit} octets). / Request body too large (max {limit} bytes)."
+    )
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any], extra_headers: dict[str, str]) -> None:
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in extra_headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})

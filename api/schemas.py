@@ -1,0 +1,166 @@
+"""Request and response bodies of the HTTP API (the shapes of seeds 000 and 003)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
+
+from domain.search import SearchFilters
+from store.models import OfferRow
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:~-]{0,49}$"
+MAX_DIM = 4_096
+MAX_TOP_K = 100
+
+Identifier = Annotated[str, Field(min_length=1, max_length=50, pattern=ID_PATTERN, examples=["201VPGR"])]
+Vector = Annotated[
+    list[FiniteFloat],
+    Field(min_length=1, max_length=MAX_DIM, description="Finite floats; as many as the model's dimension."),
+]
+IndexName = Literal["offers", "candidates"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MatchRequest(_Body):
+    """Exactly one of ``cv_embedding``, ``cv_id``, ``cv_text``.
+
+    - ``cv_embedding``: a vector of the index's model; scores are cosine similarities (−1…1).
+    - ``cv_id``: a stored candidate; scores are calibrated match scores (0…1), cached per profile.
+    - ``cv_text``: a CV's plain text, parsed then scored like ``cv_id`` (not cached).
+    """
+
+    cv_embedding: Vector | None = None
+    cv_id: Identifier | None = None
+    cv_text: str | None = Field(default=None, min_length=1, max_length=200_000)
+    top_k: int = Field(default=20, ge=1, le=MAX_TOP_K)
+    filters: SearchFilters | None = Field(
+        default=None,
+        description="Hard constraints; for cv_id / cv_text the profile's own place and contracts when absent.",
+    )
+
+    @model_validator(mode="after")
+    def _one_input(self) -> MatchRequest:
+        given = [n for n in ("cv_embedding", "cv_id", "cv_text") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "donnez exactement un champ parmi cv_embedding, cv_id, cv_text "
+                f"(reçu : {', '.join(given) or 'aucun'})"
+            )
+        return self
+
+
+class ScoredId(BaseModel):
+    """An offer (or candidate) id with its score, best first."""
+
+    id: str = Field(examples=["201VPGR"])
+    score: float = Field(examples=[0.94])
+
+
+class OfferSkillOut(BaseModel):
+    """A skill of the offer: ``exigence`` E = required, S = desired."""
+
+    libelle: str
+    exigence: Literal["E", "S"] | None = None
+
+
+class OfferOut(BaseModel):
+    """An offer in the offer-details API shape (seed 000, France Travail field names)."""
+
+    id: str
+    intitule: str
+    description: str = ""
+    entreprise: str | None = None
+    lieu: str | None = None
+    typeContrat: str | None = None
+    salaire: str | None = None
+    competences: list[OfferSkillOut] = Field(default_factory=list)
+
+
+def offer_out(row: OfferRow) -> OfferOut:
+    """The offer-details shape of a stored offer (the one ``tools.offer_details`` reads)."""
+    return OfferOut(
+        id=row.external_id,
+        intitule=row.title,
+        description=row.description or "",
+        entreprise=row.company_name,
+        lieu=row.location,
+        typeContrat=row.contract_type,
+        salaire=row.salary_label,
+        competences=[
+            OfferSkillOut(libelle=s.label, exigence="E" if s.is_required else "S") for s in row.skills
+        ],
+    )
+
+
+class EmbeddingsRequest(_Body):
+    texts: list[Annotated[str, Field(max_length=100_000)]] = Field(min_length=1, max_length=1_024)
+
+
+class EmbeddingsResponse(BaseModel):
+    model: str
+    dim: int
+    embeddings: list[list[float]]
+
+
+class FaissSearchRequest(_Body):
+    index: IndexName
+    vector: Vector
+    top_k: int = Field(default=10, ge=1, le=MAX_TOP_K)
+    filters: SearchFilters | None = None
+
+
+class UpsertItem(_Body):
+    id: Identifier
+    vector: Vector | None = Field(
+        default=None, description="The vector to index; absent: computed from the stored document."
+    )
+
+
+class FaissUpsertRequest(_Body):
+    index: IndexName
+    items: list[UpsertItem] = Field(min_length=1, max_length=10_000)
+
+
+class FaissUpsertResponse(BaseModel):
+    index: IndexName
+    upserted: list[str]
+    count: int = Field(description="Vectors in the index after the write.")
+
+
+class FaissDeleteRequest(_Body):
+    index: IndexName
+    ids: list[Identifier] = Field(min_length=1, max_length=10_000)
+
+
+class FaissDeleteResponse(BaseModel):
+    index: IndexName
+    deleted: list[str]
+    not_indexed: list[str] = Field(description="Known ids that had no vector in the index.")
+    unknown_ids: list[str] = Field(description="Ids the store does not know.")
+    count: int
+
+
+class IndexHealth(BaseModel):
+    vectors: int
+    mode: str
+    lexical_documents: int | None = None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    model: dict[str, str | int]
+    database: dict[str, str | int | bool]
+    indexes: dict[str, IndexHealth]
+    match_cache_profiles: int | None = None
+    errors: list[str] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer: a message to act on (French first), the request id, details when useful."""
+
+    detail: str | list[dict[str, object]]
+    request_id: str | None = None

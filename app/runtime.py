@@ -1,0 +1,198 @@
+"""Composition root: builds the live engine services once from ``Settings``.
+
+Everything below this module receives plain objects; only edges (CLI, API, UI, evals) call
+``build_engine``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from app.settings import Settings
+from domain.documents import Collection
+from ingestion.candidates import CandidateIngestion
+from ingestion.indexer import CollectionIndexer, SyncReport
+from ingestion.offers.france_travail import FranceTravailNormalizer
+from ingestion.pipeline import IndexingPipeline
+from referentials.geo import Gazetteer, default_gazetteer
+from referentials.taxonomy import SkillTaxonomy, default_skill_taxonomy
+from retrieval.embeddings import EmbeddingProvider, create_embedder
+from retrieval.hybrid import FusionConfig, HybridSearcher
+from retrieval.lexical.base import LexicalBackend
+from retrieval.query.understanding import QueryInterpreter
+from retrieval.vector import FaissVectorIndex
+from services.candidate_search import CandidateSearchService
+from services.offer_search import OfferSearchService
+from store import Database, OfferRepository
+from store.candidates import CandidateRepository
+
+COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
+
+
+def index_dir(data_dir: Path, collection: str, kind: str) -> Path:
+    return data_dir / "indexes" / collection / kind
+
+
+def open_lexical(settings: Settings, collection: str) -> LexicalBackend:
+    """The lexical backend chosen by settings: Elasticsearch when a URL is set, tantivy otherwise."""
+    if settings.effective_lexical_backend == "elasticsearch":
+        from retrieval.lexical.elastic import ElasticsearchBackend, connect_elasticsearch
+
+        client = connect_elasticsearch(
+            settings.elasticsearch_url or "",
+            api_key=settings.elasticsearch_api_key.get_secret_value()
+            if settings.elasticsearch_api_key
+            else None,
+            username=settings.elasticsearch_username,
+            password=settings.elasticsearch_password.get_secret_value()
+            if settings.elasticsearch_password
+            else None,
+            ca_certs=str(settings.elasticsearch_ca_certs) if settings.elasticsearch_ca_certs else None,
+        )
+        return ElasticsearchBackend(client, collection, index_prefix=settings.elasticsearch_index_prefix)
+    from retrieval.lexical.tantivy_backend import TantivyBackend
+
+    return TantivyBackend(index_dir(settings.data_dir, collection, "tantivy"), collection)
+
+
+@dataclass
+class Indexes:
+    """The derived indexes of one collection."""
+
+    vectors: FaissVectorIndex
+    lexical: LexicalBackend
+
+
+class Engine:
+    """The live services of one data directory; the candidate indexes open on first use."""
+
+    def __init__(
+        self, settings: Settings, db: Database, embedder: EmbeddingProvider, *, rebuild_indexes: bool = False
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder
+        self._rebuild = rebuild_indexes
+        self._indexes: dict[str, Indexes] = {}
+        self.offers = OfferRepository(db)
+        self.candidates = CandidateRepository(db)
+
+    def indexes(self, collection: Collection) -> Indexes:
+        """Open (or create) a collection's FAISS and lexical indexes, once."""
+        if collection not in self._indexes:
+            s = self.settings
+            faiss_dir = index_dir(s.data_dir, collection, "faiss")
+            if self._rebuild and faiss_dir.exists():
+                shutil.rmtree(faiss_dir)
+            vectors = FaissVectorIndex.open(
+                faiss_dir,
+                model_id=self.embedder.model_id,
+                dim=self.embedder.dim,
+                exact_threshold=s.vector_exact_threshold,
+            )
+            lexical = open_lexical(s, collection)
+            if self._rebuild:
+                lexical.clear()
+            self._indexes[collection] = Indexes(vectors, lexical)
+        return self._indexes[collection]
+
+    @property
+    def vectors(self) -> FaissVectorIndex:
+        return self.indexes("offers").vectors
+
+    @property
+    def lexical(self) -> LexicalBackend:
+        return self.indexes("offers").lexical
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        return default_gazetteer()
+
+    @cached_property
+    def taxonomy(self) -> SkillTaxonomy:
+        return default_skill_taxonomy()
+
+    @cached_property
+    def interpreter(self) -> QueryInterpreter:
+        return QueryInterpreter(self.gazetteer)
+
+    def _searcher(self, collection: Collection) -> HybridSearcher:
+        s = self.settings
+        idx = self.indexes(collection)
+        return HybridSearcher(
+            lexical=idx.lexical,
+            vectors=idx.vectors,
+            embedder=lambda: self.embedder,
+            fusion=FusionConfig(method=s.fusion, lexical_weight=s.fusion_lexical_weight, rrf_k=s.rrf_k),
+        )
+
+    def indexer(self, collection: Collection) -> CollectionIndexer:
+        idx = self.indexes(collection)
+        source = self.offers if collection == "offers" else self.candidates
+        return CollectionIndexer(
+            source=source,
+            embedder=lambda: self.embedder,
+            vectors=idx.vectors,
+            lexical=idx.lexical,
+            batch_size=max(32, self.settings.embedding_batch_size * 4),
+        )
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        return self._searcher("offers")
+
+    @cached_property
+    def offer_search(self) -> OfferSearchService:
+        return OfferSearchService(
+            searcher=self.searcher, repository=self.offers, interpreter=self.interpreter
+        )
+
+    @cached_property
+    def candidate_search(self) -> CandidateSearchService:
+        return CandidateSearchService(
+            searcher=self._searcher("candidates"), repository=self.candidates, interpreter=self.interpreter
+        )
+
+    @cached_property
+    def pipeline(self) -> IndexingPipeline:
+        tax = self.taxonomy
+        normalizer = FranceTravailNormalizer(
+            normalize_skill=tax.normalize,
+            extract_skills=lambda text: [(m.key, tax.label(m.key)) for m in tax.extract(text)],
+            department_of_postcode=self.gazetteer.department_of_postcode,
+        )
+        return IndexingPipeline(repository=self.offers, normalizer=normalizer, indexer=self.indexer("offers"))
+
+    @cached_property
+    def candidate_ingestion(self) -> CandidateIngestion:
+        return CandidateIngestion(
+            repository=self.candidates,
+            indexer=self.indexer("candidates"),
+            files_dir=self.settings.data_dir / "cvs",
+        )
+
+    def sync(self) -> list[SyncReport]:
+        """Reconcile every collection's indexes with SQL."""
+        return [self.indexer(c).sync() for c in COLLECTIONS]
+
+    def close(self) -> None:
+        for idx in self._indexes.values():
+            idx.lexical.close()
+        self.db.dispose()
+
+
+def build_engine(settings: Settings, *, rebuild_indexes: bool = False) -> Engine:
+    """Open (creating when missing) the store; indexes open lazily per collection.
+
+    Args:
+        rebuild_indexes: drop the derived indexes first (the SQL store is kept); follow with a sync.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url)
+    db.create_schema()
+    engine = Engine(settings, db, create_embedder(settings.embedding_model), rebuild_indexes=rebuild_indexes)
+    engine.indexes("offers")  # fail fast on a model mismatch
+    return engine

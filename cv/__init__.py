@@ -1,0 +1,143 @@
+"""Offline CV parser: PDF, DOCX, TXT or MD in; a searchable profile and, apart, personal data out.
+
+Example:
+    >>> parsed = parse_cv("cv.pdf")  # doctest: +SKIP
+    >>> parsed.profile.title, parsed.profile.total_experience_years, parsed.personal.email  # doctest: +SKIP
+    ('Développeur Python senior', 6.8, 'marie.dupont@example.fr')
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from cv.errors import (
+    CorruptedCVError,
+    CVFileTooLargeError,
+    CVParseError,
+    CVTextTooLongError,
+    CVTooManyPagesError,
+    CVTooShortError,
+    EmptyCVError,
+    EncryptedPDFError,
+    ScannedPDFError,
+    UnsupportedCVFormatError,
+    ZipBombError,
+)
+from cv.extract import CVLimits, ExtractedText, SourceFormat, extract_text
+from cv.location import PlaceResolver
+from cv.models import CandidateProfile, ParsedCV, PersonalData, Span
+from cv.skills import SkillExtractor
+from cv.structure import structure_cv
+
+__all__ = [
+    "CVFileTooLargeError",
+    "CVLimits",
+    "CVParseError",
+    "CVTextTooLongError",
+    "CVTooManyPagesError",
+    "CVTooShortError",
+    "CandidateProfile",
+    "CorruptedCVError",
+    "EmptyCVError",
+    "EncryptedPDFError",
+    "ExtractedText",
+    "ParsedCV",
+    "PersonalData",
+    "ScannedPDFError",
+    "Span",
+    "UnsupportedCVFormatError",
+    "ZipBombError",
+    "extract_text",
+    "parse_cv",
+    "parse_cv_text",
+]
+
+Default = Literal["default"]
+
+
+def _default_taxonomy() -> SkillExtractor:
+    from referentials.taxonomy import default_skill_taxonomy
+
+    return default_skill_taxonomy()
+
+
+def _default_gazetteer() -> PlaceResolver:
+    from referentials.geo import default_gazetteer
+
+    return default_gazetteer()
+
+
+def parse_cv_text(
+    text: str,
+    *,
+    source_format: SourceFormat = "txt",
+    taxonomy: SkillExtractor | Default | None = "default",
+    gazetteer: PlaceResolver | Default | None = "default",
+    today: date | None = None,
+) -> ParsedCV:
+    """Structure an already extracted and normalised CV text (see ``extract_text``).
+
+    ``taxonomy`` and ``gazetteer`` default to the shared ``matching`` referentials; pass None to skip
+    skills or geocoding, or a small fake in tests.
+    """
+    tax = _default_taxonomy() if taxonomy == "default" else taxonomy
+    gaz = _default_gazetteer() if gazetteer == "default" else gazetteer
+    result = structure_cv(text, taxonomy=tax, gazetteer=gaz, today=today)
+    return ParsedCV(
+        profile=result.profile,
+        personal=result.personal,
+        text=result.text,
+        source_format=source_format,
+        warnings=result.warnings,
+    )
+
+
+def parse_cv(
+    path_or_bytes: str | Path | bytes,
+    filename: str | None = None,
+    *,
+    limits: CVLimits | None = None,
+    taxonomy: SkillExtractor | Default | None = "default",
+    gazetteer: PlaceResolver | Default | None = "default",
+    today: date | None = None,
+) -> ParsedCV:
+    """Parse a CV file (PDF, DOCX, TXT, MD) into a profile and, kept apart, personal data.
+
+    Args:
+        path_or_bytes: a path to the file, or its bytes.
+        filename: the file's name when bytes are given (messages, ``.md`` hint); defaults to the path's.
+        limits: size, page and length bounds (``CVLimits()``: 10 MB, 30 pages, 200,000 characters).
+        taxonomy: skill taxonomy (default: ``referentials.taxonomy.default_skill_taxonomy()``).
+        gazetteer: French gazetteer (default: ``referentials.geo.default_gazetteer()``).
+        today: the date "présent"/"aujourd'hui"/"current" stands for (default: today).
+
+    Returns:
+        ``ParsedCV``: ``profile`` (spans index ``text``), ``personal``, ``text`` (redacted), ``warnings``.
+
+    Raises:
+        CVParseError: a subclass with an actionable French/English message (encrypted or scanned PDF,
+            empty or too short text, damaged file, zip bomb, too many pages, too large, unsupported).
+    """
+    if isinstance(path_or_bytes, bytes):
+        data = path_or_bytes
+    else:
+        path = Path(path_or_bytes)
+        filename = filename or path.name
+        limits = limits or CVLimits()
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise CVFileTooLargeError(filename, size, limits.max_bytes)
+        data = path.read_bytes()
+    extracted = extract_text(data, filename, limits)
+    parsed = parse_cv_text(
+        extracted.text,
+        source_format=extracted.source_format,
+        taxonomy=taxonomy,
+        gazetteer=gazetteer,
+        today=today,
+    )
+    parsed.pages = extracted.pages
+    parsed.warnings = extracted.warnings + parsed.warnings
+    return parsed

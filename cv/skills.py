@@ -1,0 +1,101 @@
+"""Skills normalised by the taxonomy, read in the whole text and item by item in the skills section."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from cv.models import Section, SkillEvidence, Span
+
+
+class SkillMentionLike(Protocol):
+    """A skill found in a text (``referentials.taxonomy.SkillMention``)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+class SkillExtractor(Protocol):
+    """What the CV parser needs from ``referentials.taxonomy``'s skill taxonomy."""
+
+    def extract(self, text: str) -> Sequence[SkillMentionLike]: ...
+
+    def normalize(self, label: str) -> str | None: ...
+
+    def label(self, key: str) -> str: ...
+
+
+_ITEM_SPLIT_RE = re.compile(r"[,;|•/\n]|\s[-–—:]\s|\(|\)")
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Offsets of the list items of a skills block (``Python, SQL | Docker``)."""
+    items: list[tuple[int, int]] = []
+    cursor = start
+    for match in _ITEM_SPLIT_RE.finditer(text, start, end):
+        items.append((cursor, match.start()))
+        cursor = match.end()
+    items.append((cursor, end))
+    out = []
+    for a, b in items:
+        raw = text[a:b]
+        stripped = raw.strip(" .:\t")
+        if 2 <= len(stripped) <= 40 and len(stripped.split()) <= 4:
+            offset = a + raw.find(stripped)
+            out.append((offset, offset + len(stripped)))
+    return out
+
+
+def extract_skills(
+    text: str, sections: list[Section], inline: list[tuple[int, int]], taxonomy: SkillExtractor
+) -> list[SkillEvidence]:
+    """Skills with their first evidence (a skills-section mention first) and mention counts.
+
+    Items of the skills section that the taxonomy's text matcher misses are tried one by one with
+    ``normalize`` (synonyms, spelling variants).
+    """
+    skill_ranges = [(s.start, s.end) for s in sections if s.kind == "skills"] + inline
+
+    def in_skills(offset: int) -> bool:
+        return any(a <= offset < b for a, b in skill_ranges)
+
+    mentions: dict[str, list[tuple[int, int, str]]] = {}
+    labels: dict[str, str] = {}
+    for mention in taxonomy.extract(text):
+        mentions.setdefault(mention.key, []).append((mention.start, mention.end, mention.label))
+        labels.setdefault(mention.key, mention.label)
+    covered = [(a, b) for spans in mentions.values() for a, b, _ in spans]
+    for start, end in skill_ranges:
+        for a, b in _items(text, start, end):
+            if any(a < y and x < b for x, y in covered):
+                continue
+            key = taxonomy.normalize(text[a:b])
+            if key is not None:
+                mentions.setdefault(key, []).append((a, b, taxonomy.label(key)))
+                labels.setdefault(key, taxonomy.label(key))
+    skills: list[SkillEvidence] = []
+    for key, spans in mentions.items():
+        spans.sort()
+        listed = [s for s in spans if in_skills(s[0])]
+        first = listed[0] if listed else spans[0]
+        skills.append(
+            SkillEvidence(
+                key=key,
+                label=labels[key],
+                evidence=Span(start=first[0], end=first[1], surface=text[first[0] : first[1]]),
+                mentions=len(spans),
+                in_skills_section=bool(listed),
+            )
+        )
+    skills.sort(key=lambda s: (not s.in_skills_section, -s.mentions, s.evidence.start))
+    return skills

@@ -1,0 +1,184 @@
+"""From a CV's text to a ``CandidateProfile`` and its ``PersonalData``, offline, French and English.
+
+Personal data is found and redacted first; every other field is read from the redacted text, so the
+profile (and its spans) can never carry a name, an email or a phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from cv.education import extract_education
+from cv.experience import extract_experience, has_title_word
+from cv.languages import extract_languages
+from cv.location import PlaceResolver, extract_location
+from cv.models import CandidateProfile, ExperienceEntry, PersonalData, Section, Span, TextEvidence
+from cv.personal import PLACEHOLDERS, find_personal, looks_like_name, personal_data, redact
+from cv.sections import find_sections, heading_kind, inline_ranges, split_lines
+from cv.skills import SkillExtractor, extract_skills
+from cv.wishes import extract_contract_wishes, extract_remote_wish
+
+_PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
+_DATEISH_RE = re.compile(r"\b(19|20)\d{2}\b")
+_SUMMARY_CHARS = 1200
+_SEARCH_TEXT_CHARS = 6000
+
+
+@dataclass
+class StructuredCV:
+    """A profile, the personal data kept apart, and the redacted text the profile's spans index."""
+
+    profile: CandidateProfile
+    personal: PersonalData
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _headline(text: str, sections: list[Section]) -> TextEvidence | None:
+    """The short line under the name that says who the candidate is (``Développeur Python senior``)."""
+    header = next((s for s in sections if s.kind == "header"), None)
+    if header is None:
+        return None
+    fallback: TextEvidence | None = None
+    for line in split_lines(text[: header.end]):
+        # "[nom] - Ingénieur DevOps": what is left beside a redacted name can be the headline.
+        parts = [p.strip(" •|-–—,") for p in _PLACEHOLDER_RE.split(line.value)]
+        value = max(parts, key=len)
+        if len([p for p in parts if p]) != 1 or heading_kind(value) or _DATEISH_RE.search(value):
+            continue
+        if len(value.split()) > 10 or value.endswith(".") or "@" in value or re.search(r"\d{5}", value):
+            continue
+        if sum(c.isalpha() for c in value) < 3:
+            continue
+        start = line.start + line.value.find(value)
+        found = TextEvidence(text=value, evidence=Span(start=start, end=start + len(value), surface=value))
+        if has_title_word(value):
+            return found
+        if fallback is None and not looks_like_name(value):
+            fallback = found
+    return fallback
+
+
+def _summary(text: str, sections: list[Section]) -> TextEvidence | None:
+    for section in sections:
+        if section.kind != "summary":
+            continue
+        body_start = text.find("\n", section.start, section.end)
+        if body_start < 0:
+            continue
+        body = text[body_start : section.end]
+        stripped = body.strip()
+        if len(stripped) < 20:
+            continue
+        start = body_start + body.find(stripped)
+        value = stripped[:_SUMMARY_CHARS]
+        return TextEvidence(text=value, evidence=Span(start=start, end=start + len(value), surface=value))
+    return None
+
+
+def _title(
+    experiences: list[ExperienceEntry], headline: TextEvidence | None
+) -> tuple[str | None, Span | None]:
+    """The current position's title, else the headline, else the most recent position's title."""
+    titled = [e for e in experiences if e.title]
+    current = [e for e in titled if e.current]
+    if current:
+        latest = max(current, key=lambda e: e.period.start)
+        return latest.title, latest.evidence
+    if headline is not None:
+        return headline.text, headline.evidence
+    if titled:
+        latest = max(titled, key=lambda e: (e.period.end or e.period.start, e.period.start))
+        return latest.title, latest.evidence
+    return None, None
+
+
+def _search_text(profile: CandidateProfile) -> str:
+    """A compact description for lexical search and embeddings, with no personal data."""
+    parts: list[str] = []
+    if profile.title:
+        parts.append(profile.title)
+    if profile.headline and profile.headline.text != profile.title:
+        parts.append(profile.headline.text)
+    if profile.summary:
+        parts.append(profile.summary.text)
+    titles = list(dict.fromkeys(e.title for e in profile.experiences if e.title))
+    if titles:
+        parts.append("Expériences : " + " ; ".join(titles))
+    if profile.total_experience_years is not None:
+        parts.append(f"Expérience totale : {profile.total_experience_years:g} ans")
+    if profile.skills:
+        parts.append("Compétences : " + ", ".join(s.label for s in profile.skills))
+    if profile.education:
+        parts.append(f"Formation : {profile.education.label}")
+    if profile.languages:
+        langs = [
+            f"{lang.language} ({lang.level})" if lang.level else lang.language for lang in profile.languages
+        ]
+        parts.append("Langues : " + ", ".join(langs))
+    if profile.location:
+        parts.append(f"Localisation : {profile.location.label}")
+    if profile.contract_wishes:
+        parts.append("Contrat : " + ", ".join(w.contract for w in profile.contract_wishes))
+    text = _PLACEHOLDER_RE.sub(" ", "\n".join(parts))
+    return re.sub(r"[^\S\n]+", " ", text).strip()[:_SEARCH_TEXT_CHARS]
+
+
+def structure_cv(
+    text: str,
+    *,
+    taxonomy: SkillExtractor | None = None,
+    gazetteer: PlaceResolver | None = None,
+    today: date | None = None,
+) -> StructuredCV:
+    """Read every field of a CV's (normalised) text.
+
+    Args:
+        text: the extracted text, as ``extract_text`` returns it.
+        taxonomy: the skill taxonomy; without it no skills are read (a warning says so).
+        gazetteer: the French gazetteer; without it the location stays raw text.
+        today: the date "présent"/"aujourd'hui"/"current" stands for (default: today).
+
+    Returns:
+        The profile and personal data; every span indexes ``StructuredCV.text`` (redacted), except
+        those of the personal data, which index ``text``.
+    """
+    today = today or date.today()
+    hits = find_personal(text)
+    personal = personal_data(text, hits)
+    redacted = redact(text, hits)
+    sections = find_sections(redacted)
+    warnings: list[str] = []
+    experiences, years, year_spans = extract_experience(redacted, sections, today)
+    if taxonomy is not None:
+        skills = extract_skills(redacted, sections, inline_ranges(redacted, "skills"), taxonomy)
+    else:
+        skills = []
+        warnings.append("Référentiel de compétences indisponible : compétences non extraites.")
+    languages = extract_languages(redacted, sections, inline_ranges(redacted, "languages"))
+    education = extract_education(redacted, sections)
+    headline = _headline(redacted, sections)
+    title, title_span = _title(experiences, headline)
+    profile = CandidateProfile(
+        title=title,
+        title_evidence=title_span,
+        headline=headline,
+        experiences=experiences,
+        total_experience_years=years,
+        total_experience_evidence=year_spans,
+        skills=skills,
+        languages=languages,
+        education_level=education.level if education else None,
+        education=education,
+        location=extract_location(redacted, sections, gazetteer),
+        contract_wishes=extract_contract_wishes(redacted, sections),
+        remote_wish=extract_remote_wish(redacted, sections),
+        summary=_summary(redacted, sections),
+        sections=sections,
+    )
+    profile.search_text = _search_text(profile)
+    if not experiences:
+        warnings.append("Aucune expérience datée trouvée : l'expérience totale est inconnue.")
+    return StructuredCV(profile=profile, personal=personal, text=redacted, warnings=warnings)

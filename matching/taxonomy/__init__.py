@@ -1,7 +1,0 @@
-"""Skills (curated tech list + ESCO, French) and ROME 4.0 job codes."""
-
-from matching.taxonomy.extraction import SkillMention
-from matching.taxonomy.rome import RomeReferential, default_rome
-from matching.taxonomy.skills import SkillTaxonomy, default_skill_taxonomy
-
-__all__ = ["RomeReferential", "SkillMention", "SkillTaxonomy", "default_rome", "default_skill_taxonomy"]

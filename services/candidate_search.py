@@ -1,0 +1,93 @@
+"""Candidate search for recruiters: read the text, search hybrid over candidates, hydrate profiles."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from domain.search import ScoreParts, SearchFilters
+from retrieval.hybrid.searcher import HybridSearcher
+from retrieval.query.understanding import QueryInterpreter
+from services.search_flow import distance_km, interpret_and_rank
+from store.candidate_models import CandidateRow
+from store.candidates import CandidateRepository
+
+
+class CandidateResult(BaseModel):
+    """A candidate as a recruiter first sees them: the profile summary, never personal data."""
+
+    rank: int
+    id: str = Field(description="Candidate id (cv-…).")
+    doc_id: int
+    title: str | None
+    skills: list[str]
+    experience_years: float | None
+    education_level: str | None
+    languages: list[str]
+    location: str | None
+    lat: float | None
+    lon: float | None
+    distance_km: float | None
+    contracts: list[str]
+    score: float
+    parts: ScoreParts
+
+
+class CandidateSearchResponse(BaseModel):
+    query: str
+    text: str
+    filters: SearchFilters
+    understood: list[str]
+    results: list[CandidateResult]
+
+
+class CandidateSearchService:
+    """Search candidates from a recruiter's natural-language request plus explicit filters."""
+
+    def __init__(
+        self, *, searcher: HybridSearcher, repository: CandidateRepository, interpreter: QueryInterpreter
+    ) -> None:
+        self.searcher = searcher
+        self.repo = repository
+        self.interpreter = interpreter
+
+    def search(
+        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+    ) -> CandidateSearchResponse:
+        found = interpret_and_rank(
+            interpreter=self.interpreter,
+            searcher=self.searcher,
+            fetch_rows=self.repo.get_many,
+            text=text,
+            filters=filters,
+            top_k=top_k,
+            interpret=interpret,
+            target="candidates",
+        )
+        results = [
+            _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
+        ]
+        return CandidateSearchResponse(
+            query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
+        )
+
+
+def _result(rank: int, row: CandidateRow, parts: ScoreParts, filters: SearchFilters) -> CandidateResult:
+    distance = distance_km(filters, row.latitude, row.longitude)
+    months = row.experience_months
+    return CandidateResult(
+        rank=rank,
+        id=row.external_id,
+        doc_id=row.id,
+        title=row.title,
+        skills=list(row.profile.get("skill_labels") or row.skill_keys),
+        experience_years=None if months is None else round(months / 12, 1),
+        education_level=row.education_level,
+        languages=list(row.languages),
+        location=row.location,
+        lat=row.latitude,
+        lon=row.longitude,
+        distance_km=distance,
+        contracts=list(row.contracts),
+        score=round(parts.fused, 6),
+        parts=parts,
+    )

@@ -1,0 +1,284 @@
+"""Offer repository: idempotent upserts keyed by external id + content hash, deletes, reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from domain.documents import IndexDocument
+from domain.offers import OfferRecord, OfferSkill
+from store.db import Database, as_utc, chunked
+from store.embeddings import EmbeddingStore
+from store.models import OfferRow, OfferSkillRow, utcnow
+
+
+@dataclass
+class UpsertOutcome:
+    """What an upsert did, by external id; ``changed`` maps doc ids to their new hash."""
+
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changed_doc_ids: list[int] = field(default_factory=list)
+
+
+class OfferRepository:
+    """Reads and writes offers in the system of record.
+
+    Example:
+        >>> repo = OfferRepository(db)
+        >>> outcome = repo.upsert_many([record])
+        >>> repo.count()
+        1
+    """
+
+    collection = "offers"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.embeddings = EmbeddingStore(db, self.collection)
+
+    # --- writes -------------------------------------------------------------------------------
+    def upsert_many(self, records: Sequence[OfferRecord]) -> UpsertOutcome:
+        """Insert new offers, update those whose content hash changed, skip the rest (one transaction)."""
+        outcome = UpsertOutcome()
+        if not records:
+            return outcome
+        by_ext = {r.external_id: r for r in records}  # last one wins inside a batch
+        digests = {ext_id: rec.content_hash() for ext_id, rec in by_ext.items()}
+        with self.db.session() as s:
+            # hashes first: re-ingesting unchanged offers (the usual case) loads no row
+            stored = {
+                ext_id: digest
+                for chunk in chunked(list(by_ext))
+                for ext_id, digest in s.execute(
+                    select(OfferRow.external_id, OfferRow.content_hash).where(OfferRow.external_id.in_(chunk))
+                )
+            }
+            stale = [ext_id for ext_id, digest in stored.items() if digests[ext_id] != digest]
+            existing = {
+                row.external_id: row
+                for chunk in chunked(stale)
+                for row in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
+            }
+            changed: list[OfferRow] = []
+            fresh: list[tuple[OfferRecord, str]] = []
+            for ext_id, rec in by_ext.items():
+                digest = digests[ext_id]
+                if ext_id not in stored:
+                    fresh.append((rec, digest))
+                    outcome.inserted.append(ext_id)
+                elif ext_id in existing:
+                    row = existing[ext_id]
+                    _fill_row(row, rec, digest)
+                    outcome.updated.append(ext_id)
+                    changed.append(row)
+                else:
+                    outcome.unchanged.append(ext_id)
+            s.flush()
+            outcome.changed_doc_ids = [row.id for row in changed] + _insert_new(s, fresh)
+        return outcome
+
+    def delete_many(self, external_ids: Iterable[str]) -> list[int]:
+        """Delete offers (and their skills and embeddings); returns the doc ids that existed."""
+        ids = list(dict.fromkeys(external_ids))
+        if not ids:
+            return []
+        doc_ids: list[int] = []
+        with self.db.session() as s:
+            for chunk in chunked(ids):
+                doc_ids.extend(s.scalars(select(OfferRow.id).where(OfferRow.external_id.in_(chunk))))
+            for ids_chunk in chunked(doc_ids):
+                s.execute(delete(OfferSkillRow).where(OfferSkillRow.offer_id.in_(ids_chunk)))
+                s.execute(delete(OfferRow).where(OfferRow.id.in_(ids_chunk)))
+        self.embeddings.delete(doc_ids)
+        return doc_ids
+
+    # --- reads --------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).select_from(OfferRow)) or 0)
+
+    def hashes(self) -> dict[int, str]:
+        """doc id → content hash for every stored offer (what the indexes must mirror)."""
+        with self.db.session() as s:
+            return {i: h for i, h in s.execute(select(OfferRow.id, OfferRow.content_hash))}
+
+    def external_ids(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        with self.db.session() as s:
+            return {
+                i: e
+                for chunk in chunked(doc_ids)
+                for i, e in s.execute(select(OfferRow.id, OfferRow.external_id).where(OfferRow.id.in_(chunk)))
+            }
+
+    def get_many(self, doc_ids: Sequence[int]) -> list[OfferRow]:
+        """Offers by doc id, in the order asked; unknown ids are skipped."""
+        if not doc_ids:
+            return []
+        with self.db.session() as s:
+            rows = {
+                r.id: r
+                for chunk in chunked(doc_ids)
+                for r in s.scalars(select(OfferRow).where(OfferRow.id.in_(chunk)))
+            }
+            return [rows[i] for i in doc_ids if i in rows]
+
+    def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]:
+        if not external_ids:
+            return {}
+        with self.db.session() as s:
+            return {
+                r.external_id: r
+                for chunk in chunked(external_ids)
+                for r in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
+            }
+
+    def iter_documents(
+        self, doc_ids: Sequence[int] | None = None, batch: int = 500
+    ) -> Iterator[IndexDocument]:
+        """Index documents for the given doc ids (all offers when None), streamed in batches."""
+        if doc_ids is None:
+            with self.db.session() as s:
+                doc_ids = list(s.scalars(select(OfferRow.id).order_by(OfferRow.id)))
+        for start in range(0, len(doc_ids), batch):
+            for row in self.get_many(doc_ids[start : start + batch]):
+                yield offer_document(row)
+
+    # --- embeddings ---------------------------------------------------------------------------
+    def load_embeddings(self, doc_ids: Sequence[int], model_id: str) -> dict[int, tuple[str, np.ndarray]]:
+        """Stored vectors for these docs under this model: doc id → (content hash, vector)."""
+        return self.embeddings.load(doc_ids, model_id)
+
+    def save_embeddings(self, model_id: str, items: Sequence[tuple[int, str]], vectors: np.ndarray) -> None:
+        """Store vectors for (doc id, content hash) pairs, replacing older ones for the same model."""
+        self.embeddings.save(model_id, items, vectors)
+
+
+def _row_values(rec: OfferRecord, digest: str) -> dict[str, Any]:
+    """Column values of an offer row (timestamps as aware UTC, as the ORM hooks would write them)."""
+    return {
+        "source": rec.source,
+        "title": rec.title,
+        "description": rec.description,
+        "company_name": rec.company,
+        "location": rec.location_label,
+        "postal_code": rec.postcode,
+        "commune_code": rec.commune_code,
+        "department": rec.department,
+        "latitude": rec.latitude,
+        "longitude": rec.longitude,
+        "contract_type": rec.contract_type,
+        "contract_label": rec.contract_label,
+        "alternance": rec.alternance,
+        "experience_code": rec.experience_code,
+        "experience_required": rec.experience_label,
+        "experience_months": rec.experience_months,
+        "rome_code": rec.rome_code,
+        "rome_label": rec.rome_label,
+        "appellation": rec.appellation,
+        "sector": rec.sector,
+        "qualification": rec.qualification,
+        "salary_label": rec.salary_label,
+        "salary_min_monthly": rec.salary_min_monthly,
+        "salary_max_monthly": rec.salary_max_monthly,
+        "remote": rec.remote,
+        "languages": list(rec.languages),
+        "published_at": as_utc(rec.published_at),
+        "source_updated_at": as_utc(rec.source_updated_at) if rec.source_updated_at else None,
+        "raw": rec.raw,
+        "content_hash": digest,
+    }
+
+
+def _skill_values(rec: OfferRecord) -> list[dict[str, Any]]:
+    return [
+        {"label": s.label, "key": s.key, "code": s.code, "is_required": s.required, "origin": s.origin}
+        for s in rec.skills
+    ]
+
+
+def _fill_row(row: OfferRow, rec: OfferRecord, digest: str) -> None:
+    for key, value in _row_values(rec, digest).items():
+        setattr(row, key, value)
+    row.skills = [OfferSkillRow(**values) for values in _skill_values(rec)]
+
+
+def _insert_new(s: Session, records: list[tuple[OfferRecord, str]]) -> list[int]:
+    """Insert new offers and their skills with two multi-row INSERTs (no ORM unit of work).
+
+    Ingestion is dominated by new offers; building ORM objects for them cost more than encoding.
+    """
+    if not records:
+        return []
+    now = utcnow()
+    rows = [
+        {"external_id": rec.external_id, **_row_values(rec, digest), "created_at": now, "synced_at": now}
+        for rec, digest in records
+    ]
+    returned = s.execute(insert(OfferRow).returning(OfferRow.id, OfferRow.external_id), rows).all()
+    ids = {ext_id: doc_id for doc_id, ext_id in returned}
+    skills = [
+        {"offer_id": ids[rec.external_id], **values} for rec, _ in records for values in _skill_values(rec)
+    ]
+    if skills:
+        s.execute(insert(OfferSkillRow), skills)
+    return [ids[rec.external_id] for rec, _ in records]
+
+
+def row_skills(row: OfferRow) -> list[OfferSkill]:
+    return [
+        OfferSkill(label=s.label, key=s.key, code=s.code, required=s.is_required, origin=s.origin)
+        for s in row.skills
+    ]
+
+
+def offer_embed_text(row: OfferRow, max_skills: int = 8) -> str:
+    """What the embedding model reads: the job title, its ROME appellation and label, its tech skills.
+
+    The description is left out on purpose: with USE-multilingual, adding its first 700 characters
+    lowered nDCG@10 of job-title queries from 0.67 to 0.53 on the real offers (same-ROME relevance),
+    and made encoding 5x slower. The description is still searched lexically.
+    """
+    skills = [s.label for s in row.skills if s.origin == "extracted"][:max_skills]
+    parts = [row.title, row.appellation or "", row.rome_label or "", ", ".join(skills)]
+    return ". ".join(p.strip() for p in parts if p and p.strip())
+
+
+def offer_contract_keys(row: OfferRow) -> tuple[str, ...]:
+    """Contract keywords: the France Travail code, plus ``ALT`` for work-study (alternance) offers."""
+    keys = [row.contract_type] if row.contract_type else []
+    if row.alternance:
+        keys.append("ALT")
+    return tuple(keys)
+
+
+def offer_document(row: OfferRow) -> IndexDocument:
+    """The index document of an offer row."""
+    skills_text = " ".join(s.label for s in row.skills)
+    body = "\n".join(
+        p for p in (row.appellation, row.rome_label, skills_text, row.company_name, row.description) if p
+    )
+    return IndexDocument(
+        doc_id=row.id,
+        external_id=row.external_id,
+        content_hash=row.content_hash,
+        title=row.title,
+        body=body,
+        embed_text=offer_embed_text(row),
+        skills=tuple(sorted({s.key for s in row.skills if s.key})),
+        contract=offer_contract_keys(row),
+        rome=(row.rome_code,) if row.rome_code else (),
+        department=(row.department,) if row.department else (),
+        languages=tuple(row.languages or ()),
+        remote=row.remote,
+        experience_months=row.experience_months,
+        published=row.published_at.date() if row.published_at else None,
+        lat=row.latitude,
+        lon=row.longitude,
+    )
