@@ -79,3 +79,40 @@ def test_tasks_diplomas_and_employers_name_no_skill() -> None:
     for occ in OCCUPATIONS:
         for text in (*occ.tasks, *(d.label for d in occ.diplomas), *occ.employers):
             assert taxonomy.extract_keys(text) == [], (occ.key, text)
+
+
+def test_demo_pool_holds_the_profiles_the_demo_queries_ask_for() -> None:
+    """``data/candidates_fr`` (ingested by ``make demo``): distinct from the dev set, places all over France."""
+    import json
+
+    from offline.cv_generator.sets import DEV_DIR, POOL_DIR
+
+    pool = [json.loads(line) for line in (POOL_DIR / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    dev = [json.loads(line) for line in (DEV_DIR / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(pool) >= 300 and all((POOL_DIR / r["file"]).is_file() for r in pool)
+    assert not {r["email"] for r in pool} & {r["email"] for r in dev}
+    assert len({r["department"] for r in pool}) >= 60
+    lyon = {"69", "01", "38"}
+    assert (
+        sum(
+            r["occupation"] == "dev_python" and r["total_experience_years"] >= 5 and r["department"] in lyon
+            for r in pool
+        )
+        >= 15
+    )
+    assert (
+        sum(
+            r["occupation"] == "comptable" and r["total_experience_years"] >= 5 and r["city"] == "Paris"
+            for r in pool
+        )
+        >= 15
+    )
+    assert (
+        sum(
+            r["domain"] == "informatique"
+            and r["occupation"].startswith("data_")
+            and r["remote_wish"] in ("full_remote", "hybrid")
+            for r in pool
+        )
+        >= 15
+    )
