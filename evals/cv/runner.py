@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from cv import CVParseError, parse_cv
+from cv import CVParseError, ParsedCV, parse_cv
 from evals.cv import metrics as m
+
+Record = dict[str, Any]
 
 EVALS_DIR = Path(__file__).resolve().parents[1]
 CV_DIR = EVALS_DIR / "fixtures" / "cvs_fr"
@@ -54,7 +57,7 @@ TARGETS = {
 }
 
 
-def load_truth(cv_dir: Path = CV_DIR) -> list[dict[str, object]]:
+def load_truth(cv_dir: Path = CV_DIR) -> list[Record]:
     lines = (cv_dir / "truth.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
@@ -84,7 +87,7 @@ class SplitScore:
         return out
 
 
-def score_one(record: dict[str, object], cv_dir: Path, scorer: Scorer) -> dict[str, object]:
+def score_one(record: Record, cv_dir: Path, scorer: Scorer) -> Record:
     """Parse one CV and return its per-field outcome (what the JSONL report holds)."""
     as_of = date.fromisoformat(str(record["as_of"]))
     try:
@@ -106,29 +109,27 @@ class Scorer:
     def _spoken(self, key: str) -> bool:
         return self.taxonomy.category(key) == "language-spoken"
 
-    def score(self, parsed: object, record: dict[str, object]) -> dict[str, object]:
-        from cv import ParsedCV
+    def score(self, parsed: ParsedCV, record: Record) -> Record:
         from scoring.seeker import seeker_from_profile
 
-        assert isinstance(parsed, ParsedCV)
         skills = m.skill_counts(
             parsed.profile.skills,
             list(record["skills"]),
             self.taxonomy.normalize,
-            self._spoken,  # type: ignore[call-overload]
+            self._spoken,
         )
-        langs = list(record["languages"])  # type: ignore[call-overload]
+        langs = list(record["languages"])
         lang_total, lang_found, lang_missed = m.language_counts(parsed, langs)
         seeker = seeker_from_profile(parsed.profile, parsed.text, rome=self.rome)
         codes = [code for code, _ in seeker.rome_codes[:3]]
         ok = {
             "title": m.title_ok(parsed, str(record["title"])),
-            "experience_1y": m.experience_ok(parsed, float(record["total_experience_years"])),  # type: ignore[arg-type]
+            "experience_1y": m.experience_ok(parsed, float(record["total_experience_years"])),
             "city": m.city_ok(parsed, str(record["city"]), str(record.get("postcode") or "") or None),
             "name": m.name_ok(parsed, str(record["name"])),
             "email": m.email_ok(parsed, str(record["email"])),
             "phone": m.phone_ok(parsed, str(record["phone"])),
-            "education": m.education_ok(parsed, record.get("education_level")),  # type: ignore[arg-type]
+            "education": m.education_ok(parsed, record.get("education_level")),
             "rome_top3": str(record["rome_code"]) in codes,
         }
         ok["contact"] = ok["name"] and ok["email"] and ok["phone"]
@@ -166,7 +167,7 @@ class Scorer:
         }
 
 
-def aggregate(rows: Iterable[dict[str, object]]) -> dict[str, SplitScore]:
+def aggregate(rows: Iterable[Record]) -> dict[str, SplitScore]:
     scores = {s: SplitScore() for s in SPLITS}
     for row in rows:
         score = scores.setdefault(str(row["split"]), SplitScore())
@@ -176,15 +177,15 @@ def aggregate(rows: Iterable[dict[str, object]]) -> dict[str, SplitScore]:
             for name in METRICS:
                 score.add(name, False)
             continue
-        for name, value in row["ok"].items():  # type: ignore[attr-defined]
+        for name, value in row["ok"].items():
             score.add(name, bool(value))
         sk = row["skills"]
-        score.skills_truth += sk["truth"]  # type: ignore[index]
-        score.skills_found += sk["found"]  # type: ignore[index]
-        score.skills_parsed += sk["parsed"]  # type: ignore[index]
-        score.skills_correct += sk["correct"]  # type: ignore[index]
-        score.langs_truth += row["languages"]["truth"]  # type: ignore[index]
-        score.langs_found += row["languages"]["found"]  # type: ignore[index]
+        score.skills_truth += sk["truth"]
+        score.skills_found += sk["found"]
+        score.skills_parsed += sk["parsed"]
+        score.skills_correct += sk["correct"]
+        score.langs_truth += row["languages"]["truth"]
+        score.langs_found += row["languages"]["found"]
     return scores
 
 
@@ -218,7 +219,7 @@ def summary_table(scores: dict[str, SplitScore]) -> str:
 
 def run(
     splits: Iterable[str] = SPLITS, cv_dir: Path = CV_DIR, report_dir: Path | None = DEFAULT_REPORT_DIR
-) -> tuple[dict[str, SplitScore], list[dict[str, object]]]:
+) -> tuple[dict[str, SplitScore], list[Record]]:
     """Score every CV of ``splits``; write ``results.jsonl`` and ``summary.md`` to ``report_dir`` if given."""
     wanted = set(splits)
     scorer = Scorer()
