@@ -217,6 +217,24 @@ def summary_table(scores: dict[str, SplitScore]) -> str:
     return "\n".join(lines)
 
 
+def layout_table(rows: Iterable[Record], split: str = "dev") -> str:
+    """Per-layout shares on one split (default ``dev``: read it to find what to fix, never the held-out)."""
+    by_layout: dict[str, list[Record]] = {}
+    for row in rows:
+        if row["split"] == split:
+            by_layout.setdefault(str(row.get("layout", "?")), []).append(row)
+    shown = ("title", "experience_1y", "skill_recall", "name", "education", "language_level", "rome_top3")
+    lines = [
+        f"| layout ({split}) | n | " + " | ".join(shown) + " |",
+        "| --- | ---: |" + " ---: |" * len(shown),
+    ]
+    for layout, group in sorted(by_layout.items()):
+        values = aggregate(group)[split].values()
+        cells = " | ".join(f"{100 * values.get(k, 0.0):.0f}" for k in shown)
+        lines.append(f"| {layout} | {len(group)} | {cells} |")
+    return "\n".join(lines)
+
+
 def run(
     splits: Iterable[str] = SPLITS, cv_dir: Path = CV_DIR, report_dir: Path | None = DEFAULT_REPORT_DIR
 ) -> tuple[dict[str, SplitScore], list[Record]]:
@@ -230,7 +248,10 @@ def run(
         with (report_dir / "results.jsonl").open("w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        (report_dir / "summary.md").write_text(summary_table(scores) + "\n", encoding="utf-8")
+        tables = [summary_table(scores)]
+        if "dev" in scores:
+            tables.append(layout_table(rows))
+        (report_dir / "summary.md").write_text("\n\n".join(tables) + "\n", encoding="utf-8")
     return scores, rows
 
 
@@ -238,10 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.cv", description=__doc__)
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT_DIR)
+    parser.add_argument("--by-layout", action="store_true", help="also print per-layout shares on dev")
     args = parser.parse_args(argv)
     splits = SPLITS if args.split == "all" else (args.split,)
-    scores, _ = run(splits, report_dir=args.report)
+    scores, rows = run(splits, report_dir=args.report)
     print(summary_table(scores))
+    if args.by_layout and "dev" in scores:
+        print(layout_table(rows))
     print(f"Rapport : {args.report}")
     if "heldout" not in scores:
         return 0
