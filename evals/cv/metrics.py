@@ -11,7 +11,8 @@ punctuation into spaces, so "Chauffeur-livreur" = "chauffeur livreur".
   correct when it matches some truth skill that way. Spoken languages the taxonomy also lists are left
   to the language metric. Recall and precision are micro-averaged over the split.
 - city: the parsed location's label or raw text starts with the truth city (whole words), or carries its
-  postcode. name: folded words equal; email: case-insensitive equal; phone: digits equal after +33 → 0.
+  postcode. name: the same folded words in any order ("DUPONT Marie" = "Marie Dupont"); email:
+  case-insensitive equal; phone: digits equal after +33 → 0 ("+33 (0)6…" too).
 - education: parsed level equals truth level. languages: a truth (language, CEFR level or ``native``)
   pair is found when the parser gives that language with that level (micro-averaged).
 - rome_top3: the truth ROME code is among the first three codes of the seeker built from the profile
@@ -108,7 +109,7 @@ def city_ok(parsed: ParsedCV, city: str, postcode: str | None) -> bool:
 
 def name_ok(parsed: ParsedCV, name: str) -> bool:
     got = parsed.personal.name
-    return got is not None and words(got.value) == words(name)
+    return got is not None and sorted(words(got.value).split()) == sorted(words(name).split())
 
 
 def email_ok(parsed: ParsedCV, email: str) -> bool:
@@ -117,7 +118,9 @@ def email_ok(parsed: ParsedCV, email: str) -> bool:
 
 def phone_digits(text: str) -> str:
     digits = re.sub(r"\D", "", text)
-    if digits.startswith("33") and len(digits) == 11:
+    if digits.startswith("330") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("33") and len(digits) == 11:
         digits = "0" + digits[2:]
     return digits
 

@@ -72,9 +72,11 @@ def test_city_name_email_phone() -> None:
         ),
     )
     assert m.city_ok(parsed, "Lyon", "69003") and not m.city_ok(parsed, "Villeurbanne", "69100")
-    assert m.name_ok(parsed, "Helene Le Gall") and not m.name_ok(parsed, "Hélène Gall")
+    assert m.name_ok(parsed, "Helene Le Gall") and m.name_ok(parsed, "LE GALL Hélène")
+    assert not m.name_ok(parsed, "Hélène Gall")
     assert m.email_ok(parsed, "helene.legall@example.com")
     assert m.phone_ok(parsed, "0639981234") and not m.phone_ok(parsed, "0639981235")
+    assert m.phone_digits("+33 (0)6 39 98 12 34") == m.phone_digits("06.39.98.12.34") == "0639981234"
 
 
 def test_language_needs_the_same_level() -> None:
