@@ -5,7 +5,9 @@ punctuation into spaces, so "Chauffeur-livreur" = "chauffeur livreur".
 
 - title: the parsed title (or, without one, the headline) equals the truth title, or contains it with at
   most 4 extra words ("Cariste confirmé – 8 ans d'expérience" holds "Cariste confirmé").
-- experience: |parsed total years − truth years| ≤ 1 (missing counts as wrong).
+- experience: |parsed total years − truth years| ≤ 1 (missing counts as wrong). The truth counts every
+  listed position (apprenticeships, internships, a career changer's former trade), overlaps once, with the
+  parser's conventions (``offline/cv_generator/periods.py``).
 - skills: a truth skill (as written) is found when a parsed skill's surface lies inside it or holds it
   (whole words), or when the taxonomy normalises the truth skill to the parsed key. A parsed skill is
   correct when it matches some truth skill that way. Spoken languages the taxonomy also lists are left
@@ -13,7 +15,7 @@ punctuation into spaces, so "Chauffeur-livreur" = "chauffeur livreur".
 - city: the parsed location's label or raw text starts with the truth city (whole words), or carries its
   postcode. name: the same folded words in any order ("DUPONT Marie" = "Marie Dupont"); email:
   case-insensitive equal; phone: digits equal after +33 → 0 ("+33 (0)6…" too).
-- education: parsed level equals truth level. languages: a truth (language, CEFR level or ``native``)
+- education: parsed level equals truth level (the highest diploma the CV names, one in progress included). languages: a truth (language, CEFR level or ``native``)
   pair is found when the parser gives that language with that level (micro-averaged).
 - rome_top3: the truth ROME code is among the first three codes of the seeker built from the profile
   (``scoring.seeker.seeker_from_profile``, what matching uses).
