@@ -107,10 +107,6 @@ class RankedOffer:
     parts: ScoreParts | None = None
     match: MatchScore | None = None
 
-    @property
-    def is_match(self) -> bool:
-        return self.grade in MATCH_GRADES or self.grade == "unknown"
-
 
 @dataclass
 class Ranking:
@@ -191,7 +187,7 @@ class OfferRanker:
             relevant = (
                 r.grade in MATCH_GRADES
                 if occupation.trusted
-                else r.grade != "unrelated" and (r.probability is None or r.probability >= PROBABILITY_FLOOR)
+                else r.grade != "unrelated" and r.probability is not None and r.probability >= PROBABILITY_FLOOR
             )
             (out.matches if relevant else out.below_floor).append(r)
         return out
