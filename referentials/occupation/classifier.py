@@ -28,6 +28,8 @@ from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR
 INDEX_FILE = "occupation_index.npz"
 META_FILE = "occupation_index.json.gz"
 CHAR_SIZES = (3, 4)
+TOP_DOCS = 400  # nearest titles considered; codes matched only further down cannot reach the top
+CANDIDATES = 20  # codes ranked and sharing the confidence mass (with "none of them")
 
 
 class Relatedness(StrEnum):
@@ -163,7 +165,7 @@ class OccupationClassifier:
         return None if i is None else self._index.code_labels[i]
 
     def code_scores(self, text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], list[int]]:
-        """Raw per-code scores of ``text``: (code indices, scores, best doc per code), best first.
+        """Raw scores of the ``CANDIDATES`` best codes: (code indices, scores, best doc per code), best first.
 
         Empty arrays when no feature of the text is known to the index.
         """
@@ -183,24 +185,23 @@ class OccupationClassifier:
             idx.doc_ids[gather], weights=idx.weights[gather] * np.repeat(qw, lengths), minlength=self._n_docs
         )
         docs = np.flatnonzero(sims > 0)
+        if len(docs) > TOP_DOCS:
+            docs = docs[np.argpartition(-sims[docs], TOP_DOCS)[:TOP_DOCS]]
         docs = docs[np.argsort(-sims[docs], kind="stable")]
         doc_codes = idx.doc_code[docs]
         _, first = np.unique(doc_codes, return_index=True)
-        best_docs = docs[first]
         rest = np.ones(len(docs), bool)
         rest[first] = False
-        second = np.zeros(len(idx.codes))
-        rest_docs = docs[rest]
-        _, first2 = np.unique(idx.doc_code[rest_docs], return_index=True)
-        second[idx.doc_code[rest_docs[first2]]] = sims[rest_docs[first2]]
-        code_ids = idx.doc_code[best_docs]
+        second = dict(zip(doc_codes[rest][::-1].tolist(), sims[docs[rest]][::-1].tolist(), strict=True))
+        best_docs = docs[first]
+        code_ids = doc_codes[first]
         scores = (
             sims[best_docs]
-            + idx.params["second_weight"] * second[code_ids]
+            + idx.params["second_weight"] * np.array([second.get(c, 0.0) for c in code_ids.tolist()])
             + idx.params["prior_weight"] * idx.log_prior[code_ids]
         )
-        order = np.argsort(-scores, kind="stable")
-        return code_ids[order], scores[order], [int(d) for d in best_docs[order]]
+        order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+        return code_ids[order], scores[order], best_docs[order].tolist()
 
     def classify(self, text: str, k: int = 5) -> list[OccupationGuess]:
         """The ``k`` likeliest ROME codes for a job title, best first; empty when nothing matches.
