@@ -12,6 +12,7 @@ import typer
 from app.settings import Settings
 
 RETRIEVAL = "retrieval"
+OCCUPATION = "occupation"
 
 
 class EvalProvider(StrEnum):
@@ -24,7 +25,7 @@ def evaluate(
     suites: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Suites (fichiers de evals/dialogues/, ou « retrieval ») ; défaut : toutes les suites de dialogues."
+            help="Suites (fichiers de evals/dialogues/, « retrieval » ou « occupation ») ; défaut : toutes les suites de dialogues."
         ),
     ] = None,
     provider: Annotated[
@@ -56,6 +57,14 @@ def evaluate(
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
         code = retrieval_main(args)
+        if not names:
+            raise typer.Exit(code)
+    if OCCUPATION in names:
+        names.remove(OCCUPATION)
+        from evals.occupation.runner import main as occupation_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / OCCUPATION)] if report else []
+        code = max(code, occupation_main(args))
         if not names:
             raise typer.Exit(code)
     from evals.dialogues_runner.spec import load_suites
