@@ -13,6 +13,7 @@ from app.settings import Settings
 
 RETRIEVAL = "retrieval"
 CVS = "cvs"
+OCCUPATION = "occupation"
 
 
 class EvalProvider(StrEnum):
@@ -26,7 +27,7 @@ def evaluate(
         list[str] | None,
         typer.Argument(
             help=(
-                "Suites (fichiers de evals/dialogues/, « retrieval » ou « cvs ») ; "
+                "Suites (fichiers de evals/dialogues/, « retrieval », « cvs » ou « occupation ») ; "
                 "défaut : toutes les suites de dialogues."
             )
         ),
@@ -67,6 +68,14 @@ def evaluate(
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
         code = max(code, retrieval_main(args))
+        if not names:
+            raise typer.Exit(code)
+    if OCCUPATION in names:
+        names.remove(OCCUPATION)
+        from evals.occupation.runner import main as occupation_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / OCCUPATION)] if report else []
+        code = max(code, occupation_main(args))
         if not names:
             raise typer.Exit(code)
     from evals.dialogues_runner.spec import load_suites
