@@ -19,7 +19,7 @@ from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
 from store.offers import OfferRepository, offer_contract_keys
 
-POOL = 50
+POOL = 30
 """How many offers each retriever brings to the pool that is re-scored."""
 NEAREST_POOL = 400
 NEAREST = 5

@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # A database made by ``create_all`` and adopted at 0004 may have the column already.
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("candidates")}
+    if "cv_text" in columns:
+        return
     with op.batch_alter_table("candidates") as batch:
         batch.add_column(sa.Column("cv_text", sa.Text(), nullable=True))
 

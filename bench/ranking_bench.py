@@ -1,0 +1,57 @@
+"""Ranked search (the pipeline users get) beside fusion-only search, on the same queries and engine.
+
+Ranked = interpret → hybrid pool + occupation-code pool under the hard filters → calibrated re-scoring →
+relevance floor → cut (``services.offer_search`` with its ``OfferRanker``). Fusion-only = the same service
+without a ranker (the RRF order, as before wave 2).
+
+Run on the demo data dir (``make demo`` first)::
+
+    python -m bench.ranking_bench --data-dir var/demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from app.runtime import Engine, build_engine
+from app.settings import Settings
+from bench.queries import benchmark_queries
+from bench.stats import summarize, timed_ms
+from services.offer_search import OfferSearchService
+
+
+def bench_ranking(engine: Engine, rounds: int = 3) -> dict[str, Any]:
+    """p50/p95 (ms) of ranked and fusion-only search over the benchmark queries, warm."""
+    ranked = engine.offer_search
+    fusion = OfferSearchService(
+        searcher=engine.searcher, repository=engine.offers, interpreter=engine.interpreter
+    )
+    queries = benchmark_queries(engine.gazetteer.load())
+    for q in queries:  # warm-up: models, offer facts, caches
+        ranked.search(q.text, q.filters, interpret=False)
+        fusion.search(q.text, q.filters, interpret=False)
+    out: dict[str, list[float]] = {"ranked": [], "fusion": []}
+    for _ in range(rounds):
+        for q in queries:
+            out["ranked"] += timed_ms(lambda q=q: ranked.search(q.text, q.filters, interpret=False), 1)
+            out["fusion"] += timed_ms(lambda q=q: fusion.search(q.text, q.filters, interpret=False), 1)
+    return {"offers": engine.offers.count(), **{k: summarize(v) for k, v in out.items()}}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("var/demo"))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    engine = build_engine(Settings(data_dir=args.data_dir))
+    try:
+        print(json.dumps(bench_ranking(engine, args.rounds), indent=2))
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    main()
