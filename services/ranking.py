@@ -57,6 +57,8 @@ GRADE_WORDS: dict[str, dict[OccupationGrade, str]] = {
 }
 OCCUPATION_CONFIDENCE = 0.6
 """A request's occupation is trusted (and unrelated offers dropped) from this ROME match score on."""
+OCCUPATION_WEAK = 0.3
+"""Below this, the classifier's reading is ignored: the calibrated scorer alone decides."""
 NEAR_TOP = 0.08
 """ROME codes scoring within this of the best one are the request's occupations too."""
 PROBABILITY_FLOOR = 0.01
@@ -171,8 +173,8 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         if share < FAMILY_SHARE or len(families) == 2:
             break
         families.append(family)
-    if not families:
-        return Occupation(codes=(guesses[0].code,), label=guesses[0].label, confidence=guesses[0].confidence)
+    if not families or sum(mass[f] for f in families) < OCCUPATION_WEAK:
+        return NO_OCCUPATION  # a guess this unsure would only mislead the grades
     codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
     return Occupation(
         codes=codes or (guesses[0].code,),
@@ -253,7 +255,7 @@ class OfferRanker:
             elif occupation.codes:
                 # A likely but uncertain occupation: its offers, and others only when the scorer agrees.
                 relevant = r.grade in MATCH_GRADES or (
-                    r.grade == "same_domain" and (r.probability or 0.0) >= PROBABILITY_FLOOR
+                    r.grade != "unrelated" and (r.probability or 0.0) >= PROBABILITY_FLOOR
                 )
             else:
                 relevant = r.probability is not None and r.probability >= PROBABILITY_FLOOR

@@ -44,6 +44,8 @@ class OfferCard:
     lat: float | None = None
     lon: float | None = None
     score: int | None = None
+    reasons: list[str] = field(default_factory=list)
+    """Why the search ranked it, in words (« même métier », « à 2 km »)."""
     abstained: str | None = None
     baseline: float | None = None
     parts: list[ScorePart] = field(default_factory=list)
@@ -112,6 +114,10 @@ class CardBuilder:
             ms = scores.get(card.id)
             if ms is not None:
                 _fill_score(card, ms)
+            if basis_kind == "query" and r.get("match") is not None:
+                # The search's own relevance (occupation first, then the stated conditions), in words.
+                card.score, card.abstained = int(r["match"]), None
+                card.reasons = [str(w) for w in r.get("why") or []]
             cards.append(card)
         return cards
 
@@ -185,7 +191,9 @@ def offer_markdown(card: OfferCard) -> str:
         against = "votre CV" if card.basis == "cv" else "votre recherche"
         lines.append(f"**Adéquation {card.score}/100** `{score_bar(card.score)}` (avec {against})")
         parts = top_parts(card)
-        if parts:
+        if card.reasons:
+            lines.append("_" + " · ".join(card.reasons) + "_")
+        elif parts:
             shown = " · ".join(f"{p.label} {p.points:+.0f}" for p in parts)
             base = f" (offre moyenne : {card.baseline:.0f})" if card.baseline is not None else ""
             lines.append(f"_{shown}{base}_")
