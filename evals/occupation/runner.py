@@ -3,7 +3,9 @@
 Gold codes are France Travail's own ``romeCode``. The split is the builder's (``offline.occupation_build
 .held_out``): the index was built from the dev (training) offers only, so the *held-out* figures are
 the ones to quote; *held-out, unseen titles* keeps only held-out titles whose words match no dev
-title. The former matcher, ``RomeReferential.find_codes``, is measured side by side.
+title. The former matcher, ``RomeReferential.find_codes``, is measured side by side. ``english_held_out``:
+the held-out JobBERT English titles, against the ROME code of their ESCO occupation given by the
+builder's crosswalk (silver labels: agreement with the French route, not ground truth).
 
 Run::
 
@@ -23,10 +25,21 @@ from typing import Any
 
 import yaml
 
-from offline.occupation_build import REAL_OFFERS, LabelledTitle, held_out, read_offer_titles
+from offline.occupation_build import (
+    CROSSWALK_FILE,
+    JOBBERT_TITLES,
+    REAL_OFFERS,
+    LabelledTitle,
+    english_held_out,
+    english_titles,
+    held_out,
+    read_crosswalk,
+    read_offer_titles,
+)
 from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.occupation.text import title_words
 from referentials.taxonomy import RomeReferential, default_rome
+from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "var" / "evals" / "occupation"
@@ -53,7 +66,9 @@ def accuracy(ranker: Ranker, titles: Sequence[LabelledTitle]) -> dict[str, float
     return {"n": len(titles), "top1": round(hits1 / n, 4), "top3": round(hits3 / n, 4)}
 
 
-def calibration_error(classifier: OccupationClassifier, titles: Sequence[LabelledTitle], bins: int = 10) -> float:
+def calibration_error(
+    classifier: OccupationClassifier, titles: Sequence[LabelledTitle], bins: int = 10
+) -> float:
     """Expected calibration error of the top-1 confidence (equal-width bins)."""
     pairs = []
     for t in titles:
@@ -61,7 +76,9 @@ def calibration_error(classifier: OccupationClassifier, titles: Sequence[Labelle
         pairs.append((guesses[0].confidence, guesses[0].code == t.code) if guesses else (0.0, False))
     total = 0.0
     for b in range(bins):
-        inside = [(c, ok) for c, ok in pairs if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)]
+        inside = [
+            (c, ok) for c, ok in pairs if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)
+        ]
         if inside:
             mean_conf = sum(c for c, _ in inside) / len(inside)
             total += len(inside) * abs(mean_conf - sum(ok for _, ok in inside) / len(inside))
@@ -80,13 +97,24 @@ def splits(titles: Sequence[LabelledTitle]) -> dict[str, list[LabelledTitle]]:
     }
 
 
-def evaluate(titles: Sequence[LabelledTitle]) -> dict[str, Any]:
+def english_split(path: Path = JOBBERT_TITLES) -> list[LabelledTitle]:
+    """Held-out JobBERT English titles with silver ROME codes (empty when the file is missing)."""
+    if not path.exists():
+        return []
+    crosswalk = read_crosswalk(DEFAULT_REFERENTIALS_DIR / "rome" / CROSSWALK_FILE)
+    return [t for t in english_titles(crosswalk, path) if english_held_out(t.title)]
+
+
+def evaluate(titles: Sequence[LabelledTitle], english: Sequence[LabelledTitle] = ()) -> dict[str, Any]:
     """Accuracy of the classifier and of ``find_codes`` on every split, and the held-out calibration error."""
     classifier = default_occupations()
     rankers = {"classifier": classifier_ranker(classifier), "find_codes": find_codes_ranker(default_rome())}
     parts = splits(titles)
+    if english:
+        parts["english_held_out"] = list(english)
     results: dict[str, Any] = {
-        name: {split: accuracy(ranker, items) for split, items in parts.items()} for name, ranker in rankers.items()
+        name: {split: accuracy(ranker, items) for split, items in parts.items()}
+        for name, ranker in rankers.items()
     }
     results["classifier"]["held_out_ece"] = calibration_error(classifier, parts["held_out"])
     return results
@@ -103,6 +131,9 @@ def gate_failures(results: dict[str, Any], gates: dict[str, dict[str, float]]) -
     failures = []
     for metric, gate in gates.items():
         split, name = metric.split(".")
+        if split not in results["classifier"]:
+            failures.append(f"occupation {metric}: not measured")
+            continue
         value = results["classifier"][split][name]
         if "min" in gate and value < gate["min"]:
             failures.append(f"occupation {metric} = {value} < {gate['min']}")
@@ -114,21 +145,27 @@ def gate_failures(results: dict[str, Any], gates: dict[str, dict[str, float]]) -
 def summary(results: dict[str, Any]) -> str:
     lines = ["| matcher | split | n | top-1 | top-3 |", "| --- | --- | ---: | ---: | ---: |"]
     for name in ("classifier", "find_codes"):
-        for split in ("dev", "held_out", "held_out_unseen"):
+        for split in ("dev", "held_out", "held_out_unseen", "english_held_out"):
+            if split not in results[name]:
+                continue
             r = results[name][split]
             lines.append(f"| {name} | {split} | {r['n']} | {r['top1']:.3f} | {r['top3']:.3f} |")
-    lines.append(f"\nHeld-out expected calibration error of the top-1 confidence: {results['classifier']['held_out_ece']}")
+    lines.append(
+        f"\nHeld-out expected calibration error of the top-1 confidence: {results['classifier']['held_out_ece']}"
+    )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--offers", type=Path, default=REAL_OFFERS)
     parser.add_argument("--limit", type=int, default=None, help="évaluer seulement les N premières offres")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
     titles = read_offer_titles(args.offers)[: args.limit]
-    results = evaluate(titles)
+    results = evaluate(titles, english_split()[: args.limit])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     text = summary(results)

@@ -7,6 +7,7 @@ and character n-grams of words (which tie "développeur" to "développeuse" and 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from referentials.taxonomy.text import fold
@@ -14,20 +15,85 @@ from referentials.taxonomy.text import fold
 # Gender marks and their many spellings: "(H/F)", "H/F", "F/H", "(h/f/d)", "H/F/X", "(M/F)".
 _GENDER = re.compile(r"\(?\s*\b[hfmwdx]\s*/\s*[hfmwdx](?:\s*/\s*[hfmwdx])?\b\s*\)?", re.IGNORECASE)
 _ATTACHED_SUFFIX = re.compile(r"(?<=\w)\([^()\s]{1,8}\)")  # "Assistant(e)", "cuisinier(ère)"
-_SALARY = re.compile(r"\d[\d\s.,]*\s*(?:k€|k\s?€|€|euros?|k\b)(?:\s*(?:brut|net|/\s*an|/\s*mois|par an))*", re.I)
+_SALARY = re.compile(
+    r"\d[\d\s.,]*\s*(?:k€|k\s?€|€|euros?|k\b)(?:\s*(?:brut|net|/\s*an|/\s*mois|par an))*", re.I
+)
 _NOISE = frozenset(
-    (
-        "cdi cdd cdd/cdi interim interimaire alternance apprentissage stage stagiaire urgent h f hf fh"
-        " temps plein partiel mi poste postes nouveau nouvelle recrutement recrute recherche offre emploi"
-        " job f/h h/f m w d x ok"
-    ).split()
+    [
+        "cdi",
+        "cdd",
+        "cdd/cdi",
+        "interim",
+        "interimaire",
+        "alternance",
+        "apprentissage",
+        "stage",
+        "stagiaire",
+        "urgent",
+        "h",
+        "f",
+        "hf",
+        "fh",
+        "temps",
+        "plein",
+        "partiel",
+        "mi",
+        "poste",
+        "postes",
+        "nouveau",
+        "nouvelle",
+        "recrutement",
+        "recrute",
+        "recherche",
+        "offre",
+        "emploi",
+        "job",
+        "f/h",
+        "h/f",
+        "m",
+        "w",
+        "d",
+        "x",
+        "ok",
+    ]
 )
 # Small words that carry no occupation (French and English).
 _STOPWORDS = frozenset(
-    (
-        "de du des d la le les l en et a au aux un une pour par sur dans avec ou sans chez"
-        " the of and for in at to an or with"
-    ).split()
+    [
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "en",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "un",
+        "une",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "avec",
+        "ou",
+        "sans",
+        "chez",
+        "the",
+        "of",
+        "and",
+        "for",
+        "in",
+        "at",
+        "to",
+        "an",
+        "or",
+        "with",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#)?")
 
@@ -64,7 +130,7 @@ def title_words(text: str) -> list[str]:
 def title_features(words: list[str], char_sizes: tuple[int, ...] = (3, 4, 5)) -> list[str]:
     """Sparse feature names of a title's words: words, adjacent pairs and in-word character n-grams."""
     feats = [f"w:{w}" for w in words]
-    feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    feats += [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
     for word in words:
         padded = f"<{word}>"
         for n in char_sizes:
