@@ -131,12 +131,12 @@ def esco_crosswalk(
         for row in csv.DictReader(fh):
             labels = [row["preferredLabel"], *(a for a in row["altLabels"].split("\n") if a.strip())]
             labels = labels[:ESCO_LABELS_PER_OCCUPATION]
-            votes: Counter[str] = Counter()
+            votes: dict[str, float] = {}
             for label in labels:
                 for guess in classifier.classify(label, k=3):
-                    votes[guess.code] += guess.confidence
+                    votes[guess.code] = votes.get(guess.code, 0.0) + guess.confidence
             if votes:
-                code, weight = votes.most_common(1)[0]
+                code, weight = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
                 crosswalk[row["conceptUri"]] = (code, round(weight / len(labels), 3))
     return crosswalk
 
