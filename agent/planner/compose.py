@@ -11,15 +11,13 @@ from typing import Any
 
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
+from domain.vocabulary import CONTRACT_LABELS
 from scoring.scorer import ABSTENTIONS_EN
+from services.ranking import GRADE_WORDS
 
 LISTED = 5
 CLAIMS_SHOWN = 3
-_CONTRACTS = {
-    "fr": {"CDI": "CDI", "CDD": "CDD", "MIS": "intérim", "SAI": "saisonnier", "ALT": "alternance", "LIB": "freelance"},
-    "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
-           "ALT": "work-study", "LIB": "freelance"},
-}  # fmt: skip
+_CONTRACTS = CONTRACT_LABELS
 _REPLIES: dict[str, dict[Lang, str]] = {
     "greet": {
         "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "
@@ -187,6 +185,16 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
             return (f"Aucune offre ne correspond à : {where}. Essayez « plus loin », un autre contrat ou moins de "
                     "compétences exigées.")  # fmt: skip
         return f"No offer matches: {where}. Try “further”, another contract or fewer required skills."
+    no_match = result.get("no_match")
+    if no_match:
+        # The nearest offers of the asked occupation first (ranks 1..n), then related ones on the spot.
+        count = int(no_match.get("alternatives") or 0)
+        head = _no_match_sentence(no_match, where, lang)
+        lines = [head, *(_offer_line(r, lang) for r in rows[:count])]
+        if rows[count:]:
+            lines.append("Métiers proches sur place :" if lang == "fr" else "Related occupations nearby:")
+            lines += [_offer_line(r, lang) for r in rows[count : count + LISTED]]
+        return "\n".join(lines)
     fresh = [r for r in rows if r["id"] not in previous_ids] if previous_ids else rows
     shown = (fresh or rows)[:LISTED]
     head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
@@ -200,6 +208,13 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _no_match_sentence(no_match: dict[str, Any], where: str, lang: Lang) -> str:
+    occupation = no_match.get("occupation") or ""
+    if lang == "fr":
+        return f"Aucune offre de « {occupation} » ne correspond à : {where}. Les plus proches :"
+    return f"No “{occupation}” offer matches: {where}. The nearest ones:"
+
+
 def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     where = r.get("location") or ""
     if r.get("distance_km") is not None:
@@ -208,6 +223,9 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
     if r.get("salary"):
         extra.append(f"« {r['salary']} »")  # the offer's own words (French), quoted as data
+    if r.get("match") is not None:
+        fit = GRADE_WORDS[lang].get(r.get("grade") or "unknown", "")
+        extra.append(f"{r['match']}/100" + (f" ({fit})" if fit else ""))
     tail = (" · " + " · ".join(extra)) if extra else ""
     return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
 
