@@ -3,7 +3,9 @@
 Gold codes are France Travail's own ``romeCode``. The split is the builder's (``offline.occupation_build
 .held_out``): the index was built from the dev (training) offers only, so the *held-out* figures are
 the ones to quote; *held-out, unseen titles* keeps only held-out titles whose words match no dev
-title. The former matcher, ``RomeReferential.find_codes``, is measured side by side.
+title. The former matcher, ``RomeReferential.find_codes``, is measured side by side. ``english_held_out``:
+the held-out JobBERT English titles, against the ROME code of their ESCO occupation given by the
+builder's crosswalk (silver labels: agreement with the French route, not ground truth).
 
 Run::
 
@@ -23,10 +25,21 @@ from typing import Any
 
 import yaml
 
-from offline.occupation_build import REAL_OFFERS, LabelledTitle, held_out, read_offer_titles
+from offline.occupation_build import (
+    CROSSWALK_FILE,
+    JOBBERT_TITLES,
+    REAL_OFFERS,
+    LabelledTitle,
+    english_held_out,
+    english_titles,
+    held_out,
+    read_crosswalk,
+    read_offer_titles,
+)
 from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.occupation.text import title_words
 from referentials.taxonomy import RomeReferential, default_rome
+from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "var" / "evals" / "occupation"
@@ -84,11 +97,21 @@ def splits(titles: Sequence[LabelledTitle]) -> dict[str, list[LabelledTitle]]:
     }
 
 
-def evaluate(titles: Sequence[LabelledTitle]) -> dict[str, Any]:
+def english_split(path: Path = JOBBERT_TITLES) -> list[LabelledTitle]:
+    """Held-out JobBERT English titles with silver ROME codes (empty when the file is missing)."""
+    if not path.exists():
+        return []
+    crosswalk = read_crosswalk(DEFAULT_REFERENTIALS_DIR / "rome" / CROSSWALK_FILE)
+    return [t for t in english_titles(crosswalk, path) if english_held_out(t.title)]
+
+
+def evaluate(titles: Sequence[LabelledTitle], english: Sequence[LabelledTitle] = ()) -> dict[str, Any]:
     """Accuracy of the classifier and of ``find_codes`` on every split, and the held-out calibration error."""
     classifier = default_occupations()
     rankers = {"classifier": classifier_ranker(classifier), "find_codes": find_codes_ranker(default_rome())}
     parts = splits(titles)
+    if english:
+        parts["english_held_out"] = list(english)
     results: dict[str, Any] = {
         name: {split: accuracy(ranker, items) for split, items in parts.items()}
         for name, ranker in rankers.items()
@@ -108,6 +131,9 @@ def gate_failures(results: dict[str, Any], gates: dict[str, dict[str, float]]) -
     failures = []
     for metric, gate in gates.items():
         split, name = metric.split(".")
+        if split not in results["classifier"]:
+            failures.append(f"occupation {metric}: not measured")
+            continue
         value = results["classifier"][split][name]
         if "min" in gate and value < gate["min"]:
             failures.append(f"occupation {metric} = {value} < {gate['min']}")
@@ -119,7 +145,9 @@ def gate_failures(results: dict[str, Any], gates: dict[str, dict[str, float]]) -
 def summary(results: dict[str, Any]) -> str:
     lines = ["| matcher | split | n | top-1 | top-3 |", "| --- | --- | ---: | ---: | ---: |"]
     for name in ("classifier", "find_codes"):
-        for split in ("dev", "held_out", "held_out_unseen"):
+        for split in ("dev", "held_out", "held_out_unseen", "english_held_out"):
+            if split not in results[name]:
+                continue
             r = results[name][split]
             lines.append(f"| {name} | {split} | {r['n']} | {r['top1']:.3f} | {r['top3']:.3f} |")
     lines.append(
@@ -137,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
     titles = read_offer_titles(args.offers)[: args.limit]
-    results = evaluate(titles)
+    results = evaluate(titles, english_split()[: args.limit])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     text = summary(results)

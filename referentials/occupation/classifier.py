@@ -107,8 +107,10 @@ class OccupationIndex:
             "labels": self.labels,
             "params": self.params,
         }
-        with gzip.open(directory / META_FILE, "wt", encoding="utf-8", compresslevel=9) as fh:
-            json.dump(meta, fh, ensure_ascii=False, separators=(",", ":"))
+        payload = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # mtime=0: rebuilding unchanged data changes no byte
+        with gzip.GzipFile(directory / META_FILE, "wb", compresslevel=9, mtime=0) as fh:
+            fh.write(payload)
 
     @classmethod
     def load(cls, directory: Path) -> OccupationIndex:

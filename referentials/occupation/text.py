@@ -7,6 +7,7 @@ and character n-grams of words (which tie "développeur" to "développeuse" and 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from referentials.taxonomy.text import fold
@@ -129,7 +130,7 @@ def title_words(text: str) -> list[str]:
 def title_features(words: list[str], char_sizes: tuple[int, ...] = (3, 4, 5)) -> list[str]:
     """Sparse feature names of a title's words: words, adjacent pairs and in-word character n-grams."""
     feats = [f"w:{w}" for w in words]
-    feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    feats += [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
     for word in words:
         padded = f"<{word}>"
         for n in char_sizes:
