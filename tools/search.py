@@ -11,7 +11,9 @@ from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
 from cv import CandidateProfile
+from cv.languages import LANGUAGE_NAMES
 from domain.search import GeoFilter, SearchFilters
+from referentials.taxonomy.text import fold
 from services.offer_search import OfferResult
 from tools.context import ToolContext
 from tools.errors import ServiceUnavailableError, ToolNotAllowedError
@@ -82,6 +84,11 @@ class SearchCandidatesArgs(_SearchArgs):
     )
     experience_max_months: int | None = Field(
         default=None, ge=0, description="Expérience maximale des candidats en mois (junior : 36)."
+    )
+    languages: list[str] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Langues que les candidats doivent toutes parler : ['anglais'], ['espagnol', 'allemand'].",
     )
 
 
@@ -180,6 +187,7 @@ def search_request(
         "remote": args.remote,
         "experience_min_months": getattr(args, "experience_min_months", None),
         "experience_max_months": getattr(args, "experience_max_months", None),
+        "languages": language_keys(getattr(args, "languages", [])),
     }
     if args.place:
         place = ctx.places.resolve(args.place)
@@ -212,6 +220,22 @@ def search_request(
     if unknown:
         applied["unknown_skills"] = unknown
     return text, filters, {k: v for k, v in applied.items() if v not in (None, "", [])}
+
+
+def language_keys(names: list[str]) -> list[str]:
+    """Language keys as CVs store them ("English", "anglais" → "anglais"); unknown names kept folded.
+
+    Example:
+        >>> language_keys(["English", "Espagnol"])
+        ['anglais', 'espagnol']
+    """
+    keys: list[str] = []
+    for name in names:
+        folded = fold(name).strip()
+        key = LANGUAGE_NAMES.get(folded, folded)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def _from_profile(
@@ -292,4 +316,6 @@ def _candidate(r: Any) -> dict[str, Any]:
         out["distance_km"] = r.distance_km
     if getattr(r, "contracts", None):
         out["contracts"] = list(r.contracts)
+    if getattr(r, "languages", None):
+        out["languages"] = list(r.languages)
     return out

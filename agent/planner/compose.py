@@ -161,6 +161,9 @@ def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None
         out.append("télétravail" if lang == "fr" else "remote")
     elif applied.get("remote") is False:
         out.append("sur site" if lang == "fr" else "on site")
+    if applied.get("languages"):
+        spoken = " + ".join(map(str, applied["languages"]))
+        out.append(f"parle {spoken}" if lang == "fr" else f"speaks {spoken}")
     if applied.get("salary_min_monthly"):
         out.append(f"≥ {applied['salary_min_monthly']} €/{'mois' if lang == 'fr' else 'month'}")
     if applied.get("published_within_days"):
@@ -191,11 +194,13 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     shown = (fresh or rows)[:LISTED]
     head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
     lines = [head, *(_offer_line(r, lang) for r in shown)]
+    # With one offer there is no "2nd" to point at.
+    other = ("la 2", "the 2nd") if len(rows) > 1 else ("la 1", "the 1st")
     if lang == "fr":
-        lines.append("Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation, ou affinez "
+        lines.append(f"Dites « {other[0]} » pour le détail, « pourquoi la 1 ? » pour l'adéquation, ou affinez "
                      "(« seulement les CDI », « plus loin »).")  # fmt: skip
     else:
-        lines.append("Say “the 2nd” for details, “why the first one?” for the fit, or refine (“only CDI”, "
+        lines.append(f"Say “{other[1]}” for details, “why the first one?” for the fit, or refine (“only CDI”, "
                      "“further”).")  # fmt: skip
     return "\n".join(lines)
 
@@ -223,15 +228,27 @@ def _candidates(result: dict[str, Any], lang: Lang) -> str:
         )
     head = f"{len(rows)} candidat(s) — {where} :" if lang == "fr" else f"{len(rows)} candidate(s) — {where}:"
     lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
-    lines.append("Dites « pourquoi le 1 ? » ou « compare 1 et 2 »." if lang == "fr"
-                 else "Say “why the first one?” or “compare 1 and 2”.")  # fmt: skip
+    lines.append(_candidate_hint(len(rows), lang))
     return "\n".join(lines)
 
 
-def _candidate_line(r: dict[str, Any], lang: Lang) -> str:
+def _candidate_hint(count: int, lang: Lang) -> str:
+    """What the recruiter can say next; comparing needs two results."""
+    if count > 1:
+        return ("Dites « montre le profil du 1 », « pourquoi le 1 ? » ou « compare 1 et 2 »." if lang == "fr"
+                else "Say “show the first profile”, “why the first one?” or “compare 1 and 2”.")  # fmt: skip
+    return ("Dites « montre le profil du 1 » ou « pourquoi le 1 ? »." if lang == "fr"
+            else "Say “show the first profile” or “why the first one?”.")  # fmt: skip
+
+
+def _candidate_line(r: dict[str, Any], lang: Lang, *, full: bool = False) -> str:
+    """One candidate: title, skills (4, or all the search returned when ``full``), experience, place."""
     bits = []
     if r.get("skills"):
-        bits.append(", ".join(map(str, r["skills"][:4])))
+        bits.append(", ".join(map(str, r["skills"] if full else r["skills"][:4])))
+    if full and r.get("languages"):
+        spoken = ", ".join(map(str, r["languages"]))
+        bits.append(f"langues : {spoken}" if lang == "fr" else f"languages: {spoken}")
     if r.get("experience_years") is not None:
         years = r["experience_years"]
         bits.append(f"{years:g} an(s) d'expérience" if lang == "fr" else f"{years:g} year(s) of experience")
@@ -348,7 +365,8 @@ def _what_if(result: dict[str, Any], lang: Lang) -> str:
 
 
 def _candidate_recap(plan: TurnPlan, history: list[dict[str, Any]], lang: Lang) -> str:
-    """Answer about candidates of an earlier search from that search's own results."""
+    """Answer about candidates of an earlier search from that search's own results: their profile, why
+    they came up (each criterion of the search next to the candidate's own value), or a comparison."""
     wanted = list(plan.data.get("ids") or [])
     rows: dict[str, dict[str, Any]] = {}
     applied: dict[str, Any] = {}
@@ -357,15 +375,56 @@ def _candidate_recap(plan: TurnPlan, history: list[dict[str, Any]], lang: Lang) 
             for r in result.get("results") or []:
                 if r["id"] in wanted and r["id"] not in rows:
                     rows[r["id"]] = r
-                    applied = applied or result.get("applied") or {}
+                    if not applied:
+                        applied = dict(result.get("applied") or {})
+                        applied["skills"] = result.get("skill_labels") or applied.get("skills") or []
     if not rows:
         return _REPLIES["no_results_yet"][lang]
-    intro = (f"Ce que la recherche ({criteria(applied, lang)}) dit de ces profils :" if lang == "fr"
-             else f"What the search ({criteria(applied, lang)}) says about these profiles:")  # fmt: skip
-    lines = [intro, *(_candidate_line(rows[i], lang) for i in wanted if i in rows)]
+    found = [rows[i] for i in wanted if i in rows]
+    where = criteria(applied, lang)
+    if plan.data.get("why") and not plan.data.get("compare"):
+        intro = (f"Pourquoi ces profils ressortent pour : {where}" if lang == "fr"
+                 else f"Why these profiles come up for: {where}")  # fmt: skip
+        lines = [intro]
+        for r in found:
+            lines.append(_candidate_line(r, lang))
+            lines += [f"  + {reason}" for reason in _candidate_reasons(r, applied, lang)]
+        return "\n".join(lines)
+    intro = (f"Ce que la recherche ({where}) dit de ces profils :" if lang == "fr"
+             else f"What the search ({where}) says about these profiles:")  # fmt: skip
+    lines = [intro, *(_candidate_line(r, lang, full=True) for r in found)]
     if plan.data.get("compare") and len(rows) > 1:
         best = max(rows.values(), key=lambda r: float(r.get("score") or 0))
         lines.append(
             f"Le mieux classé : [{best['id']}]." if lang == "fr" else f"Ranked highest: [{best['id']}]."
         )
     return "\n".join(lines)
+
+
+def _candidate_reasons(r: dict[str, Any], applied: dict[str, Any], lang: Lang) -> list[str]:
+    """Each criterion of the search with what the candidate's profile shows for it (hard filters: every
+    result meets them), then the rank the text and meaning of the search gave."""
+    fr = lang == "fr"
+    out: list[str] = []
+    for skill in applied.get("skills") or []:
+        out.append(f"compétence « {skill} » : dans le profil" if fr else f"skill « {skill} »: in the profile")
+    years = r.get("experience_years")
+    lo, hi = applied.get("experience_min_months"), applied.get("experience_max_months")
+    if years is not None and (lo is not None or hi is not None):
+        asked = " ".join(
+            ([f"≥ {_years(lo, lang)}"] if lo is not None else [])
+            + ([f"≤ {_years(hi, lang)}"] if hi is not None else [])
+        )
+        out.append(f"expérience : {years:g} an(s) ({asked} demandés)" if fr
+                   else f"experience: {years:g} year(s) ({asked} asked)")  # fmt: skip
+    spoken = [str(x) for x in r.get("languages") or []]
+    for language in applied.get("languages") or []:
+        if language in spoken:
+            out.append(f"parle {language}" if fr else f"speaks {language}")
+    if applied.get("place") and r.get("location"):
+        km = f" ({r['distance_km']:g} km)" if r.get("distance_km") is not None else ""
+        out.append(f"lieu : {r['location']}{km}" if fr else f"place: {r['location']}{km}")
+    if applied.get("query"):
+        out.append(f"rang {r['rank']} pour « {applied['query']} » (texte et sens du CV)" if fr
+                   else f"rank {r['rank']} for « {applied['query']} » (CV text and meaning)")  # fmt: skip
+    return out

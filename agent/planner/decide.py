@@ -18,9 +18,11 @@ from agent.planner.text import Lang
 Intent = Literal["search", "cv", "details", "score", "candidate_recap", "what_if", "reply"]
 ARG_ORDER = (
     "query", "skills", "place", "radius_km", "contracts", "exclude_contracts", "experience_min_months",
-    "experience_max_months", "remote", "salary_min_monthly", "published_within_days", "cv_id", "top_k",
+    "experience_max_months", "remote", "languages", "salary_min_monthly", "published_within_days", "cv_id",
+    "top_k",
 )  # fmt: skip
 _CANDIDATE_ARGS = frozenset(ARG_ORDER) - {"salary_min_monthly", "published_within_days", "cv_id"}
+_OFFER_ARGS = frozenset(ARG_ORDER) - {"languages"}
 _COMMUNE_KINDS = ("commune", "arrondissement", "postcode")
 DEFAULT_RADIUS_KM = 30.0
 MAX_RADIUS_KM = 200.0
@@ -142,6 +144,7 @@ def _fresh(reading: Reading) -> dict[str, Any]:
         "experience_min_months": reading.experience_min_months,
         "experience_max_months": reading.experience_max_months,
         "remote": reading.remote,
+        "languages": list(reading.languages),
         "salary_min_monthly": reading.salary_min_monthly,
         "published_within_days": reading.published_within_days,
     }
@@ -191,6 +194,11 @@ def _merge(args: dict[str, Any], reading: Reading) -> dict[str, Any]:
     if reading.experience_min_months is not None or reading.experience_max_months is not None:
         args["experience_min_months"] = reading.experience_min_months
         args["experience_max_months"] = reading.experience_max_months
+    if reading.languages:
+        old = list(args.get("languages") or [])
+        args["languages"] = (
+            [*old, *(k for k in reading.languages if k not in old)] if "add" in acts else reading.languages
+        )
     for name in ("remote", "salary_min_monthly", "published_within_days"):
         value = getattr(reading, name)
         if value is not None:
@@ -202,7 +210,7 @@ def _merge(args: dict[str, Any], reading: Reading) -> dict[str, Any]:
 
 def canonical(args: dict[str, Any], target: Target) -> dict[str, Any]:
     """Arguments in a stable order, without empty values or fields the target's tool does not take."""
-    allowed = _CANDIDATE_ARGS if target == "candidates" else frozenset(ARG_ORDER)
+    allowed = _CANDIDATE_ARGS if target == "candidates" else _OFFER_ARGS
     out: dict[str, Any] = {}
     for name in ARG_ORDER:
         value = args.get(name)
@@ -247,7 +255,9 @@ def _reference_plan(
         if briefing.role != "recruiter":
             return TurnPlan("reply", lang, reply="refuse_candidates")
         return TurnPlan(
-            "candidate_recap", lang, data={"ids": candidate_ids, "compare": "compare" in reading.acts}
+            "candidate_recap",
+            lang,
+            data={"ids": candidate_ids, "compare": "compare" in reading.acts, "why": "why" in reading.acts},
         )
     if wants_score and "score_match" in tools:
         args: dict[str, Any] = {"offer_ids": offer_ids[:5]}
