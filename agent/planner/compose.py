@@ -122,7 +122,7 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
         elif kind == "offer_details":
             parts.append(_details(result, lang))
         elif kind == "match_scores":
-            parts.append(_scores(result, lang))
+            parts.append(_scores(result, lang, missing=bool(plan.data.get("missing"))))
         elif kind == "what_if":
             parts.append(_what_if(result, lang))
     if not parts:
@@ -312,7 +312,10 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     return "\n\n".join(blocks)
 
 
-def _scores(result: dict[str, Any], lang: Lang) -> str:
+def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str:
+    """Scores with their strengths and gaps; ``missing``: every verified gap (« qu'est-ce qui me manque ? »)."""
+    if missing:
+        return _missing(result, lang)
     rows = list(result.get("scores") or [])
     if not rows:
         return "Aucune offre à évaluer." if lang == "fr" else "No offer to score."
@@ -342,6 +345,31 @@ def _scores(result: dict[str, Any], lang: Lang) -> str:
         blocks.append(
             f"La mieux placée : [{best['id']}]." if lang == "fr" else f"Best match: [{best['id']}]."
         )
+    return "\n".join(blocks)
+
+
+def _missing(result: dict[str, Any], lang: Lang) -> str:
+    """What each offer asks for that the profile does not show, in the offer's words, checked on both texts."""
+    rows = list(result.get("scores") or [])
+    if not rows:
+        return "Aucune offre à évaluer." if lang == "fr" else "No offer to score."
+    whose = {
+        "candidate": ("au candidat", "the candidate"),
+        "query": ("à votre recherche", "your search"),
+    }.get(str(result.get("basis")), ("à votre CV", "your CV"))
+    blocks = []
+    for s in rows:
+        gaps = list(s.get("missing") or s.get("gaps") or [])
+        score = f" ({s['score']}/100)" if s.get("score") is not None else ""
+        if lang == "fr":
+            head = f"Ce qui manque {whose[0]} pour [{s['id']}] « {s.get('title')} »{score} :"
+            none = "  Rien de ce que l'offre demande (compétences, formation, permis, expérience, langues) ne manque."
+        else:
+            head = f"What {whose[1]} lacks for [{s['id']}] « {s.get('title')} »{score}:"
+            none = (
+                "  Nothing the offer asks for (skills, education, licence, experience, languages) is missing."
+            )
+        blocks.append("\n".join([head, *(f"  − {line}" for line in gaps)] if gaps else [head, none]))
     return "\n".join(blocks)
 
 

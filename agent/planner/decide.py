@@ -77,6 +77,9 @@ def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> Turn
 
     if reading.file_id:
         return _cv_plan(reading, briefing, tools)
+    if "missing" in acts and not reading.refs and not reading.has_search_content():
+        # « Qu'est-ce qui me manque ? » is about the offer in focus (else the first result).
+        reading.refs.demonstrative = True
     content = reading.has_search_content() or bool(reading.refs) or acts & {
         "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv", "what_if", "relax",
     }  # fmt: skip
@@ -250,7 +253,7 @@ def _reference_plan(
         return TurnPlan("reply", lang, reply="no_results_yet")
     candidate_ids = [i for i in ids if i.startswith("cv-")]
     offer_ids = [i for i in ids if not i.startswith("cv-")]
-    wants_score = bool(reading.acts & {"why", "compare"})
+    wants_score = bool(reading.acts & {"why", "compare", "missing"})
     if candidate_ids and not offer_ids:
         if briefing.role != "recruiter":
             return TurnPlan("reply", lang, reply="refuse_candidates")
@@ -266,7 +269,7 @@ def _reference_plan(
         elif briefing.cv_id:
             args["cv_id"] = briefing.cv_id
         return TurnPlan("score", lang, steps=[{"tool": "score_match", "args": args}],
-                        data={"compare": len(offer_ids) > 1})  # fmt: skip
+                        data={"compare": len(offer_ids) > 1, "missing": "missing" in reading.acts})  # fmt: skip
     if "get_offer_details" not in tools:
         return TurnPlan("reply", lang, reply="unavailable", data={"tool": "get_offer_details"})
     return TurnPlan("details", lang, steps=[{"tool": "get_offer_details", "args": {"offer_ids": offer_ids[:5]}}],
