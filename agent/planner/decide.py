@@ -81,7 +81,7 @@ def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> Turn
         # « Qu'est-ce qui me manque ? » is about the offer in focus (else the first result).
         reading.refs.demonstrative = True
     content = reading.has_search_content() or bool(reading.refs) or acts & {
-        "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv", "what_if", "relax",
+        "more", "farther", "closer", "anywhere", "any_contract", "any_language", "for_my_cv", "what_if", "relax",
     }  # fmt: skip
     if not content:
         for kind in ("help", "greet", "thanks"):
@@ -128,7 +128,7 @@ def _is_refinement(reading: Reading, active_target: Target | None) -> bool:
     acts = reading.acts
     if reading.target is not None and reading.target != active_target and reading.query:
         return False
-    if acts & {"more", "farther", "closer", "anywhere", "any_contract"}:
+    if acts & {"more", "farther", "closer", "anywhere", "any_contract", "any_language"}:
         return True
     if reading.query:
         return "refine" in acts and "search_verb" not in acts
@@ -197,6 +197,8 @@ def _merge(args: dict[str, Any], reading: Reading) -> dict[str, Any]:
     if reading.experience_min_months is not None or reading.experience_max_months is not None:
         args["experience_min_months"] = reading.experience_min_months
         args["experience_max_months"] = reading.experience_max_months
+    if "any_language" in acts:
+        args["languages"] = []
     if reading.languages:
         old = list(args.get("languages") or [])
         args["languages"] = (

@@ -13,6 +13,7 @@ from cv.languages import LANGUAGE_NAMES
 Act = Literal[
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
     "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb", "missing",
+    "any_language",
 ]  # fmt: skip
 
 
@@ -65,6 +66,11 @@ ACTS: dict[Act, re.Pattern[str]] = {
     "any_contract": re.compile(
         r"\b(?:tous|toutes|n'importe quel|peu importe le) (?:les )?(?:types? de )?contrats?\b|\bany contract\b"
         r"|\ball contracts?\b|\bsans filtre de contrat\b"
+    ),
+    "any_language": re.compile(
+        r"\bpeu importe (?:la|les) langues?\b|\bn'importe quelle langue\b|\bsans filtre de langues?\b"
+        r"|\btoutes (?:les )?langues\b|\bany languages?\b|\bwhatever (?:the )?languages?\b"
+        r"|\bno language filter\b"
     ),
     "for_my_cv": re.compile(
         r"\b(?:mon|ma|my) (?:cv|profil|profile|resume|parcours)\b|\bpour moi\b|\bme correspond\w*"
@@ -125,6 +131,7 @@ YEARS_PLAIN = re.compile(
 NOT_QUERY: tuple[Act, ...] = (
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
     "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb", "missing",
+    "any_language",
 )  # fmt: skip
 CANDIDATE_TARGET = re.compile(
     r"\b(?:candidats?|candidates?|candidates?|profils|profiles|talents?|postulants?|applicants?)\b"
@@ -179,7 +186,8 @@ NOISE_WORDS = re.compile(
     r"\b(?:offres?|offers?|annonces?|candidats?|candidates?|profils?|profiles?|postes?|emplois?|jobs?|d'emploi"
     r"|de poste|openings?|talents?|cv|cvs|resultats?|results?|s'il (?:te|vous) plait|please|stp|svp"
     r"|disponibles?|available|ayant|having|connaissant|maitrisant|qui (?:connaissent|maitrisent|ont)"
-    r"|who (?:know|have)|open to|publiee?s?|published|posted|mises? en ligne|beaucoup|a lot|very much|so much"
+    r"|who (?:know|have)|open to|(?:qui )?(?:acceptent|accepte|acceptant)|(?:who )?(?:accepts?|accepting)"
+    r"|(?:qui sont )?(?:ouverte?s? (?:au|a la|a))|willing to (?:work|do)|publiee?s?|published|posted|mises? en ligne|beaucoup|a lot|very much|so much"
     r"|au minimum|minimum|mini|maximum)\b"
 )
 # Small words that only link what was removed ("infirmière en CDI ou CDD" → "infirmière").
@@ -249,7 +257,7 @@ LANGUAGE_WANTED = re.compile(
     r"|bilingual(?: in)?|with)\s+(?:l'|le |la |en |couramment |fluently |fluent )?"
     rf"(?P<a>{_LANGUAGE_NAME})(?:\s*(?:,|et|and|&|ou|or)\s*(?:l')?(?P<b>{_LANGUAGE_NAME}))?\b"
     r"(?:\s+(?:courant|couramment|fluently|fluent|bilingue))?"
-    rf"|\b(?P<c>{_LANGUAGE_NAME})[- ]speaking\b"
+    rf"|\b(?P<c>{_LANGUAGE_NAME})[- ](?:speaking|speakers?)\b"
     rf"|\b(?P<p>{'|'.join(_PHONES)})s?\b"
 )
 
