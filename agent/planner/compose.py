@@ -9,17 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agent.planner.compose_candidates import candidate_recap, candidates_answer, missing_answer
 from agent.planner.decide import TurnPlan
+from agent.planner.phrasing import CONTRACT_NAMES, criteria
 from agent.planner.text import Lang
 from scoring.scorer import ABSTENTIONS_EN
 
 LISTED = 5
 CLAIMS_SHOWN = 3
-_CONTRACTS = {
-    "fr": {"CDI": "CDI", "CDD": "CDD", "MIS": "intérim", "SAI": "saisonnier", "ALT": "alternance", "LIB": "freelance"},
-    "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
-           "ALT": "work-study", "LIB": "freelance"},
-}  # fmt: skip
 _REPLIES: dict[str, dict[Lang, str]] = {
     "greet": {
         "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "
@@ -103,7 +100,7 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
         return _REPLIES[plan.reply][lang].format(**{k: ", ".join(map(str, v)) if isinstance(v, list) else v
                                                      for k, v in plan.data.items()})  # fmt: skip
     if plan.intent == "candidate_recap":
-        return _candidate_recap(plan, history, lang)
+        return candidate_recap(plan, history, lang)
     parts: list[str] = []
     for outcome in outcomes:
         if outcome.error is not None or outcome.result is None:
@@ -116,7 +113,7 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
         if kind == "offers":
             parts.append(_offers(result, lang, plan.data.get("previous_ids") or []))
         elif kind == "candidates":
-            parts.append(_candidates(result, lang))
+            parts.append(candidates_answer(result, lang))
         elif kind == "cv_profile":
             parts.append(_cv(result, lang))
         elif kind == "offer_details":
@@ -128,58 +125,6 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
     if not parts:
         return _REPLIES["clarify"][lang]
     return "\n\n".join(p for p in parts if p)
-
-
-def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None = None) -> str:
-    """The applied filters in words: "« développeur » · Python · Lyon (30 km) · CDI"."""
-    names = _CONTRACTS[lang]
-    out: list[str] = []
-    if applied.get("cv_id"):
-        out.append("d'après votre CV" if lang == "fr" else "based on your CV")
-    if applied.get("query"):
-        out.append(f"« {applied['query']} »")
-    out += skill_labels or list(applied.get("skills") or [])
-    if applied.get("place"):
-        radius = applied.get("radius_km")
-        out.append(f"{applied['place']} ({radius:g} km)" if radius else str(applied["place"]))
-    if applied.get("contracts"):
-        out.append(" / ".join(names.get(c, c) for c in applied["contracts"]))
-    if applied.get("exclude_contracts"):
-        label = "sans" if lang == "fr" else "no"
-        out.append(f"{label} " + " / ".join(names.get(c, c) for c in applied["exclude_contracts"]))
-    lo, hi = applied.get("experience_min_months"), applied.get("experience_max_months")
-    xp = "expérience" if lang == "fr" else "experience"
-    if lo is not None:
-        out.append(f"{xp} ≥ {_years(lo, lang)}")
-    if hi is not None:
-        out.append(
-            ("débutant accepté" if lang == "fr" else "entry level")
-            if hi == 0
-            else f"{xp} ≤ {_years(hi, lang)}"
-        )
-    if applied.get("remote") is True:
-        out.append("télétravail" if lang == "fr" else "remote")
-    elif applied.get("remote") is False:
-        out.append("sur site" if lang == "fr" else "on site")
-    if applied.get("languages"):
-        spoken = " + ".join(map(str, applied["languages"]))
-        out.append(f"parle {spoken}" if lang == "fr" else f"speaks {spoken}")
-    if applied.get("salary_min_monthly"):
-        out.append(f"≥ {applied['salary_min_monthly']} €/{'mois' if lang == 'fr' else 'month'}")
-    if applied.get("published_within_days"):
-        days = applied["published_within_days"]
-        out.append(f"publiées depuis {days} j" if lang == "fr" else f"posted within {days} days")
-    return " · ".join(out)
-
-
-def _years(months: int, lang: Lang) -> str:
-    years = round(months / 12, 1)
-    shown = f"{years:g}" if years == int(years) else f"{years:.1f}".replace(".", "," if lang == "fr" else ".")
-    return (
-        f"{shown} an{'s' if years >= 2 else ''}"
-        if lang == "fr"
-        else f"{shown} year{'s' if years != 1 else ''}"
-    )
 
 
 def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
@@ -210,55 +155,11 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     if r.get("distance_km") is not None:
         where += f" ({r['distance_km']:g} km)"
     bits = [b for b in (r.get("company"), where) if b]
-    extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
+    extra = [CONTRACT_NAMES[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
     if r.get("salary"):
         extra.append(f"« {r['salary']} »")  # the offer's own words (French), quoted as data
     tail = (" · " + " · ".join(extra)) if extra else ""
     return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
-
-
-def _candidates(result: dict[str, Any], lang: Lang) -> str:
-    rows = list(result.get("results") or [])
-    where = criteria(result.get("applied") or {}, lang, result.get("skill_labels"))
-    if not rows:
-        return (
-            f"Aucun candidat ne correspond à : {where}. Élargissez le rayon ou l'expérience demandée."
-            if lang == "fr"
-            else f"No candidate matches: {where}. Widen the radius or the experience."
-        )
-    head = f"{len(rows)} candidat(s) — {where} :" if lang == "fr" else f"{len(rows)} candidate(s) — {where}:"
-    lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
-    lines.append(_candidate_hint(len(rows), lang))
-    return "\n".join(lines)
-
-
-def _candidate_hint(count: int, lang: Lang) -> str:
-    """What the recruiter can say next; comparing needs two results."""
-    if count > 1:
-        return ("Dites « montre le profil du 1 », « pourquoi le 1 ? » ou « compare 1 et 2 »." if lang == "fr"
-                else "Say “show the first profile”, “why the first one?” or “compare 1 and 2”.")  # fmt: skip
-    return ("Dites « montre le profil du 1 » ou « pourquoi le 1 ? »." if lang == "fr"
-            else "Say “show the first profile” or “why the first one?”.")  # fmt: skip
-
-
-def _candidate_line(r: dict[str, Any], lang: Lang, *, full: bool = False) -> str:
-    """One candidate: title, skills (4, or all the search returned when ``full``), experience, place."""
-    bits = []
-    if r.get("skills"):
-        bits.append(", ".join(map(str, r["skills"] if full else r["skills"][:4])))
-    if full and r.get("languages"):
-        spoken = ", ".join(map(str, r["languages"]))
-        bits.append(f"langues : {spoken}" if lang == "fr" else f"languages: {spoken}")
-    if r.get("experience_years") is not None:
-        years = r["experience_years"]
-        bits.append(f"{years:g} an(s) d'expérience" if lang == "fr" else f"{years:g} year(s) of experience")
-    if r.get("location"):
-        where = str(r["location"])
-        if r.get("distance_km") is not None:
-            where += f" ({r['distance_km']:g} km)"
-        bits.append(where)
-    title = f"« {r['title']} »" if r.get("title") else ("profil" if lang == "fr" else "profile")
-    return f"{r['rank']}. [{r['id']}] {title} — " + " · ".join(bits)
 
 
 def _cv(result: dict[str, Any], lang: Lang) -> str:
@@ -287,7 +188,7 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     blocks = []
     for o in result.get("offers") or []:
         head = f"[{o['id']}] « {o.get('intitule')} »"
-        contract = _CONTRACTS[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
+        contract = CONTRACT_NAMES[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
         salary = f"« {o['salaire']} »" if o.get("salaire") else None  # the offer's own words, quoted
         facts = [x for x in (o.get("entreprise"), o.get("lieu"), contract, salary) if x]
         # Skill labels are the offer's words (French): quoted as data, whatever the answer's language.
@@ -315,7 +216,7 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
 def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str:
     """Scores with their strengths and gaps; ``missing``: every verified gap (« qu'est-ce qui me manque ? »)."""
     if missing:
-        return _missing(result, lang)
+        return missing_answer(result, lang)
     rows = list(result.get("scores") or [])
     if not rows:
         return "Aucune offre à évaluer." if lang == "fr" else "No offer to score."
@@ -348,31 +249,6 @@ def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str
     return "\n".join(blocks)
 
 
-def _missing(result: dict[str, Any], lang: Lang) -> str:
-    """What each offer asks for that the profile does not show, in the offer's words, checked on both texts."""
-    rows = list(result.get("scores") or [])
-    if not rows:
-        return "Aucune offre à évaluer." if lang == "fr" else "No offer to score."
-    whose = {
-        "candidate": ("au candidat", "the candidate"),
-        "query": ("à votre recherche", "your search"),
-    }.get(str(result.get("basis")), ("à votre CV", "your CV"))
-    blocks = []
-    for s in rows:
-        gaps = list(s.get("missing") or s.get("gaps") or [])
-        score = f" ({s['score']}/100)" if s.get("score") is not None else ""
-        if lang == "fr":
-            head = f"Ce qui manque {whose[0]} pour [{s['id']}] « {s.get('title')} »{score} :"
-            none = "  Rien de ce que l'offre demande (compétences, formation, permis, expérience, langues) ne manque."
-        else:
-            head = f"What {whose[1]} lacks for [{s['id']}] « {s.get('title')} »{score}:"
-            none = (
-                "  Nothing the offer asks for (skills, education, licence, experience, languages) is missing."
-            )
-        blocks.append("\n".join([head, *(f"  − {line}" for line in gaps)] if gaps else [head, none]))
-    return "\n".join(blocks)
-
-
 def _what_if(result: dict[str, Any], lang: Lang) -> str:
     if result.get("mode") == "relax":
         moves = [str(r["message"]) for r in result.get("relaxations") or []]
@@ -390,69 +266,3 @@ def _what_if(result: dict[str, Any], lang: Lang) -> str:
     if result.get("explanation"):
         text += "\n" + " ; ".join(map(str, result["explanation"]))
     return text
-
-
-def _candidate_recap(plan: TurnPlan, history: list[dict[str, Any]], lang: Lang) -> str:
-    """Answer about candidates of an earlier search from that search's own results: their profile, why
-    they came up (each criterion of the search next to the candidate's own value), or a comparison."""
-    wanted = list(plan.data.get("ids") or [])
-    rows: dict[str, dict[str, Any]] = {}
-    applied: dict[str, Any] = {}
-    for result in reversed(history):
-        if result.get("kind") == "candidates":
-            for r in result.get("results") or []:
-                if r["id"] in wanted and r["id"] not in rows:
-                    rows[r["id"]] = r
-                    if not applied:
-                        applied = dict(result.get("applied") or {})
-                        applied["skills"] = result.get("skill_labels") or applied.get("skills") or []
-    if not rows:
-        return _REPLIES["no_results_yet"][lang]
-    found = [rows[i] for i in wanted if i in rows]
-    where = criteria(applied, lang)
-    if plan.data.get("why") and not plan.data.get("compare"):
-        intro = (f"Pourquoi ces profils ressortent pour : {where}" if lang == "fr"
-                 else f"Why these profiles come up for: {where}")  # fmt: skip
-        lines = [intro]
-        for r in found:
-            lines.append(_candidate_line(r, lang))
-            lines += [f"  + {reason}" for reason in _candidate_reasons(r, applied, lang)]
-        return "\n".join(lines)
-    intro = (f"Ce que la recherche ({where}) dit de ces profils :" if lang == "fr"
-             else f"What the search ({where}) says about these profiles:")  # fmt: skip
-    lines = [intro, *(_candidate_line(r, lang, full=True) for r in found)]
-    if plan.data.get("compare") and len(rows) > 1:
-        best = max(rows.values(), key=lambda r: float(r.get("score") or 0))
-        lines.append(
-            f"Le mieux classé : [{best['id']}]." if lang == "fr" else f"Ranked highest: [{best['id']}]."
-        )
-    return "\n".join(lines)
-
-
-def _candidate_reasons(r: dict[str, Any], applied: dict[str, Any], lang: Lang) -> list[str]:
-    """Each criterion of the search with what the candidate's profile shows for it (hard filters: every
-    result meets them), then the rank the text and meaning of the search gave."""
-    fr = lang == "fr"
-    out: list[str] = []
-    for skill in applied.get("skills") or []:
-        out.append(f"compétence « {skill} » : dans le profil" if fr else f"skill « {skill} »: in the profile")
-    years = r.get("experience_years")
-    lo, hi = applied.get("experience_min_months"), applied.get("experience_max_months")
-    if years is not None and (lo is not None or hi is not None):
-        asked = " ".join(
-            ([f"≥ {_years(lo, lang)}"] if lo is not None else [])
-            + ([f"≤ {_years(hi, lang)}"] if hi is not None else [])
-        )
-        out.append(f"expérience : {years:g} an(s) ({asked} demandés)" if fr
-                   else f"experience: {years:g} year(s) ({asked} asked)")  # fmt: skip
-    spoken = [str(x) for x in r.get("languages") or []]
-    for language in applied.get("languages") or []:
-        if language in spoken:
-            out.append(f"parle {language}" if fr else f"speaks {language}")
-    if applied.get("place") and r.get("location"):
-        km = f" ({r['distance_km']:g} km)" if r.get("distance_km") is not None else ""
-        out.append(f"lieu : {r['location']}{km}" if fr else f"place: {r['location']}{km}")
-    if applied.get("query"):
-        out.append(f"rang {r['rank']} pour « {applied['query']} » (texte et sens du CV)" if fr
-                   else f"rank {r['rank']} for « {applied['query']} » (CV text and meaning)")  # fmt: skip
-    return out
