@@ -254,7 +254,7 @@ LANGUAGE_WANTED = re.compile(
     r"\b(?:(?:ceux|celles|those|the ones|people|candidates?|candidats?|profils?|profiles?)\s+)?"
     r"(?:(?:qui|who|that)\s+)?(?:(?:savent|sait|can)\s+)?"
     r"(?:parlent|parle|parlant|maitrisent|maitrisant|speak|speaks|speaking|fluent in|bilingues?(?: en)?"
-    r"|bilingual(?: in)?|with)\s+(?:l'|le |la |en |couramment |fluently |fluent )?"
+    r"|bilingual(?: in)?|with)\s+(?:(?:l'|le |la |en |couramment |fluently |fluent )\s*){0,2}"
     rf"(?P<a>{_LANGUAGE_NAME})(?:\s*(?:,|et|and|&|ou|or)\s*(?:l')?(?P<b>{_LANGUAGE_NAME}))?\b"
     r"(?:\s+(?:courant|couramment|fluently|fluent|bilingue))?"
     rf"|\b(?P<c>{_LANGUAGE_NAME})[- ](?:speaking|speakers?)\b"
