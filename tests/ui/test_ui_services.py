@@ -150,4 +150,6 @@ def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
     )  # fmt: skip
     why = why_markdown(card)
     assert "**Ce qui manque** (demandé par l'offre, absent de votre CV) :" in why
-    assert why.index("Excel") < why.index("Ce qui manque") < why.index("- Permis exigé « B - Véhicule léger »")
+    assert (
+        why.index("Excel") < why.index("Ce qui manque") < why.index("- Permis exigé « B - Véhicule léger »")
+    )
