@@ -111,7 +111,12 @@ def draft_gaps(seeker: Seeker, offer: OfferFacts) -> list[GapDraft]:
     licences. Drawn only from the offer's own lists; ``verify_claims`` re-checks each against the texts."""
     drafts: list[GapDraft] = []
     have = seeker.skill_keys
-    wished = [s for s in offer.skills if not s.required and s.span is not None and not s.keys & have]
+    # Only the competences the offer lists as wished (S): skills merely read in its description are no demand.
+    wished = [
+        s
+        for s in offer.skills
+        if not s.required and s.origin != "extracted" and s.span is not None and not s.keys & have
+    ]
     for skill in wished[:MAX_WISHED]:
         assert skill.span is not None
         drafts.append(

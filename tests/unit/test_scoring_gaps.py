@@ -14,7 +14,7 @@ from scoring.missing import missing_lines
 from scoring.offer_view import offer_text, read_offer
 from scoring.scorer import MatchScorer
 from scoring.seeker import Seeker, seeker_from_profile, seeker_from_query
-from store.models import OfferRow
+from store.models import OfferRow, OfferSkillRow
 from tests.unit.scoring_support import CV_TEXT, make_offer
 
 DEGREE_AND_LICENCE = CV_TEXT.replace(
@@ -157,3 +157,14 @@ def test_degree_words_in_a_cv() -> None:
     assert cv_mentions_level("Bachelor of Science, Accounting", 5)
     assert not cv_mentions_level("Bachelor of Science, Accounting", 7)
     assert cv_mentions_level("MBA, 2012", 7) and not cv_mentions_level("Sales representative", 3)
+
+
+def test_a_skill_only_read_in_the_description_is_no_gap(scorer: MatchScorer, rome: RomeReferential) -> None:
+    offer = _offer()
+    offer.skills.append(
+        OfferSkillRow(label="Kubernetes", key="kubernetes", is_required=False, origin="extracted")
+    )
+    offer.skills = [s for s in offer.skills if not (s.key == "kubernetes" and s.origin != "extracted")]
+    result = scorer.score(_seeker(CV_TEXT, rome), offer)
+    assert "Kubernetes" in offer_text(offer)  # the description names it...
+    assert missing_lines(result.explanation) == []  # ...but the offer does not ask for it
