@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import json
 import random
 import zlib
 from collections import Counter
@@ -93,16 +92,21 @@ def main(argv: list[str] | None = None) -> int:
                 part["faithful"] += ok
                 if not ok and opts.show == split_of(row["ID"]) and part["shown_bad"] < 8:
                     part["shown_bad"] += 1
-                    print("UNFAITHFUL", offer.external_id, c.kind, repr(c.offer_span.surface if c.offer_span else None),
-                          [(s.label, s.origin, s.is_required) for s in offer.skills][:6])
+                    print(
+                        "UNFAITHFUL",
+                        offer.external_id,
+                        c.kind,
+                        repr(c.offer_span.surface if c.offer_span else None),
+                        [(k.label, k.origin, k.is_required) for k in offer.skills][:6],
+                    )
             for d in ms.explanation.dropped:
                 if d.claim.kind.startswith("missing"):
                     part[f"dropped {d.claim.kind}: {d.reason}"] += 1
-    for name, c in stats.items():
-        print(f"== {name}: {c['resumes']} résumés, {c['pairs']} pairs, {c['shown']} gaps shown "
-              f"({c['shown'] / max(1, c['pairs']):.2f}/pair), faithful to the raw offer: "
-              f"{c['faithful']}/{c['shown']}")  # fmt: skip
-        for key, n in sorted(c.items()):
+    for name, counts in stats.items():
+        print(f"== {name}: {counts['resumes']} résumés, {counts['pairs']} pairs, {counts['shown']} gaps shown "
+              f"({counts['shown'] / max(1, counts['pairs']):.2f}/pair), faithful to the raw offer: "
+              f"{counts['faithful']}/{counts['shown']}")  # fmt: skip
+        for key, n in sorted(counts.items()):
             if key.startswith(("shown ", "dropped ")) and key != "shown_bad":
                 print(f"   {key}: {n}")
     db.dispose()
