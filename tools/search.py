@@ -133,7 +133,8 @@ async def search_candidates(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tu
     """Cherche des candidats (profils issus de CV) pour un recruteur, avec filtres stricts.
 
     Réservé aux recruteurs. Mettez le métier dans `query`, les compétences dans `skills`, le lieu dans
-    `place`, l'expérience en mois (senior : experience_min_months=60). Renvoie des profils sans données
+    `place`, l'expérience en mois (senior : experience_min_months=60), les langues parlées dans `languages`
+    (« qui parlent anglais » : ['anglais']). Renvoie des profils sans données
     personnelles : id, titre, compétences, années d'expérience, lieu, distance, score. Citez-les par leur
     id entre crochets, ex. [cv-1a2b3c].
     """
