@@ -12,13 +12,13 @@ import typer
 from tqdm import tqdm
 
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
-from bassin.common import DataDir, explicit_filters, open_engine, settings_for
+from bassin.common import DataDir, explicit_request, open_engine, settings_for
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from domain.errors import BassinError
 from ingestion.offers.readers import count_items, read_offer_items
-from services.offer_search import OfferSearchResponse
+from services.offer_search import OfferResult, OfferSearchResponse, describe_no_match
 
 app = typer.Typer(
     help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True
@@ -117,10 +117,10 @@ def search(
     """Hybrid search of offers, with filters from flags and from the text itself."""
     engine = open_engine(data_dir)
     try:
-        filters = explicit_filters(
-            engine, city, radius, contract, skill, rome, max_experience_years, remote, since
+        request = explicit_request(
+            engine, query, city, radius, contract, skill, rome, max_experience_years, remote, since
         )
-        response = engine.offer_search.search(query, filters, top_k=top, interpret=not literal)
+        response = engine.offer_search.search(request.text, request.filters, top_k=top, interpret=not literal)
     finally:
         engine.close()
     if as_json:
@@ -134,10 +134,22 @@ def _print_response(response: OfferSearchResponse) -> None:
         typer.echo("Compris : " + " ; ".join(response.understood))
     if response.text != response.query:
         typer.echo(f"Texte recherché : {response.text!r}")
+    if response.occupation:
+        typer.echo(f"Métier : {response.occupation}")
+    if response.no_match is not None:
+        typer.echo(describe_no_match(response.no_match, response.filters))
+        _print_results(response.no_match.alternatives)
+        if not response.results:
+            return
+        typer.echo("Métiers proches sur place :")
     if not response.results:
         typer.echo("Aucune offre ne correspond. Essayez d'élargir le rayon ou de retirer un filtre.")
         return
-    for r in response.results:
+    _print_results(response.results)
+
+
+def _print_results(results: list[OfferResult]) -> None:
+    for r in results:
         place = r.location or "lieu non précisé"
         if r.distance_km is not None:
             place += f" ({r.distance_km:.0f} km)"
@@ -146,9 +158,12 @@ def _print_response(response: OfferSearchResponse) -> None:
         typer.echo(
             f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}"
         )
-        typer.echo(
-            f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"
-        )
+        if r.match is not None:
+            typer.echo(f"    pertinence {r.match}/100 · {' · '.join(r.reasons)}")
+        else:
+            typer.echo(
+                f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"
+            )
 
 
 @app.command()
@@ -259,7 +274,7 @@ def ask(
     import asyncio
     from dataclasses import asdict
 
-    from agent.session import ask_once
+    from app.conversation import ask_once
 
     def step(kind: str, data: dict[str, object]) -> None:
         if kind == "tool":
@@ -289,7 +304,7 @@ def chat(
     """Conversation dans le terminal avec l'agent (réponses en continu, étapes d'outils affichées)."""
     import asyncio
 
-    from agent.session import chat as run_chat
+    from app.conversation import chat as run_chat
 
     def write(text: str) -> None:
         typer.echo(text, nl=False)

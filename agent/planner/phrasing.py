@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from agent.planner.text import Lang
+from domain.vocabulary import CONTRACT_LABELS
 
-CONTRACT_NAMES = {
-    "fr": {"CDI": "CDI", "CDD": "CDD", "MIS": "intérim", "SAI": "saisonnier", "ALT": "alternance", "LIB": "freelance"},
-    "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
-           "ALT": "work-study", "LIB": "freelance"},
-}  # fmt: skip
+CONTRACT_NAMES = CONTRACT_LABELS
 
 
 def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None = None) -> str:

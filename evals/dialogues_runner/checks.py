@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.planner.text import fold, guess_language
+from agent.planner.text import guess_language
+from domain.text import fold_offsets
 from evals.dialogues_runner.facts import PlaceResolver, StoreFacts, violations
 from evals.dialogues_runner.spec import Expectation, ExpectedCall, Lang
 from evals.retrieval.metrics import ndcg_at_k
@@ -30,6 +31,13 @@ class ToolOutcome:
     @property
     def ids(self) -> list[str]:
         return [str(i) for i in (self.artifact or {}).get("ids") or []]
+
+    @property
+    def matched_ids(self) -> list[str]:
+        """Ids presented as matches: the nearest offers shown when nothing matched are said to be outside
+        the request's place or contract, so they are not held to its constraints."""
+        alternatives = int(((self.artifact or {}).get("no_match") or {}).get("alternatives") or 0)
+        return self.ids[alternatives:]
 
     @property
     def is_search(self) -> bool:
@@ -92,7 +100,7 @@ def score_turn(
         fail("a tool error was expected, every tool succeeded")
 
     searches = [t for t in seen.tools if t.is_search]
-    result_ids = list(dict.fromkeys(i for t in searches for i in t.ids))
+    result_ids = list(dict.fromkeys(i for t in searches for i in t.matched_ids))
     returned = {i for t in seen.tools if t.status != "error" for i in t.ids}
     if expect.results is not None:
         n = len(result_ids)
@@ -125,12 +133,12 @@ def score_turn(
     if expect.relevance:
         score.ndcg = _ndcg(expect, [c for _, c in romes], facts, places)
 
-    text = fold(seen.answer)
+    text = fold_offsets(seen.answer)
     for phrase in expect.say:
-        if fold(phrase) not in text:
+        if fold_offsets(phrase) not in text:
             fail(f"answer lacks {phrase!r}")
     for phrase in expect.must_not_say:
-        if fold(phrase) in text:
+        if fold_offsets(phrase) in text:
             fail(f"answer says {phrase!r}")
     cited = set(seen.cited_ids) | set(seen.flagged_ids)
     if cited:
@@ -197,4 +205,4 @@ def _same(expected: Any, actual: Any) -> bool:
 
 
 def _norm(value: Any) -> str:
-    return fold(str(value)).strip()
+    return fold_offsets(str(value)).strip()

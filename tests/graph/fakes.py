@@ -17,10 +17,10 @@ from cv import ParsedCV, parse_cv_text
 from domain.errors import OfferNotFoundError
 from domain.search import ScoreParts, SearchFilters
 from services.candidate_search import CandidateResult, CandidateSearchResponse
+from services.match_scoring import Basis
+from services.offer_details import OfferDetails, offer_details_from_row
 from services.offer_search import OfferResult, OfferSearchResponse
 from store.models import OfferRow, OfferSkillRow
-from tools.context import Basis
-from tools.offer_details import OfferDetails, offer_details_from_row
 from tools.uploads import UnknownUploadError
 
 LYON = (45.75418, 4.84203)
@@ -68,7 +68,13 @@ class FakeOfferSearch:
     calls: list[tuple[str, SearchFilters, int, bool]] = field(default_factory=list)
 
     def search(
-        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+        self,
+        text: str,
+        filters: SearchFilters | None = None,
+        *,
+        top_k: int = 10,
+        interpret: bool = True,
+        occupation_text: str | None = None,
     ) -> OfferSearchResponse:
         filters = filters or SearchFilters()
         self.calls.append((text, filters, top_k, interpret))
