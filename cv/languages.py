@@ -106,6 +106,8 @@ _LANGUAGES: dict[str, str] = {
     "american sign language": "langue des signes",
     "lsf": "langue des signes",
 }
+LANGUAGE_NAMES: dict[str, str] = _LANGUAGES
+"""Folded language names, French and English (``english``, ``anglais``) → the key CVs are stored under."""
 # Ordered: the first pattern that matches in the window gives the level.
 _LEVELS: list[tuple[str, LanguageLevel]] = [
     (r"langue maternelle|maternelle|natif|native|mother tongue|first language|native speaker", "native"),

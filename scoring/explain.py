@@ -20,12 +20,14 @@ from domain.text import fold
 from domain.vocabulary import CONTRACT_LABELS
 from referentials.taxonomy.extraction import SkillMention
 from scoring.features import PairFeatures
+from scoring.gaps import draft_gaps, gap_problem, gap_sentence
 from scoring.offer_view import OfferFacts
 from scoring.seeker import Seeker, TextSpan
 
 ClaimKind = Literal[
-    "skill_match", "missing_skill", "distance", "experience", "contract", "remote", "language"
-]
+    "skill_match", "missing_skill", "distance", "experience", "contract", "remote", "language",
+    "missing_diploma", "missing_licence",
+]  # fmt: skip
 ExplanationLanguage = Literal["fr", "en"]
 MAX_MATCHED = 8
 MAX_MISSING = 5
@@ -147,6 +149,10 @@ def render(claim: Claim, language: ExplanationLanguage = "fr") -> str:
     if claim.kind == "skill_match":
         level = "exigée" if claim.required else "demandée"
         return f"Compétence {level} « {claim.label} » : « {s} » chez vous, « {o} » dans l'offre"
+    if claim.kind in ("missing_diploma", "missing_licence") or (
+        claim.kind == "missing_skill" and not claim.required
+    ):
+        return gap_sentence(claim.kind, o, claim.required, s, "fr")
     if claim.kind == "missing_skill":
         return f"Compétence exigée absente de votre profil : « {o} »"
     if claim.kind == "distance":
@@ -176,6 +182,10 @@ def _render_en(claim: Claim) -> str:
     if claim.kind == "skill_match":
         level = "Required" if claim.required else "Requested"
         return f"{level} skill « {claim.label} »: « {s} » in your profile, « {o} » in the offer"
+    if claim.kind in ("missing_diploma", "missing_licence") or (
+        claim.kind == "missing_skill" and not claim.required
+    ):
+        return gap_sentence(claim.kind, o, claim.required, s, "en")
     if claim.kind == "missing_skill":
         return f"Required skill missing from your profile: « {o} »"
     if claim.kind == "distance":
@@ -211,6 +221,11 @@ def explain(seeker: Seeker, offer: OfferFacts, features: PairFeatures) -> Explan
         claims.append(
             Claim("missing_skill", "", None, skill.span, tuple(sorted(skill.keys)), skill.label, True)
         )
+    if seeker.kind == "profile":
+        claims += [
+            Claim(g.kind, "", g.seeker_span, g.offer_span, g.keys, g.label, g.required, False, g.numbers)
+            for g in draft_gaps(seeker, offer)
+        ]
     if features.distance_km is not None and seeker.place_span is not None:
         numbers = {
             "km": round(features.distance_km, 1),
@@ -311,6 +326,9 @@ def _check(
             return "la compétence figure dans le profil"
         if fold(claim.label) in fold(seeker_text):
             return "la compétence figure dans le profil"
+    elif claim.kind in ("missing_diploma", "missing_licence"):
+        if (problem := gap_problem(claim.kind, o.surface, n, seeker_text)) is not None:
+            return problem
     elif claim.kind == "distance":
         km = haversine_km(n["seeker_lat"], n["seeker_lon"], n["offer_lat"], n["offer_lon"])
         if abs(km - n["km"]) > 0.1 or claim.holds != (km <= n["radius_km"]):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from referentials.taxonomy.extraction import SkillMention
 from scoring.seeker import TextSpan
@@ -41,6 +41,16 @@ class OfferSkillFact:
     span: TextSpan | None
 
 
+@dataclass(frozen=True, slots=True)
+class OfferRequirement:
+    """A diploma or a driving licence the offer asks for, in the offer's words, required (E) or wished (S)."""
+
+    kind: Literal["diploma", "licence"]
+    label: str
+    required: bool
+    span: TextSpan
+
+
 @dataclass(frozen=True)
 class OfferFacts:
     """What the scorer compares on the offer side; every span indexes ``text``."""
@@ -68,6 +78,8 @@ class OfferFacts:
     skills: tuple[OfferSkillFact, ...]
     mentions: dict[str, TextSpan]
     """Skill key → first place it is mentioned in ``text``."""
+    requirements: tuple[OfferRequirement, ...] = ()
+    """Diplomas and licences the offer lists (France Travail ``formations``, ``permis``)."""
 
     @property
     def all_keys(self) -> frozenset[str]:
@@ -157,6 +169,8 @@ def read_offer(row: OfferRow, taxonomy: OfferSkillReader | None) -> OfferFacts:
     desc_start = len(b.text) + 1 if b.text else 0
     b.add("", description)
     text = b.text
+    # Diplomas and licences go after the description, so that every earlier span stays where it was.
+    requirements = _requirements(b, row.raw if isinstance(row.raw, dict) else {})
 
     mentions: dict[str, TextSpan] = {}
     skills: list[OfferSkillFact] = []
@@ -174,6 +188,7 @@ def read_offer(row: OfferRow, taxonomy: OfferSkillReader | None) -> OfferFacts:
             span = mentions[s.key]
         skills.append(OfferSkillFact(s.label, frozenset(keys), bool(s.is_required), s.origin, span))
 
+    full_text = b.text
     remote_span = None
     if row.remote is not None:
         pattern = _NO_REMOTE if row.remote is False else _REMOTE
@@ -184,7 +199,7 @@ def read_offer(row: OfferRow, taxonomy: OfferSkillReader | None) -> OfferFacts:
         doc_id=row.id,
         external_id=row.external_id,
         content_hash=row.content_hash,
-        text=text,
+        text=full_text,
         title=row.title,
         job_text=" ".join(p for p in (row.title, row.appellation, row.rome_label) if p),
         has_description=bool(description),
@@ -202,4 +217,30 @@ def read_offer(row: OfferRow, taxonomy: OfferSkillReader | None) -> OfferFacts:
         language_spans=language_spans,
         skills=tuple(skills),
         mentions=mentions,
+        requirements=requirements,
     )
+
+
+def _requirements(b: _Builder, raw: dict[str, Any]) -> tuple[OfferRequirement, ...]:
+    """The offer's ``formations`` (level, then field) and ``permis`` written into the offer text."""
+    out: list[OfferRequirement] = []
+    for item in raw.get("formations") or []:
+        if not isinstance(item, dict):
+            continue
+        words = " — ".join(
+            str(item[k]).strip()
+            for k in ("niveauLibelle", "domaineLibelle")
+            if str(item.get(k) or "").strip()
+        )
+        span = b.add("Formation : ", words)
+        if span is not None:
+            out.append(OfferRequirement("diploma", words, str(item.get("exigence", "")).upper() == "E", span))
+    for item in raw.get("permis") or []:
+        if not isinstance(item, dict):
+            continue
+        span = b.add("Permis : ", str(item.get("libelle") or "").strip())
+        if span is not None:
+            out.append(
+                OfferRequirement("licence", span.surface, str(item.get("exigence", "")).upper() == "E", span)
+            )
+    return tuple(out)

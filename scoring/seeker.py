@@ -93,6 +93,9 @@ class Seeker:
     remote_span: TextSpan | None = None
     languages: tuple[str, ...] = ()
     language_spans: dict[str, TextSpan] = field(default_factory=dict)
+    education_level: str | None = None
+    """The highest diploma level the CV shows (``cv.models.EducationLevel``: "bac+2"...), None if not found."""
+    education_span: TextSpan | None = None
     embed_text: str = ""
     _vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
@@ -225,6 +228,16 @@ def seeker_from_profile(
             lang.language: TextSpan(lang.evidence.start, lang.evidence.end, lang.evidence.surface)
             for lang in reversed(profile.languages)
         },
+        education_level=profile.education.level if profile.education else profile.education_level,
+        education_span=(
+            TextSpan(
+                profile.education.evidence.start,
+                profile.education.evidence.end,
+                profile.education.evidence.surface,
+            )
+            if profile.education
+            else None
+        ),
         embed_text=". ".join(p for p in embed_parts if p) or text[:500],
     )
 

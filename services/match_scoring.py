@@ -16,6 +16,7 @@ from domain.errors import OfferNotFoundError, ServiceUnavailableError
 from domain.search import SearchFilters
 from referentials.geo import Place
 from scoring.explain import ExplanationLanguage
+from scoring.missing import missing_lines
 from scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
 from scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
 from scoring.whatif import WhatIfAnalyzer
@@ -170,6 +171,7 @@ def _verdict(row: OfferRow, s: MatchScore, language: ExplanationLanguage) -> dic
         "score": s.score,
         "strengths": strengths[:_CLAIMS_SHOWN],
         "gaps": gaps[:_CLAIMS_SHOWN],
+        "missing": missing_lines(s.explanation, language),
     }
     if s.abstained:
         out["abstained"] = ABSTENTIONS_EN.get(s.abstained, s.abstained) if language == "en" else s.abstained

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cv.languages import LANGUAGE_NAMES
 from domain.search import GeoFilter, SearchFilters
 from domain.vocabulary import contract_codes
 from referentials.geo import Place
+from referentials.taxonomy.text import fold
 from scoring.matcher import SEARCH_SKILLS
 from scoring.seeker import DEFAULT_RADIUS_KM
 
@@ -54,6 +56,8 @@ class SearchRequest:
     remote: bool | None = None
     experience_min_months: int | None = None
     experience_max_months: int | None = None
+    languages: Sequence[str] = ()
+    """Languages candidates must all speak ("English", "anglais": stored as the CV parser's keys)."""
     published_within_days: int | None = None
     published_since: date | None = None
     rome: Sequence[str] = ()
@@ -102,6 +106,7 @@ class RequestBuilder:
             "experience_min_months": request.experience_min_months,
             "experience_max_months": request.experience_max_months,
             "rome": [r.upper() for r in request.rome],
+            "languages": language_keys(request.languages),
         }
         if request.place:
             place = self.places.resolve(request.place)
@@ -141,6 +146,22 @@ class RequestBuilder:
             applied={k: v for k, v in applied.items() if v not in (None, "", [])},
             unknown_skills=unknown,
         )
+
+
+def language_keys(names: Sequence[str]) -> list[str]:
+    """Language keys as CVs store them ("English", "anglais" → "anglais"); unknown names kept folded.
+
+    Example:
+        >>> language_keys(["English", "Espagnol"])
+        ['anglais', 'espagnol']
+    """
+    keys: list[str] = []
+    for name in names:
+        folded = fold(name).strip()
+        key = LANGUAGE_NAMES.get(folded, folded)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def profile_defaults(

@@ -83,6 +83,11 @@ class SearchCandidatesArgs(_SearchArgs):
     experience_max_months: int | None = Field(
         default=None, ge=0, description="Expérience maximale des candidats en mois (junior : 36)."
     )
+    languages: list[str] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Langues que les candidats doivent toutes parler : ['anglais'], ['espagnol', 'allemand'].",
+    )
 
 
 @tool("search_offers", args_schema=SearchOffersArgs, response_format="content_and_artifact")
@@ -149,7 +154,8 @@ async def search_candidates(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tu
     """Cherche des candidats (profils issus de CV) pour un recruteur, avec filtres stricts.
 
     Réservé aux recruteurs. Mettez le métier dans `query`, les compétences dans `skills`, le lieu dans
-    `place`, l'expérience en mois (senior : experience_min_months=60). Renvoie des profils sans données
+    `place`, l'expérience en mois (senior : experience_min_months=60), les langues parlées dans `languages`
+    (« qui parlent anglais » : ['anglais']). Renvoie des profils sans données
     personnelles : id, titre, compétences, années d'expérience, lieu, distance, score. Citez-les par leur
     id entre crochets, ex. [cv-1a2b3c].
     """
@@ -195,6 +201,7 @@ def search_request(
         remote=args.remote,
         experience_min_months=getattr(args, "experience_min_months", None),
         experience_max_months=getattr(args, "experience_max_months", None),
+        languages=getattr(args, "languages", []),
         published_within_days=getattr(args, "published_within_days", None),
     )
     built = RequestBuilder(ctx.places, ctx.skills).build(request, profile)
@@ -255,4 +262,6 @@ def _candidate(r: Any) -> dict[str, Any]:
         out["distance_km"] = r.distance_km
     if getattr(r, "contracts", None):
         out["contracts"] = list(r.contracts)
+    if getattr(r, "languages", None):
+        out["languages"] = list(r.languages)
     return out

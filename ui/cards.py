@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import BassinError
+from scoring.missing import is_gap, missing_lines
 from scoring.scorer import MatchScore
 from services.match_scoring import Basis, MatchScoring
 from tools.context import ToolContext
@@ -52,6 +53,8 @@ class OfferCard:
     matched: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    """What the offer asks for that the CV/request does not show (verified, the offer's words)."""
     basis: str = "query"
 
 
@@ -155,8 +158,11 @@ def _fill_score(card: OfferCard, ms: MatchScore) -> None:
     card.parts = [ScorePart(c.label, c.points) for c in ms.contributions]
     claims = ms.explanation.claims
     card.matched = list(dict.fromkeys(c.label for c in claims if c.kind == "skill_match" and c.label))
-    card.missing = list(dict.fromkeys(c.label for c in claims if c.kind == "missing_skill" and c.label))
-    card.explanation = [c.text for c in claims]
+    card.missing = list(
+        dict.fromkeys(c.label for c in claims if c.kind == "missing_skill" and c.required and c.label)
+    )
+    card.explanation = [c.text for c in claims if not is_gap(c)]
+    card.gaps = missing_lines(ms.explanation)
 
 
 # --- markdown -----------------------------------------------------------------------------------------
@@ -217,6 +223,9 @@ def why_markdown(card: OfferCard) -> str:
         return f"**{card.title}** — pas de note : {card.abstained or 'information insuffisante'}."
     lines = [f"**Pourquoi {card.score}/100 pour « {card.title} » ?** (comparé à {against})", ""]
     lines += [f"- {text}" for text in card.explanation] or ["- Aucun élément vérifiable à citer."]
+    if card.gaps:
+        lines += ["", f"**Ce qui manque** (demandé par l'offre, absent de {against}) :"]
+        lines += [f"- {text}" for text in card.gaps]
     parts = top_parts(card, n=len(card.parts))
     if parts:
         lines += ["", "Part de chaque critère (points au-dessus ou en dessous d'une offre moyenne) :"]

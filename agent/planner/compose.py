@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agent.planner.compose_candidates import candidate_recap, candidates_answer, missing_answer
 from agent.planner.decide import TurnPlan
+from agent.planner.phrasing import CONTRACT_NAMES, criteria
 from agent.planner.text import Lang
-from domain.vocabulary import CONTRACT_LABELS
 from scoring.scorer import ABSTENTIONS_EN
 from services.ranking import GRADE_WORDS
 
 LISTED = 5
 CLAIMS_SHOWN = 3
-_CONTRACTS = CONTRACT_LABELS
 _REPLIES: dict[str, dict[Lang, str]] = {
     "greet": {
         "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "
@@ -101,7 +101,7 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
         return _REPLIES[plan.reply][lang].format(**{k: ", ".join(map(str, v)) if isinstance(v, list) else v
                                                      for k, v in plan.data.items()})  # fmt: skip
     if plan.intent == "candidate_recap":
-        return _candidate_recap(plan, history, lang)
+        return candidate_recap(plan, history, lang)
     parts: list[str] = []
     for outcome in outcomes:
         if outcome.error is not None or outcome.result is None:
@@ -114,67 +114,18 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
         if kind == "offers":
             parts.append(_offers(result, lang, plan.data.get("previous_ids") or []))
         elif kind == "candidates":
-            parts.append(_candidates(result, lang))
+            parts.append(candidates_answer(result, lang))
         elif kind == "cv_profile":
             parts.append(_cv(result, lang))
         elif kind == "offer_details":
             parts.append(_details(result, lang))
         elif kind == "match_scores":
-            parts.append(_scores(result, lang))
+            parts.append(_scores(result, lang, missing=bool(plan.data.get("missing"))))
         elif kind == "what_if":
             parts.append(_what_if(result, lang))
     if not parts:
         return _REPLIES["clarify"][lang]
     return "\n\n".join(p for p in parts if p)
-
-
-def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None = None) -> str:
-    """The applied filters in words: "« développeur » · Python · Lyon (30 km) · CDI"."""
-    names = _CONTRACTS[lang]
-    out: list[str] = []
-    if applied.get("cv_id"):
-        out.append("d'après votre CV" if lang == "fr" else "based on your CV")
-    if applied.get("query"):
-        out.append(f"« {applied['query']} »")
-    out += skill_labels or list(applied.get("skills") or [])
-    if applied.get("place"):
-        radius = applied.get("radius_km")
-        out.append(f"{applied['place']} ({radius:g} km)" if radius else str(applied["place"]))
-    if applied.get("contracts"):
-        out.append(" / ".join(names.get(c, c) for c in applied["contracts"]))
-    if applied.get("exclude_contracts"):
-        label = "sans" if lang == "fr" else "no"
-        out.append(f"{label} " + " / ".join(names.get(c, c) for c in applied["exclude_contracts"]))
-    lo, hi = applied.get("experience_min_months"), applied.get("experience_max_months")
-    xp = "expérience" if lang == "fr" else "experience"
-    if lo is not None:
-        out.append(f"{xp} ≥ {_years(lo, lang)}")
-    if hi is not None:
-        out.append(
-            ("débutant accepté" if lang == "fr" else "entry level")
-            if hi == 0
-            else f"{xp} ≤ {_years(hi, lang)}"
-        )
-    if applied.get("remote") is True:
-        out.append("télétravail" if lang == "fr" else "remote")
-    elif applied.get("remote") is False:
-        out.append("sur site" if lang == "fr" else "on site")
-    if applied.get("salary_min_monthly"):
-        out.append(f"≥ {applied['salary_min_monthly']} €/{'mois' if lang == 'fr' else 'month'}")
-    if applied.get("published_within_days"):
-        days = applied["published_within_days"]
-        out.append(f"publiées depuis {days} j" if lang == "fr" else f"posted within {days} days")
-    return " · ".join(out)
-
-
-def _years(months: int, lang: Lang) -> str:
-    years = round(months / 12, 1)
-    shown = f"{years:g}" if years == int(years) else f"{years:.1f}".replace(".", "," if lang == "fr" else ".")
-    return (
-        f"{shown} an{'s' if years >= 2 else ''}"
-        if lang == "fr"
-        else f"{shown} year{'s' if years != 1 else ''}"
-    )
 
 
 def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
@@ -199,11 +150,13 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     shown = (fresh or rows)[:LISTED]
     head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
     lines = [head, *(_offer_line(r, lang) for r in shown)]
+    # With one offer there is no "2nd" to point at.
+    other = ("la 2", "the 2nd") if len(rows) > 1 else ("la 1", "the 1st")
     if lang == "fr":
-        lines.append("Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation, ou affinez "
+        lines.append(f"Dites « {other[0]} » pour le détail, « pourquoi la 1 ? » pour l'adéquation, ou affinez "
                      "(« seulement les CDI », « plus loin »).")  # fmt: skip
     else:
-        lines.append("Say “the 2nd” for details, “why the first one?” for the fit, or refine (“only CDI”, "
+        lines.append(f"Say “{other[1]}” for details, “why the first one?” for the fit, or refine (“only CDI”, "
                      "“further”).")  # fmt: skip
     return "\n".join(lines)
 
@@ -220,7 +173,7 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     if r.get("distance_km") is not None:
         where += f" ({r['distance_km']:g} km)"
     bits = [b for b in (r.get("company"), where) if b]
-    extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
+    extra = [CONTRACT_NAMES[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
     if r.get("salary"):
         extra.append(f"« {r['salary']} »")  # the offer's own words (French), quoted as data
     if r.get("match") is not None:
@@ -228,38 +181,6 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
         extra.append(f"{r['match']}/100" + (f" ({fit})" if fit else ""))
     tail = (" · " + " · ".join(extra)) if extra else ""
     return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
-
-
-def _candidates(result: dict[str, Any], lang: Lang) -> str:
-    rows = list(result.get("results") or [])
-    where = criteria(result.get("applied") or {}, lang, result.get("skill_labels"))
-    if not rows:
-        return (
-            f"Aucun candidat ne correspond à : {where}. Élargissez le rayon ou l'expérience demandée."
-            if lang == "fr"
-            else f"No candidate matches: {where}. Widen the radius or the experience."
-        )
-    head = f"{len(rows)} candidat(s) — {where} :" if lang == "fr" else f"{len(rows)} candidate(s) — {where}:"
-    lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
-    lines.append("Dites « pourquoi le 1 ? » ou « compare 1 et 2 »." if lang == "fr"
-                 else "Say “why the first one?” or “compare 1 and 2”.")  # fmt: skip
-    return "\n".join(lines)
-
-
-def _candidate_line(r: dict[str, Any], lang: Lang) -> str:
-    bits = []
-    if r.get("skills"):
-        bits.append(", ".join(map(str, r["skills"][:4])))
-    if r.get("experience_years") is not None:
-        years = r["experience_years"]
-        bits.append(f"{years:g} an(s) d'expérience" if lang == "fr" else f"{years:g} year(s) of experience")
-    if r.get("location"):
-        where = str(r["location"])
-        if r.get("distance_km") is not None:
-            where += f" ({r['distance_km']:g} km)"
-        bits.append(where)
-    title = f"« {r['title']} »" if r.get("title") else ("profil" if lang == "fr" else "profile")
-    return f"{r['rank']}. [{r['id']}] {title} — " + " · ".join(bits)
 
 
 def _cv(result: dict[str, Any], lang: Lang) -> str:
@@ -288,7 +209,7 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     blocks = []
     for o in result.get("offers") or []:
         head = f"[{o['id']}] « {o.get('intitule')} »"
-        contract = _CONTRACTS[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
+        contract = CONTRACT_NAMES[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
         salary = f"« {o['salaire']} »" if o.get("salaire") else None  # the offer's own words, quoted
         facts = [x for x in (o.get("entreprise"), o.get("lieu"), contract, salary) if x]
         # Skill labels are the offer's words (French): quoted as data, whatever the answer's language.
@@ -313,7 +234,10 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     return "\n\n".join(blocks)
 
 
-def _scores(result: dict[str, Any], lang: Lang) -> str:
+def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str:
+    """Scores with their strengths and gaps; ``missing``: every verified gap (« qu'est-ce qui me manque ? »)."""
+    if missing:
+        return missing_answer(result, lang)
     rows = list(result.get("scores") or [])
     if not rows:
         return "Aucune offre à évaluer." if lang == "fr" else "No offer to score."
@@ -363,27 +287,3 @@ def _what_if(result: dict[str, Any], lang: Lang) -> str:
     if result.get("explanation"):
         text += "\n" + " ; ".join(map(str, result["explanation"]))
     return text
-
-
-def _candidate_recap(plan: TurnPlan, history: list[dict[str, Any]], lang: Lang) -> str:
-    """Answer about candidates of an earlier search from that search's own results."""
-    wanted = list(plan.data.get("ids") or [])
-    rows: dict[str, dict[str, Any]] = {}
-    applied: dict[str, Any] = {}
-    for result in reversed(history):
-        if result.get("kind") == "candidates":
-            for r in result.get("results") or []:
-                if r["id"] in wanted and r["id"] not in rows:
-                    rows[r["id"]] = r
-                    applied = applied or result.get("applied") or {}
-    if not rows:
-        return _REPLIES["no_results_yet"][lang]
-    intro = (f"Ce que la recherche ({criteria(applied, lang)}) dit de ces profils :" if lang == "fr"
-             else f"What the search ({criteria(applied, lang)}) says about these profiles:")  # fmt: skip
-    lines = [intro, *(_candidate_line(rows[i], lang) for i in wanted if i in rows)]
-    if plan.data.get("compare") and len(rows) > 1:
-        best = max(rows.values(), key=lambda r: float(r.get("score") or 0))
-        lines.append(
-            f"Le mieux classé : [{best['id']}]." if lang == "fr" else f"Ranked highest: [{best['id']}]."
-        )
-    return "\n".join(lines)

@@ -18,9 +18,11 @@ from agent.planner.text import Lang
 Intent = Literal["search", "cv", "details", "score", "candidate_recap", "what_if", "reply"]
 ARG_ORDER = (
     "query", "skills", "place", "radius_km", "contracts", "exclude_contracts", "experience_min_months",
-    "experience_max_months", "remote", "salary_min_monthly", "published_within_days", "cv_id", "top_k",
+    "experience_max_months", "remote", "languages", "salary_min_monthly", "published_within_days", "cv_id",
+    "top_k",
 )  # fmt: skip
 _CANDIDATE_ARGS = frozenset(ARG_ORDER) - {"salary_min_monthly", "published_within_days", "cv_id"}
+_OFFER_ARGS = frozenset(ARG_ORDER) - {"languages"}
 _COMMUNE_KINDS = ("commune", "arrondissement", "postcode")
 DEFAULT_RADIUS_KM = 30.0
 MAX_RADIUS_KM = 200.0
@@ -75,8 +77,11 @@ def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> Turn
 
     if reading.file_id:
         return _cv_plan(reading, briefing, tools)
+    if "missing" in acts and not reading.refs and not reading.has_search_content():
+        # « Qu'est-ce qui me manque ? » is about the offer in focus (else the first result).
+        reading.refs.demonstrative = True
     content = reading.has_search_content() or bool(reading.refs) or acts & {
-        "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv", "what_if", "relax",
+        "more", "farther", "closer", "anywhere", "any_contract", "any_language", "for_my_cv", "what_if", "relax",
     }  # fmt: skip
     if not content:
         for kind in ("help", "greet", "thanks"):
@@ -123,7 +128,7 @@ def _is_refinement(reading: Reading, active_target: Target | None) -> bool:
     acts = reading.acts
     if reading.target is not None and reading.target != active_target and reading.query:
         return False
-    if acts & {"more", "farther", "closer", "anywhere", "any_contract"}:
+    if acts & {"more", "farther", "closer", "anywhere", "any_contract", "any_language"}:
         return True
     if reading.query:
         return "refine" in acts and "search_verb" not in acts
@@ -142,6 +147,7 @@ def _fresh(reading: Reading) -> dict[str, Any]:
         "experience_min_months": reading.experience_min_months,
         "experience_max_months": reading.experience_max_months,
         "remote": reading.remote,
+        "languages": list(reading.languages),
         "salary_min_monthly": reading.salary_min_monthly,
         "published_within_days": reading.published_within_days,
     }
@@ -191,6 +197,13 @@ def _merge(args: dict[str, Any], reading: Reading) -> dict[str, Any]:
     if reading.experience_min_months is not None or reading.experience_max_months is not None:
         args["experience_min_months"] = reading.experience_min_months
         args["experience_max_months"] = reading.experience_max_months
+    if "any_language" in acts:
+        args["languages"] = []
+    if reading.languages:
+        old = list(args.get("languages") or [])
+        args["languages"] = (
+            [*old, *(k for k in reading.languages if k not in old)] if "add" in acts else reading.languages
+        )
     for name in ("remote", "salary_min_monthly", "published_within_days"):
         value = getattr(reading, name)
         if value is not None:
@@ -202,7 +215,7 @@ def _merge(args: dict[str, Any], reading: Reading) -> dict[str, Any]:
 
 def canonical(args: dict[str, Any], target: Target) -> dict[str, Any]:
     """Arguments in a stable order, without empty values or fields the target's tool does not take."""
-    allowed = _CANDIDATE_ARGS if target == "candidates" else frozenset(ARG_ORDER)
+    allowed = _CANDIDATE_ARGS if target == "candidates" else _OFFER_ARGS
     out: dict[str, Any] = {}
     for name in ARG_ORDER:
         value = args.get(name)
@@ -242,12 +255,14 @@ def _reference_plan(
         return TurnPlan("reply", lang, reply="no_results_yet")
     candidate_ids = [i for i in ids if i.startswith("cv-")]
     offer_ids = [i for i in ids if not i.startswith("cv-")]
-    wants_score = bool(reading.acts & {"why", "compare"})
+    wants_score = bool(reading.acts & {"why", "compare", "missing"})
     if candidate_ids and not offer_ids:
         if briefing.role != "recruiter":
             return TurnPlan("reply", lang, reply="refuse_candidates")
         return TurnPlan(
-            "candidate_recap", lang, data={"ids": candidate_ids, "compare": "compare" in reading.acts}
+            "candidate_recap",
+            lang,
+            data={"ids": candidate_ids, "compare": "compare" in reading.acts, "why": "why" in reading.acts},
         )
     if wants_score and "score_match" in tools:
         args: dict[str, Any] = {"offer_ids": offer_ids[:5]}
@@ -256,7 +271,7 @@ def _reference_plan(
         elif briefing.cv_id:
             args["cv_id"] = briefing.cv_id
         return TurnPlan("score", lang, steps=[{"tool": "score_match", "args": args}],
-                        data={"compare": len(offer_ids) > 1})  # fmt: skip
+                        data={"compare": len(offer_ids) > 1, "missing": "missing" in reading.acts})  # fmt: skip
     if "get_offer_details" not in tools:
         return TurnPlan("reply", lang, reply="unavailable", data={"tool": "get_offer_details"})
     return TurnPlan("details", lang, steps=[{"tool": "get_offer_details", "args": {"offer_ids": offer_ids[:5]}}],

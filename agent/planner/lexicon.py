@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from cv.languages import LANGUAGE_NAMES
+
 Act = Literal[
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
-    "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb",
+    "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb", "missing",
+    "any_language",
 ]  # fmt: skip
 
 
@@ -27,6 +30,11 @@ ACTS: dict[Act, re.Pattern[str]] = {
         r"\bpourquoi\b|\bwhy\b|\bexpliqu\w*|\bexplain\w*|\ben quoi\b|\bcorrespond\w*|\bmatch(?:es|ing)?\b"
         r"|\bscore\b|\bcompatib\w*|\badequation\b|\bfits?\b|\bsuits?\b|\bpoints? (?:forts?|faibles?)\b"
         r"|\bqu'est-ce qui (?:me )?manque\b|\bce qui (?:me )?manque\b|\bwhat am i missing\b|\bmissing\b"
+    ),
+    "missing": re.compile(
+        r"\bqu'est-ce qui (?:me |lui |leur )?manque\b|\bce qui (?:me |lui |leur )?manque\b|\bque (?:me |lui )?manque"
+        r"|\bmanque-t-il\b|\bil (?:me |lui )manque\b|\bmanquant\w*|\blacunes?\b|\bwhat (?:am i|is he|is she|are they)"
+        r" missing\b|\bwhat(?: is|'s) missing\b|\bmissing\b|\bgaps?\b|\bwhat do i lack\b"
     ),
     "compare": re.compile(
         r"\bcompar\w*|\bvs\.?(?=\s)|\bversus\b|\bdifferences?\b|\blaquelle\b|\blequel\b|\bwhich (?:one|is)\b"
@@ -58,6 +66,11 @@ ACTS: dict[Act, re.Pattern[str]] = {
     "any_contract": re.compile(
         r"\b(?:tous|toutes|n'importe quel|peu importe le) (?:les )?(?:types? de )?contrats?\b|\bany contract\b"
         r"|\ball contracts?\b|\bsans filtre de contrat\b"
+    ),
+    "any_language": re.compile(
+        r"\bpeu importe (?:la|les) langues?\b|\bn'importe quelle langue\b|\bsans filtre de langues?\b"
+        r"|\btoutes (?:les )?langues\b|\bany languages?\b|\bwhatever (?:the )?languages?\b"
+        r"|\bno language filter\b"
     ),
     "for_my_cv": re.compile(
         r"\b(?:mon|ma|my) (?:cv|profil|profile|resume|parcours)\b|\bpour moi\b|\bme correspond\w*"
@@ -117,7 +130,8 @@ YEARS_PLAIN = re.compile(
 )
 NOT_QUERY: tuple[Act, ...] = (
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
-    "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb",
+    "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb", "missing",
+    "any_language",
 )  # fmt: skip
 CANDIDATE_TARGET = re.compile(
     r"\b(?:candidats?|candidates?|candidates?|profils|profiles|talents?|postulants?|applicants?)\b"
@@ -166,13 +180,14 @@ STOP_EDGE = words(
     but what about how instead aussi also too egalement as well en plus sinon pareil same merci stp svp
     please s'il te plait vous des de du d' les la le l' un une a au aux en pour for in of the some avec
     with qui who sont is are me moi je i we nous on y il ya cette fois alors donc bon ? one ones mon ma
-    mes my que quoi what an as to work working dans sur near ou or"""
+    mes my que quoi what an as to work working dans sur near ou or ceux celles those"""
 )
 NOISE_WORDS = re.compile(
     r"\b(?:offres?|offers?|annonces?|candidats?|candidates?|profils?|profiles?|postes?|emplois?|jobs?|d'emploi"
     r"|de poste|openings?|talents?|cv|cvs|resultats?|results?|s'il (?:te|vous) plait|please|stp|svp"
     r"|disponibles?|available|ayant|having|connaissant|maitrisant|qui (?:connaissent|maitrisent|ont)"
-    r"|who (?:know|have)|open to|publiee?s?|published|posted|mises? en ligne|beaucoup|a lot|very much|so much"
+    r"|who (?:know|have)|open to|(?:qui )?(?:acceptent|accepte|acceptant)|(?:who )?(?:accepts?|accepting)"
+    r"|(?:qui sont )?(?:ouverte?s? (?:au|a la|a))|willing to (?:work|do)|publiee?s?|published|posted|mises? en ligne|beaucoup|a lot|very much|so much"
     r"|au minimum|minimum|mini|maximum)\b"
 )
 # Small words that only link what was removed ("infirmière en CDI ou CDD" → "infirmière").
@@ -226,3 +241,31 @@ FUZZY_SKIP = words(
     serveur serveuse cuisinier boulanger plombier electricien comptable chauffeur cariste magasinier
     agent agents aide ouvrier ouvriers operateur operatrice analyste architecte designer"""
 )
+
+# Languages a recruiter asks candidates to speak ("seulement ceux qui parlent anglais", "English-speaking
+# candidates"): a language filter, never a skill nor words of the job.
+_LANGUAGE_NAME = "|".join(sorted((n for n in LANGUAGE_NAMES if " " not in n), key=len, reverse=True))
+_PHONES = {
+    "anglophone": "anglais", "hispanophone": "espagnol", "germanophone": "allemand", "lusophone": "portugais",
+    "italophone": "italien", "arabophone": "arabe", "russophone": "russe", "sinophone": "chinois",
+    "francophone": "français", "neerlandophone": "néerlandais",
+}  # fmt: skip
+LANGUAGE_WANTED = re.compile(
+    r"\b(?:(?:ceux|celles|those|the ones|people|candidates?|candidats?|profils?|profiles?)\s+)?"
+    r"(?:(?:qui|who|that)\s+)?(?:(?:savent|sait|can)\s+)?"
+    r"(?:parlent|parle|parlant|maitrisent|maitrisant|speak|speaks|speaking|fluent in|bilingues?(?: en)?"
+    r"|bilingual(?: in)?|with)\s+(?:(?:l'|le |la |en |couramment |fluently |fluent )\s*){0,2}"
+    rf"(?P<a>{_LANGUAGE_NAME})(?:\s*(?:,|et|and|&|ou|or)\s*(?:l')?(?P<b>{_LANGUAGE_NAME}))?\b"
+    r"(?:\s+(?:courant|couramment|fluently|fluent|bilingue))?"
+    rf"|\b(?P<c>{_LANGUAGE_NAME})[- ](?:speaking|speakers?)\b"
+    rf"|\b(?P<p>{'|'.join(_PHONES)})s?\b"
+)
+
+
+def wanted_languages(match: re.Match[str]) -> list[str]:
+    """The language keys (as CVs store them: ``anglais``) a ``LANGUAGE_WANTED`` match names."""
+    names = [match.group(g) for g in ("a", "b", "c") if match.group(g)]
+    keys = [LANGUAGE_NAMES[n] for n in names]
+    if match.group("p"):
+        keys.append(_PHONES[match.group("p")])
+    return keys

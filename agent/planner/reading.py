@@ -29,6 +29,7 @@ from agent.planner.lexicon import (
     FIRST_JOB,
     FUZZY_SKIP,
     JOB_NOT_SKILL,
+    LANGUAGE_WANTED,
     MORE_CONTRACTS,
     NOISE_WORDS,
     NOT_QUERY,
@@ -44,6 +45,7 @@ from agent.planner.lexicon import (
     UNKNOWN_PLACE,
     YEARS_PLAIN,
     Act,
+    wanted_languages,
 )
 from agent.planner.references import References, find_references
 from agent.planner.text import Lang, blank, guess_language
@@ -96,6 +98,8 @@ class Reading:
     experience_min_months: int | None = None
     experience_max_months: int | None = None
     remote: bool | None = None
+    languages: list[str] = field(default_factory=list)
+    """Languages candidates must speak (keys as CVs store them: ``anglais``)."""
     salary_min_monthly: int | None = None
     published_within_days: int | None = None
     refs: References = field(default_factory=References)
@@ -113,6 +117,7 @@ class Reading:
             or self.experience_min_months is not None
             or self.experience_max_months is not None
             or self.remote is not None
+            or self.languages
             or self.salary_min_monthly
             or self.published_within_days
         )
@@ -182,6 +187,9 @@ class UtteranceReader:
             reading.remote = False
             spans.append(m.span())
         if target == "candidates":
+            for m in LANGUAGE_WANTED.finditer(folded):
+                reading.languages += [k for k in wanted_languages(m) if k not in reading.languages]
+                spans.append(m.span())
             if m := EXPERIENCE_AT_MOST.search(folded):
                 reading.experience_max_months = int(m.group("n")) * 12
                 spans.append(m.span())

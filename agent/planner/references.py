@@ -32,7 +32,7 @@ _ORDINAL = re.compile(
     r"|mois|annees?|years?|heures?|hours?))"
 )
 _NUMBERED = re.compile(
-    r"(?:(?<!dans )(?<!vers )(?<!sur )\b(?:la|le|l'|les|n°|no\.?|numero|num|number|offre|offer|poste|candidat|profil"
+    r"(?:(?<!dans )(?<!vers )(?<!sur )\b(?:(?:profil|profile|cv|candidat|candidate)\s+(?:du|de la|of the|of)|la|le|l'|les|the|n°|no\.?|numero|num|number|offre|offer|poste|candidat|profil"
     r"|resultat|result)"
     r"\s*|#\s*)(?:n°\s*)?(?P<n>\d{1,2})\b(?!\s*(?:km|ans?|years?|€|k\b|eur|jours?|days?|mois|%|h\b|heures?))"
 )

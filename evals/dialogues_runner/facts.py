@@ -39,6 +39,7 @@ class ResultFacts:
     remote: bool | None
     salary_top: float | None
     skills: frozenset[str]
+    languages: frozenset[str] = frozenset()
 
 
 class PlaceResolver(Protocol):
@@ -83,6 +84,7 @@ def _offer(row: OfferRow) -> ResultFacts:
         remote=row.remote,
         salary_top=max(salaries) if salaries else None,
         skills=frozenset(s.key for s in row.skills if s.key),
+        languages=frozenset(lang.lower() for lang in row.languages or []),
     )
 
 
@@ -100,6 +102,7 @@ def _candidate(row: CandidateRow) -> ResultFacts:
         remote=row.remote,
         salary_top=None,
         skills=frozenset(row.skill_keys or []),
+        languages=frozenset(row.languages or []),
     )
 
 
@@ -125,6 +128,9 @@ def violations(facts: ResultFacts, c: Constraints, places: PlaceResolver) -> lis
     missing = [s for s in c.skills if s not in facts.skills]
     if missing:
         out.append(f"skills missing: {', '.join(missing)}")
+    unspoken = [lang for lang in c.languages if lang not in facts.languages]
+    if unspoken:
+        out.append(f"languages missing: {', '.join(unspoken)}")
     xp = facts.experience_months
     if c.experience_max_months is not None and (xp is None or xp > c.experience_max_months):
         out.append(f"experience {xp} months > {c.experience_max_months}")

@@ -74,6 +74,8 @@ class Constraints(_Strict):
     """Candidates: having at least this much experience. Offers: asking at least this much."""
     remote: bool | None = None
     salary_min_monthly: int | None = None
+    languages: list[str] = Field(default_factory=list)
+    """Language keys every result lists (as CVs store them: ``anglais``)."""
 
     def is_empty(self) -> bool:
         return self == Constraints()

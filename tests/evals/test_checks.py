@@ -44,6 +44,16 @@ def test_constraints_are_checked_on_the_stored_results(places) -> None:  # type:
     assert len(failures) == 2 and "1000002" in failures[0] and "from Lyon" in failures[1]
 
 
+def test_a_language_constraint_fails_on_a_result_that_does_not_list_it(places) -> None:  # type: ignore[no-untyped-def]
+    english = ResultFacts("cv-0000000001", "candidate", "Comptable", None, frozenset(), None, None, None, 60,
+                          None, None, frozenset(), frozenset({"anglais"}))  # fmt: skip
+    facts = StoreFacts([english, offer("1000001")])
+    expect = Expectation.model_validate({"constraints": {"languages": ["anglais"]}})
+    ok = score_turn(expect, seen(["cv-0000000001"]), language="fr", facts=facts, places=places).failures
+    bad = score_turn(expect, seen(["cv-0000000001", "1000001"]), language="fr", facts=facts, places=places)
+    assert ok == [] and len(bad.failures) == 1 and "languages missing: anglais" in bad.failures[0]
+
+
 def test_arguments_exact_and_subset(places) -> None:  # type: ignore[no-untyped-def]
     call = {"name": "search_offers", "args": {"query": "Développeur"}}
     assert check({"calls": [call]}, seen([], args={"query": "developpeur", "place": "Lyon"}), places) == []

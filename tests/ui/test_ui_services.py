@@ -139,3 +139,17 @@ def test_card_shows_score_parts_and_skills_and_why_lists_verified_claims() -> No
     assert "Compétences trouvées : Python" in text and "manquantes : Docker" in text
     why = why_markdown(card)
     assert "Pourquoi 72/100" in why and "- Python : demandé par l'offre, présent dans votre CV." in why
+    assert "Ce qui manque" not in why  # no gap on this card: no empty section
+
+
+def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
+    card = OfferCard(
+        rank=1, id="2051234", title="Comptable", score=40, basis="cv",
+        explanation=["Compétence demandée « Excel » : « Excel » chez vous, « Excel » dans l'offre"],
+        gaps=["Permis exigé « B - Véhicule léger » : non trouvé dans le CV"],
+    )  # fmt: skip
+    why = why_markdown(card)
+    assert "**Ce qui manque** (demandé par l'offre, absent de votre CV) :" in why
+    assert (
+        why.index("Excel") < why.index("Ce qui manque") < why.index("- Permis exigé « B - Véhicule léger »")
+    )
