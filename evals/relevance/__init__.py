@@ -1,0 +1,1 @@
+"""Relevance eval: unrelated results and honest "no match", ranked search beside fusion-only search."""

@@ -1,0 +1,3 @@
+from evals.relevance.runner import main
+
+raise SystemExit(main())
