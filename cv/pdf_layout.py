@@ -27,6 +27,7 @@ from cv.errors import (
     EncryptedPDFError,
     ScannedPDFError,
 )
+from cv.sections import heading_kind
 
 _PAGE_NUMBER_RE = re.compile(r"^(page\s*)?\d{1,3}(\s*(/|sur|of|de)\s*\d{1,3})?$", re.IGNORECASE)
 _DATEISH_RE = re.compile(r"\b(19|20)\d{2}\b|\b(present|présent|aujourd|current|now)\b", re.IGNORECASE)
@@ -93,7 +94,10 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> tuple[float, floa
             run_start = x if run_start is None else run_start
             continue
         if run_start is not None:
-            if x - run_start >= 8 and (best is None or x - run_start > best[1] - best[0]):
+            # A band still white at the edge of the search zone is the margin beside a short column
+            # (the main column of a sidebar CV), not a gutter between two columns.
+            margin = cover[x] <= tolerance or (run_start == lo and cover[lo - 1] <= tolerance)
+            if not margin and x - run_start >= 8 and (best is None or x - run_start > best[1] - best[0]):
                 best = (float(run_start), float(x))
             run_start = None
     if best is None:
@@ -107,10 +111,18 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> tuple[float, floa
 
 
 def _is_row_layout(left: list[_Line], right: list[_Line]) -> bool:
-    """Two sides that are cells of the same rows (title | dates), not two independent columns."""
+    """Two sides that are cells of the same rows (title | dates), not two independent columns.
+
+    A side that opens sections of its own (``COMPÉTENCES``, ``LANGUES`` in a sidebar) is a column even when
+    its short lines fall on the main column's rows, as they do in templates with one line pitch.
+    """
     small, big = (left, right) if len(left) <= len(right) else (right, left)
     if not small:
         return True
+    if all(sum(1 for ln in side if heading_kind(ln.text) is not None) >= 2 for side in (left, right)):
+        return False
+    if sum(1 for ln in small if heading_kind(ln.text) is not None) >= 2:
+        return False
     tops = [ln.top for ln in big]
     aligned = sum(1 for ln in small if any(abs(ln.top - t) <= 2.0 for t in tops))
     short = sum(1 for ln in small if len(ln.words) <= 4 or _DATEISH_RE.search(ln.text))
@@ -172,6 +184,10 @@ def _breaks_after(lines: list[_Line], index: int) -> bool:
     return lines[index].top - lines[index - 1].top > 1.4 * usual
 
 
+def _opens_with_heading(lines: list[_Line]) -> bool:
+    return bool(lines) and heading_kind(lines[0].text) is not None
+
+
 def _read_columns(full: list[_Line], left: list[_Line], right: list[_Line]) -> list[tuple[float, float, str]]:
     """Full-width lines split the page into bands; each band is read left column, then right column."""
     out: list[tuple[float, float, str]] = []
@@ -194,7 +210,12 @@ def _read_columns(full: list[_Line], left: list[_Line], right: list[_Line]) -> l
         if left_tail and not _breaks_after(band_left, band_left.index(left_tail[0])):
             left_tail = []
         band_left = [ln for ln in band_left if ln not in left_tail]
-        for band in (band_left, band_right, left_tail):
+        order = (band_left, band_right, left_tail)
+        if _opens_with_heading(band_left) and band_right and not _opens_with_heading(band_right):
+            # A sidebar of sections (CONTACT, COMPÉTENCES...) beside a main column that opens with the name
+            # and the headline: the main column's top is the CV's header, read it first.
+            order = (band_right, band_left, left_tail)
+        for band in order:
             if band:
                 if out:
                     out.append((band[0].top, band[0].top, ""))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cv.experience import has_title_word
+from cv.experience import employer_like, has_title_word
 from cv.models import PersonalData, PersonalField, Span
 from cv.sections import fold, heading_kind
 
@@ -100,7 +100,9 @@ def looks_like_name(line: str) -> bool:
     words = re.split(r"\s+", line.strip())
     if not 2 <= len(words) <= 4 or not all(_NAME_WORD_RE.match(w) for w in words):
         return False
-    return not any(fold(w) in _NOT_NAMES for w in words) and not has_title_word(line)
+    return (
+        not any(fold(w) in _NOT_NAMES for w in words) and not has_title_word(line) and not employer_like(line)
+    )
 
 
 def _without_place(words: list[str], is_place: Callable[[str], bool] | None) -> list[str]:

@@ -26,6 +26,7 @@ _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values(
 _DATEISH_RE = re.compile(r"\b(19|20)\d{2}\b")
 _SUMMARY_CHARS = 1200
 _TOWN_MIN_POPULATION = 1000
+_JOBS_SPLIT_RE = re.compile(r"\s+[-–—|/]\s+|\s*\|\s*")
 _SEARCH_TEXT_CHARS = 6000
 
 
@@ -142,14 +143,18 @@ def _title(
     target: TextEvidence | None,
     is_job: Callable[[str], bool] | None,
 ) -> tuple[str | None, Span | None]:
-    """The job the CV aims at: the stated target job, else a headline that names a job, else the current
-    position's title, else any headline, else the most recent position's title."""
+    """The job the CV aims at: the stated target job, else a headline that is a ROME job title, else the
+    current position's title, else the headline, else the most recent position's title."""
     if target is not None:
         return target.text, target.evidence
-    if headline is not None and (
-        has_title_word(headline.text) or (is_job is not None and is_job(headline.text))
-    ):
-        return headline.text, headline.evidence
+    if headline is not None and is_job is not None:
+        # "Cariste - Magasinier": the CV leads with its first job.
+        first = _JOBS_SPLIT_RE.split(headline.text)[0].strip()
+        if first and first != headline.text and is_job(first):
+            start = headline.evidence.start + headline.text.find(first)
+            return first, Span(start=start, end=start + len(first), surface=first)
+        if is_job(headline.text):
+            return headline.text, headline.evidence
     titled = [e for e in experiences if e.title]
     current = [e for e in titled if e.current]
     if current:
