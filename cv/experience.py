@@ -54,6 +54,7 @@ _SPLIT_RE = re.compile(
     r"\s+[—–|@]\s+|\s+-\s+|\s*\|\s*|,\s+|\s+chez\s+|\s+at\s+|\s+pour\s+|\s*\(", re.IGNORECASE
 )
 _EDGE_RE = re.compile(r"^[\s•\-–—|,:;.()\[\]/*·]+|[\s•\-–—|,:;(\[/*·]+$")
+_DATED_BULLET_CHARS = 120
 _NON_EXPERIENCE = {
     "education",
     "certifications",
@@ -229,7 +230,9 @@ def extract_experience(
             continue
         line = lines[line_index[rng.start]]
         at_edge = not _clean(text[line.start : rng.start]) or not _clean(text[rng.end : line.end])
-        if len(line.value) > 160 and not at_edge:
+        # A dated bullet ("• Serveuse, Restaurant X — 08/2024 à aujourd'hui : service...") may run long.
+        early = rng.start - line.start <= _DATED_BULLET_CHARS
+        if len(line.value) > 160 and not at_edge and not early:
             continue
         kept.append(rng)
     entries: list[ExperienceEntry] = []

@@ -107,6 +107,19 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> tuple[float, floa
     # band (a centred banner) stays a full-width line.
     g0, g1 = best
     g0 = max([g0, *(w["x1"] for w in words if w["x0"] < g0 and w["x1"] < g1)])
+    # The same for the last words of a left-column line that start inside the band ("gestion de" at the
+    # end of a sidebar line): they continue a line that began in the left column.
+    left_tops = [w["top"] for w in words if w["x0"] < g0]
+    g0 = max(
+        [
+            g0,
+            *(
+                w["x1"]
+                for w in words
+                if g0 <= w["x0"] and w["x1"] < g1 and any(abs(w["top"] - t) <= 2.0 for t in left_tops)
+            ),
+        ]
+    )
     return (g0, g1) if g1 - g0 >= 8 else None
 
 
@@ -157,6 +170,18 @@ def _page_lines(page: Any) -> tuple[list[tuple[float, float, str]], bool]:
         left_w = [w for w in words if w["x1"] <= g0 + 1]
         right_w = [w for w in words if w["x0"] >= g1 - 1]
         cross_w = [w for w in words if w["x1"] > g0 + 1 and w["x0"] < g1 - 1]
+        # A long left-column line that runs into the gutter beside right-column text on the same row is
+        # still the left column's ("Animateur - Centre social Les Aubiers, Plaisir" | "Néerlandais : B1").
+        beside = {
+            id(w)
+            for w in cross_w
+            if any(
+                abs(r["top"] - w["top"]) <= 0.6 * (w["bottom"] - w["top"]) and r["x0"] > w["x1"]
+                for r in right_w
+            )
+        }
+        left_w = [w for w in words if w["x1"] <= g0 + 1 or id(w) in beside]
+        cross_w = [w for w in cross_w if id(w) not in beside]
         chars = sum(len(w["text"]) for w in words)
         left_chars = sum(len(w["text"]) for w in left_w)
         right_chars = sum(len(w["text"]) for w in right_w)
