@@ -31,6 +31,7 @@ from cv.sections import heading_kind
 
 _PAGE_NUMBER_RE = re.compile(r"^(page\s*)?\d{1,3}(\s*(/|sur|of|de)\s*\d{1,3})?$", re.IGNORECASE)
 _DATEISH_RE = re.compile(r"\b(19|20)\d{2}\b|\b(present|présent|aujourd|current|now)\b", re.IGNORECASE)
+_COLUMN_GAP = 8.0  # points of white between two columns on one row, wider than any word space
 _MARGIN = 0.09  # share of the page height where running headers and footers live
 _PDF_ERRORS = (PdfminerException, MalformedPDFException, PSException, PDFException, KeyError, ValueError)
 
@@ -158,6 +159,27 @@ def _emit(lines: list[_Line]) -> list[tuple[float, float, str]]:
     return out
 
 
+def _left_overflow(cross: list[dict[str, Any]], right: list[dict[str, Any]], g0: float) -> set[int]:
+    """Ids of gutter-crossing words that end a long left-column line beside right-column text.
+
+    ``Animateur - Centre social Les Aubiers, Plaisir`` runs into the gutter while ``Néerlandais : B1``
+    sits in the sidebar on the same row: a white gap wider than a word space, past the gutter's start,
+    separates them. A banner across the page has no such gap and stays a full-width line.
+    """
+    found: set[int] = set()
+    for word in cross:
+        height = word["bottom"] - word["top"]
+        row = sorted(
+            (w for w in [*cross, *right] if abs(w["top"] - word["top"]) <= 0.6 * height),
+            key=lambda w: w["x0"],
+        )
+        for a, b in pairwise(row):
+            if b["x0"] - a["x1"] >= _COLUMN_GAP and a["x1"] > g0 and b in right:
+                found.update(id(w) for w in row if w["x1"] <= a["x1"] and w in cross)
+                break
+    return found
+
+
 def _page_lines(page: Any) -> tuple[list[tuple[float, float, str]], bool]:
     """Lines of one page in reading order as (top, bottom, text); True when read as two columns."""
     words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
@@ -170,16 +192,7 @@ def _page_lines(page: Any) -> tuple[list[tuple[float, float, str]], bool]:
         left_w = [w for w in words if w["x1"] <= g0 + 1]
         right_w = [w for w in words if w["x0"] >= g1 - 1]
         cross_w = [w for w in words if w["x1"] > g0 + 1 and w["x0"] < g1 - 1]
-        # A long left-column line that runs into the gutter beside right-column text on the same row is
-        # still the left column's ("Animateur - Centre social Les Aubiers, Plaisir" | "Néerlandais : B1").
-        beside = {
-            id(w)
-            for w in cross_w
-            if any(
-                abs(r["top"] - w["top"]) <= 0.6 * (w["bottom"] - w["top"]) and r["x0"] > w["x1"]
-                for r in right_w
-            )
-        }
+        beside = _left_overflow(cross_w, right_w, g0)
         left_w = [w for w in words if w["x1"] <= g0 + 1 or id(w) in beside]
         cross_w = [w for w in cross_w if id(w) not in beside]
         chars = sum(len(w["text"]) for w in words)
