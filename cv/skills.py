@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cv.models import Section, SkillEvidence, Span
+from cv.sections import heading_kind
 
 
 class SkillMentionLike(Protocol):
@@ -56,13 +57,20 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _body_start(text: str, start: int) -> int:
+    """Where a section's items begin: after its heading line."""
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def extract_skills(
     text: str, sections: list[Section], inline: list[tuple[int, int]], taxonomy: SkillExtractor
 ) -> list[SkillEvidence]:
     """Skills with their first evidence (a skills-section mention first) and mention counts.
 
     Items of the skills section that the taxonomy's text matcher misses are tried one by one with
-    ``normalize`` (synonyms, spelling variants).
+    ``normalize`` (synonyms, spelling variants), then with ``listed_skill`` when the taxonomy has it
+    (words of a ROME compétence or an ESCO label: "dépannage", "prise de rendez-vous").
     """
     skill_ranges = [(s.start, s.end) for s in sections if s.kind == "skills"] + inline
 
@@ -83,6 +91,15 @@ def extract_skills(
             if key is not None:
                 mentions.setdefault(key, []).append((a, b, taxonomy.label(key)))
                 labels.setdefault(key, taxonomy.label(key))
+                continue
+            listed = getattr(taxonomy, "listed_skill", None)
+            heading_line = (start, end) not in inline and a < _body_start(text, start)
+            if listed is None or heading_line or heading_kind(text[a:b]) is not None:
+                continue  # the heading ("Compétences techniques") is no skill
+            found = listed(text[a:b])
+            if found is not None:
+                mentions.setdefault(found[0], []).append((a, b, found[1]))
+                labels.setdefault(found[0], found[1])
     skills: list[SkillEvidence] = []
     for key, spans in mentions.items():
         spans.sort()

@@ -22,6 +22,7 @@ from referentials.taxonomy import default_rome, default_skill_taxonomy
 from referentials.taxonomy.rome import gendered_forms
 from referentials.taxonomy.text import fold
 
+_NOT_SKILLS = {"language-spoken", "diploma"}
 FIELDS = ("title", "experience", "skills", "city", "name", "email", "phone", "education", "languages", "rome")
 
 
@@ -112,6 +113,8 @@ def score_cv(truth: dict[str, Any], parsed: ParsedCV) -> CVScore:
         else:
             score.misses.setdefault("skills", []).append(f"missed {wanted!r}")
     for s, surfaces in skills:
+        if default_skill_taxonomy().category(s.key) in _NOT_SKILLS:
+            continue  # spoken languages and diplomas are scored as languages and education level
         ok = any(_same_skill(wanted, surfaces, s.key) for wanted in truth["skills"])
         score.skill_parsed += 1
         score.skill_correct += ok
