@@ -123,7 +123,10 @@ def _name_candidates(line: str) -> list[str]:
 
 
 def _find_name(
-    text: str, contacts_near_top: bool, is_place: Callable[[str], bool] | None = None
+    text: str,
+    contacts_near_top: bool,
+    is_place: Callable[[str], bool] | None = None,
+    has_contacts: bool = False,
 ) -> PersonalHit | None:
     label = _NAME_LABEL_RE.search(text)
     if label:
@@ -148,7 +151,10 @@ def _find_name(
                 continue
             known_first_name = any(fold(w) in _FIRST_NAMES for w in words)
             mixed_case = any(w.isupper() for w in words) and any(not w.isupper() for w in words)
-            if known_first_name or (contacts_near_top and (seen <= 2 or mixed_case)):
+            # The very first line of a CV that gives contacts somewhere (a sidebar read after the main
+            # column) is its name when it looks like one.
+            first_line = seen == 1 and has_contacts
+            if known_first_name or first_line or (contacts_near_top and (seen <= 2 or mixed_case)):
                 begin = start + raw.index(candidate)
                 return PersonalHit("name", begin, begin + len(candidate), candidate)
     # A sidebar read first puts the name further down: a line that is a known first name and a surname.
@@ -210,7 +216,8 @@ def find_personal(text: str, is_place: Callable[[str], bool] | None = None) -> l
                 hits.append(PersonalHit("address", start, start + len(street), street))
     top = text[:600]
     contacts_near_top = any(h.start < len(top) for h in hits if h.kind in {"email", "phone", "linkedin"})
-    name = _find_name(text, contacts_near_top, is_place)
+    has_contacts = any(h.kind in {"email", "phone"} for h in hits)
+    name = _find_name(text, contacts_near_top, is_place, has_contacts)
     if name is not None:
         hits.extend(_name_occurrences(text, name))
     return hits
