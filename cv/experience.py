@@ -115,9 +115,16 @@ _SCHOOL_RE = re.compile(
 
 def _school_period(text: str, lines: list[Line], index: int) -> bool:
     """A period printed with a diploma or a school (``Bac ST2S, Lycée Mounier, 2012 – 2015``) is studies,
-    whatever section it was read in: a heading the parser missed must not turn school years into work."""
-    near = [lines[i].value for i in range(max(index - 1, 0), min(index + 2, len(lines)))]
-    if any(has_title_word(v) for v in near):
+    whatever section it was read in: a heading the parser missed must not turn school years into work.
+
+    A diploma's name may hold a job word (``CAP Opérateur logistique``): on the period's own line the
+    diploma wins unless the line opens with the job (``Formatrice CAP cuisine, Lycée hôtelier``).
+    """
+    own = lines[index].value.strip(" •-–—*")
+    if _SCHOOL_RE.search(fold_keep_offsets(own)) and not has_title_word(" ".join(own.split()[:1])):
+        return True
+    near = [lines[i].value for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+    if has_title_word(own) or any(has_title_word(v) for v in near):
         return False
     return any(_SCHOOL_RE.search(fold_keep_offsets(v)) for v in near)
 
