@@ -113,15 +113,22 @@ _SCHOOL_RE = re.compile(
 )
 
 
+_DIPLOMA_RE = re.compile(
+    r"\b(?:bac|baccalaureat|bts|dut|but|cap|bep|licence|master|mastere|doctorat|diplome|titre professionnel|"
+    r"brevet|deaes|deas|deap|deme|dees|deass|bpjeps|dejeps|mba|bachelor|degree|diploma)\b"
+)
+
+
 def _school_period(text: str, lines: list[Line], index: int) -> bool:
     """A period printed with a diploma or a school (``Bac ST2S, Lycée Mounier, 2012 – 2015``) is studies,
     whatever section it was read in: a heading the parser missed must not turn school years into work.
 
-    A diploma's name may hold a job word (``CAP Opérateur logistique``): on the period's own line the
-    diploma wins unless the line opens with the job (``Formatrice CAP cuisine, Lycée hôtelier``).
+    A diploma's name may hold a job word (``CAP Opérateur logistique``): on the period's own line a
+    diploma wins unless a job comes before it (``Formatrice CAP cuisine, Lycée hôtelier``).
     """
     own = lines[index].value.strip(" •-–—*")
-    if _SCHOOL_RE.search(fold_keep_offsets(own)) and not has_title_word(" ".join(own.split()[:1])):
+    diploma = _DIPLOMA_RE.search(fold_keep_offsets(own))
+    if diploma and not has_title_word(own[: diploma.start()]):
         return True
     near = [lines[i].value for i in (index - 1, index + 1) if 0 <= i < len(lines)]
     if has_title_word(own) or any(has_title_word(v) for v in near):
