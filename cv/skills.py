@@ -57,6 +57,20 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_FRENCH_WORDS = frozenset(
+    ["le", "la", "les", "des", "du", "et", "pour", "avec", "dans", "une", "au", "aux", "sur", "est"]
+)
+_ENGLISH_WORDS = frozenset(["the", "and", "of", "with", "for", "to", "in", "a", "an", "on", "is", "at"])
+
+
+def written_in_french(text: str) -> bool:
+    """More French than English function words: ``"Gestion des stocks et des commandes"``."""
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    french = sum(w in _FRENCH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return french > english
+
+
 def _body_start(text: str, start: int) -> int:
     """Where a section's items begin: after its heading line."""
     end = text.find("\n", start)
@@ -83,6 +97,8 @@ def extract_skills(
         mentions.setdefault(mention.key, []).append((mention.start, mention.end, mention.label))
         labels.setdefault(mention.key, mention.label)
     covered = [(a, b) for spans in mentions.values() for a, b, _ in spans]
+    # ROME and ESCO labels are French: an English list ("Credit", "Sales") would meet them by chance.
+    french = written_in_french(text)
     for start, end in skill_ranges:
         for a, b in _items(text, start, end):
             if any(a < y and x < b for x, y in covered):
@@ -92,7 +108,7 @@ def extract_skills(
                 mentions.setdefault(key, []).append((a, b, taxonomy.label(key)))
                 labels.setdefault(key, taxonomy.label(key))
                 continue
-            listed = getattr(taxonomy, "listed_skill", None)
+            listed = getattr(taxonomy, "listed_skill", None) if french else None
             heading_line = (start, end) not in inline and a < _body_start(text, start)
             if listed is None or heading_line or heading_kind(text[a:b]) is not None:
                 continue  # the heading ("Compétences techniques") is no skill
