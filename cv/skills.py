@@ -58,7 +58,24 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 _FRENCH_WORDS = frozenset(
-    ["le", "la", "les", "des", "du", "et", "pour", "avec", "dans", "une", "au", "aux", "sur", "est"]
+    [
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "pour",
+        "avec",
+        "dans",
+        "une",
+        "au",
+        "aux",
+        "sur",
+        "est",
+    ]
 )
 _ENGLISH_WORDS = frozenset(["the", "and", "of", "with", "for", "to", "in", "a", "an", "on", "is", "at"])
 
