@@ -12,6 +12,7 @@ import typer
 from app.settings import Settings
 
 RETRIEVAL = "retrieval"
+CVS = "cvs"
 
 
 class EvalProvider(StrEnum):
@@ -24,7 +25,10 @@ def evaluate(
     suites: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Suites (fichiers de evals/dialogues/, ou « retrieval ») ; défaut : toutes les suites de dialogues."
+            help=(
+                "Suites (fichiers de evals/dialogues/, « retrieval » ou « cvs ») ; "
+                "défaut : toutes les suites de dialogues."
+            )
         ),
     ] = None,
     provider: Annotated[
@@ -50,12 +54,19 @@ def evaluate(
 
     names = list(suites or [])
     code = 0
+    if CVS in names:
+        names.remove(CVS)
+        from evals.cv.runner import main as cvs_main
+
+        code = max(code, cvs_main(["--report", str(report / CVS)] if report else []))
+        if not names:
+            raise typer.Exit(code)
     if RETRIEVAL in names:
         names.remove(RETRIEVAL)
         from evals.retrieval.runner import main as retrieval_main
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
-        code = retrieval_main(args)
+        code = max(code, retrieval_main(args))
         if not names:
             raise typer.Exit(code)
     from evals.dialogues_runner.spec import load_suites

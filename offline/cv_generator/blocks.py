@@ -110,4 +110,4 @@ def build(doc: CVDoc, rng: random.Random) -> Layout:
             else c
             for i, c in enumerate(contact)
         ]
-    return Layout(doc.identity.name, doc.title if doc.title_line else None, contact, blocks)
+    return Layout(doc.identity.name_written, doc.title if doc.title_line else None, contact, blocks)

@@ -244,7 +244,7 @@ def _wishes(rng: random.Random, occ: Occupation, student: bool) -> tuple[list[st
     }
     if contracts:
         lines.append(
-            rng.choice(("Recherche ", "Je recherche ", "Disponible pour ", "Poste recherché : "))
+            rng.choice(("Recherche ", "Je recherche ", "Disponible pour ", "Souhait : "))
             + " ou ".join(rng.choice(phrases[c]) for c in contracts)
         )
     remote: str | None = None
@@ -422,7 +422,7 @@ def compose(
     if rng.random() < 0.6 and years >= 1:
         summary = rng.choice(
             (
-                f"{years} ans d'expérience, sérieux et rigoureux{'e' if female else ''}.",
+                f"{years} ans d'expérience, {'sérieuse et rigoureuse' if female else 'sérieux et rigoureux'}.",
                 f"Professionnel{'le' if female else ''} motivé{'e' if female else ''} avec {years} ans d'expérience dans le métier.",
                 f"Plus de {years} ans d'expérience, autonome et organisé{'e' if female else ''}.",
             )

@@ -206,17 +206,14 @@ LAST = [
     "Diallo",
     "Traoré",
     "Kone",
-    "Le",
-    "Gall",
-    "Le",
-    "Goff",
     "Ferreira",
-    "Da",
-    "Silva",
     "Moulin",
     "Carpentier",
+    "Benhamou",
+    "Le Gall",
+    "Le Goff",
+    "Da Silva",
 ]
-LAST = [*LAST[:-6], "Le Gall", "Le Goff", "Da Silva", "Moulin", "Carpentier", "Benhamou"]
 
 # Ranges set aside for fiction by the ARCEP (French regulator): no real subscriber has these numbers.
 _FICTION_PREFIXES = ("019900", "026191", "035301", "046571", "053649", "063998")
@@ -231,6 +228,7 @@ class Identity:
     email: str
     phone_digits: str
     phone_written: str
+    name_written: str
 
     @property
     def name(self) -> str:
@@ -246,7 +244,7 @@ def _phone(rng: random.Random) -> tuple[str, str]:
     prefix = rng.choice(_FICTION_PREFIXES)
     digits = prefix + "".join(str(rng.randrange(10)) for _ in range(10 - len(prefix)))
     pairs = [digits[i : i + 2] for i in range(0, 10, 2)]
-    style = rng.randrange(5)
+    style = rng.randrange(6)
     if style == 0:
         written = " ".join(pairs)
     elif style == 1:
@@ -255,8 +253,10 @@ def _phone(rng: random.Random) -> tuple[str, str]:
         written = "+33 " + digits[1] + " " + " ".join(pairs[1:])
     elif style == 3:
         written = digits
-    else:
+    elif style == 4:
         written = "-".join(pairs)
+    else:
+        written = "+33 (0)" + digits[1] + " " + " ".join(pairs[1:])
     return digits, written
 
 
@@ -270,7 +270,11 @@ def make_identity(rng: random.Random, *, female: bool | None = None) -> Identity
     )
     email = f"{local}@{rng.choice(_EMAIL_DOMAINS)}"
     digits, written = _phone(rng)
-    return Identity(first, last, female, email, digits, written)
+    # French CVs often capitalise the surname, and put it first.
+    name_written = rng.choices(
+        (f"{first} {last}", f"{first} {last.upper()}", f"{last.upper()} {first}"), weights=(55, 25, 20)
+    )[0]
+    return Identity(first, last, female, email, digits, written, name_written)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import io
 import random
 from datetime import UTC, datetime
 
+from fpdf import FPDF
+
 from offline.cv_generator.blocks import Block, Layout
 
 _LATIN1 = str.maketrans({"œ": "oe", "Œ": "OE", "–": "-", "—": "-", "’": "'", "•": "-", "…": "...", "·": "·"})
@@ -38,8 +40,7 @@ def to_text(layout: Layout, rng: random.Random) -> str:
     return "\n".join(out) + "\n"
 
 
-def _pdf():  # type: ignore[no-untyped-def]
-    from fpdf import FPDF
+def _pdf() -> FPDF:
 
     pdf = FPDF(format="A4")
     pdf.set_creation_date(_FIXED_DATE)
@@ -48,7 +49,7 @@ def _pdf():  # type: ignore[no-untyped-def]
     return pdf
 
 
-def _write_block(pdf, block: Block, x: float, w: float, size: float) -> None:  # type: ignore[no-untyped-def]
+def _write_block(pdf: FPDF, block: Block, x: float, w: float, size: float) -> None:
     if block.heading:
         pdf.set_x(x)
         pdf.set_font("Helvetica", "B", size + 2)
