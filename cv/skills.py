@@ -127,7 +127,9 @@ def extract_skills(
                 continue
             listed = getattr(taxonomy, "listed_skill", None) if french else None
             heading_line = (start, end) not in inline and a < _body_start(text, start)
-            if listed is None or heading_line or heading_kind(text[a:b]) is not None:
+            # An item in capitals only the loose lookup knows is a wrapped heading ("COMPÉTENCES / TECHNIQUES").
+            shouted = text[a:b].isupper()
+            if listed is None or heading_line or shouted or heading_kind(text[a:b]) is not None:
                 continue  # the heading ("Compétences techniques") is no skill
             found = listed(text[a:b])
             if found is not None:
