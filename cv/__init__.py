@@ -28,6 +28,7 @@ from cv.errors import (
 from cv.extract import CVLimits, ExtractedText, SourceFormat, extract_text
 from cv.location import PlaceResolver
 from cv.models import CandidateProfile, ParsedCV, PersonalData, Span
+from cv.occupation import OccupationResolver
 from cv.skills import SkillExtractor
 from cv.structure import structure_cv
 
@@ -63,6 +64,12 @@ def _default_taxonomy() -> SkillExtractor:
     return default_skill_taxonomy()
 
 
+def _default_occupations() -> OccupationResolver:
+    from referentials.taxonomy import default_rome
+
+    return default_rome()
+
+
 def _default_gazetteer() -> PlaceResolver:
     from referentials.geo import default_gazetteer
 
@@ -75,16 +82,19 @@ def parse_cv_text(
     source_format: SourceFormat = "txt",
     taxonomy: SkillExtractor | Default | None = "default",
     gazetteer: PlaceResolver | Default | None = "default",
+    occupations: OccupationResolver | Default | None = "default",
     today: date | None = None,
 ) -> ParsedCV:
     """Structure an already extracted and normalised CV text (see ``extract_text``).
 
     ``taxonomy`` and ``gazetteer`` default to the shared ``matching`` referentials; pass None to skip
-    skills or geocoding, or a small fake in tests.
+    skills or geocoding, or a small fake in tests; ``occupations`` (the ROME referential) likewise for
+    the target ROME codes.
     """
     tax = _default_taxonomy() if taxonomy == "default" else taxonomy
     gaz = _default_gazetteer() if gazetteer == "default" else gazetteer
-    result = structure_cv(text, taxonomy=tax, gazetteer=gaz, today=today)
+    occ = _default_occupations() if occupations == "default" else occupations
+    result = structure_cv(text, taxonomy=tax, gazetteer=gaz, occupations=occ, today=today)
     return ParsedCV(
         profile=result.profile,
         personal=result.personal,
@@ -101,6 +111,7 @@ def parse_cv(
     limits: CVLimits | None = None,
     taxonomy: SkillExtractor | Default | None = "default",
     gazetteer: PlaceResolver | Default | None = "default",
+    occupations: OccupationResolver | Default | None = "default",
     today: date | None = None,
 ) -> ParsedCV:
     """Parse a CV file (PDF, DOCX, TXT, MD) into a profile and, kept apart, personal data.
@@ -111,6 +122,8 @@ def parse_cv(
         limits: size, page and length bounds (``CVLimits()``: 10 MB, 30 pages, 200,000 characters).
         taxonomy: skill taxonomy (default: ``referentials.taxonomy.default_skill_taxonomy()``).
         gazetteer: French gazetteer (default: ``referentials.geo.default_gazetteer()``).
+        occupations: ROME referential for the target ROME codes (default:
+            ``referentials.taxonomy.default_rome()``).
         today: the date "présent"/"aujourd'hui"/"current" stands for (default: today).
 
     Returns:
@@ -136,6 +149,7 @@ def parse_cv(
         source_format=extracted.source_format,
         taxonomy=taxonomy,
         gazetteer=gazetteer,
+        occupations=occupations,
         today=today,
     )
     parsed.pages = extracted.pages

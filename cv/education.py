@@ -54,20 +54,61 @@ _DEGREES: list[tuple[str, EducationLevel, bool]] = [
         "bac+3",
         False,
     ),
+    # French state diplomas of health and social work, accounting and sport, by their RNCP level.
+    (
+        r"\bdiplome d'etat d'infirmier|\bifsi\b|\bdees\b|\bdeass\b|\bdeeje\b|\bde cesf\b|\bdcg\b|\bdesjeps\b"
+        r"|\bgrade (?:de )?licence\b|\bbut\b(?= [a-z]{3,})",
+        "bac+3",
+        False,
+    ),
+    (
+        r"\btitre professionnel\b[^\n]{0,80}\bniveau 6\b|\bconcepteur developpeur d'applications\b",
+        "bac+3",
+        True,
+    ),
     (r"\bbac ?\+ ?2\b|\bbts\b|\bdut\b|\bdeug\b|\bdeust\b|\bassociate'?s? (?:of|degree|in)\b", "bac+2", False),
+    (r"\bdejeps\b|\btitre professionnel\b[^\n]{0,80}\bniveau 5\b", "bac+2", False),
+    (
+        r"\btitre professionnel (?:developpeur web|technicien superieur|gestionnaire de paie|assistant ressources"
+        r"|negociateur technico|manager d'unite marchande|gestionnaire comptable|formateur professionnel d'adultes)",
+        "bac+2",
+        True,
+    ),
     (r"\bassociate of\b|\ba\.a\.s?\b|\ba\.s\. degree\b|\bassociates degree\b", "bac+2", False),
     (r"\bbac(?:calaureat)?\b(?! ?\+)|\bhigh school diploma\b|\bged\b", "bac", False),
-    (r"\bhigh school\b|\blycee\b", "bac", True),
-    (r"\bcap\b|\bbep\b|\bbrevet professionnel\b", "cap_bep", True),
+    (
+        r"\bdeme\b|\bdeas\b|\bdeap\b|\bbpjeps\b|\bbrevet professionnel\b|\btitre professionnel\b[^\n]{0,80}\bniveau 4\b",
+        "bac",
+        False,
+    ),
+    (
+        r"\bbp\b(?= [a-z])|\btitre professionnel (?:secretaire assistant|comptable assistant|technicien d'assistance"
+        r"|vendeur conseil|employe administratif|assistant de vie)",
+        "bac",
+        True,
+    ),
+    (
+        r"\bdeaes\b|\bdeavs\b|\bdeamp\b|\bcap [a-z]{3,}|\bbep [a-z]{3,}|\bmention complementaire\b",
+        "cap_bep",
+        False,
+    ),
+    (r"\bcap\b|\bbep\b|\btitre professionnel\b|\bcqp\b|\bbrevet des colleges\b|\bdnb\b", "cap_bep", True),
 ]
+# A school named without its diploma says little: read only when no diploma is found.
+_SCHOOLS: list[tuple[str, EducationLevel, bool]] = [(r"\bhigh school\b|\blycee\b", "bac", True)]
 _COMPILED = [(re.compile(p), level, strict) for p, level, strict in _DEGREES]
+_SCHOOLS_COMPILED = [(re.compile(p), level, strict) for p, level, strict in _SCHOOLS]
 
 
 def _highest(
-    text: str, folded: str, ranges: list[tuple[int, int]], education: list[tuple[int, int]]
+    text: str,
+    folded: str,
+    ranges: list[tuple[int, int]],
+    education: list[tuple[int, int]],
+    patterns: list[tuple[re.Pattern[str], EducationLevel, bool]] = _COMPILED,
 ) -> EducationEvidence | None:
     best: EducationEvidence | None = None
-    for pattern, level, strict in _COMPILED:
+    for pattern, level, strict in patterns:
         if best is not None and EDUCATION_RANK[level] <= EDUCATION_RANK[best.level]:
             continue
         for start, end in ranges:
@@ -103,4 +144,8 @@ def extract_education(text: str, sections: list[Section]) -> EducationEvidence |
     """
     folded = fold_offsets(text)
     education = [(s.start, s.end) for s in sections if s.kind == "education"]
-    return _highest(text, folded, education, education) or _highest(text, folded, [(0, len(text))], education)
+    return (
+        _highest(text, folded, education, education)
+        or _highest(text, folded, [(0, len(text))], education)
+        or _highest(text, folded, education, education, _SCHOOLS_COMPILED)
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 
 from cv.dates import DateRange, find_date_ranges, merged_months, to_period
@@ -37,7 +38,15 @@ receptionist bookkeeper banker teller underwriter broker estimator superintenden
 laborer technologist programmer tester tutor counselor sales partner principal producer photographer
 artist stylist merchandiser pilot liaison generalist strategist auditor examiner inspector
 dispatcher bartender host hostess housekeeper custodian chief captain sergeant lieutenant commander
-officer
+officer soignant soignante puericultrice puericulteur accompagnant accompagnante educateur moniteur
+monitrice surveillant surveillante veilleur veilleuse gardien gardienne jardinier jardiniere paysagiste
+ambulancier ambulanciere brancardier brancardiere kinesitherapeute ergotherapeute
+orthophoniste opticien opticienne chaudronnier tuyauteur frigoriste tourneur fraiseur usineur regleur
+monteur monteuse cableur cableuse plaquiste carreleur peintre menuisier charpentier couvreur boucher
+bouchere charcutier poissonnier patissier patissiere traiteur barman barmaid plongeur plongeuse
+equipier equipiere ouvrier ouvriere manutentionnaire conducteur conductrice coiffeur coiffeuse
+estheticienne nourrice babysitter livreuse chauffeuse mecanicienne electricienne soudeuse magasiniere
+preparateur cariste logisticienne agente ash asv aes avs advf atsem auxiliaire
 """
 _TITLE_WORDS = frozenset(_TITLE_WORDS_TEXT.split())
 _PLACEHOLDERS_RE = re.compile(r"\bCompany Name\b|\bCity\s*,\s*State\b|\bCity\b|\bState\b")
@@ -45,6 +54,7 @@ _SPLIT_RE = re.compile(
     r"\s+[—–|@]\s+|\s+-\s+|\s*\|\s*|,\s+|\s+chez\s+|\s+at\s+|\s+pour\s+|\s*\(", re.IGNORECASE
 )
 _EDGE_RE = re.compile(r"^[\s•\-–—|,:;.()\[\]/*·]+|[\s•\-–—|,:;(\[/*·]+$")
+_DATED_BULLET_CHARS = 120
 _NON_EXPERIENCE = {
     "education",
     "certifications",
@@ -88,6 +98,49 @@ def _title_from(fragment: str) -> str | None:
     return title[:100]
 
 
+_EMPLOYER_RE = re.compile(
+    r"\b(?:ehpad|ssiad|sarl|sas|sasu|eurl|clinique|hopital|chu|chru|centre hospitalier|groupe|transports?|"
+    r"restaurant|hotel|lycee|college|universite|ecole|institut|ifas|ifsi|mairie|ville de|association|societe|"
+    r"entreprise|cabinet|agence|messagerie|supermarche|hypermarche|residence|foyer|creche|esat|ccas|"
+    r"inc|ltd|llc|corp|gmbh|company)\b"
+)
+
+
+_SCHOOL_RE = re.compile(
+    r"\b(?:bac|baccalaureat|bts|dut|but|cap|bep|licence|master|mastere|doctorat|diplome|lycee|universite|"
+    r"ecole|iut|ifas|ifsi|irts|afpa|greta|cfa|titre professionnel|certificat|brevet|school|college|"
+    r"university|degree|bachelor|diploma)\b"
+)
+
+
+_DIPLOMA_RE = re.compile(
+    r"\b(?:bac|baccalaureat|bts|dut|but|cap|bep|licence|master|mastere|doctorat|diplome|titre professionnel|"
+    r"brevet|deaes|deas|deap|deme|dees|deass|bpjeps|dejeps|mba|bachelor|degree|diploma)\b"
+)
+
+
+def _school_period(text: str, lines: list[Line], index: int) -> bool:
+    """A period printed with a diploma or a school (``Bac ST2S, Lycée Mounier, 2012 – 2015``) is studies,
+    whatever section it was read in: a heading the parser missed must not turn school years into work.
+
+    A diploma's name may hold a job word (``CAP Opérateur logistique``): on the period's own line a
+    diploma wins unless a job comes before it (``Formatrice CAP cuisine, Lycée hôtelier``).
+    """
+    own = lines[index].value.strip(" •-–—*")
+    diploma = _DIPLOMA_RE.search(fold_offsets(own))
+    if diploma and not has_title_word(own[: diploma.start()]):
+        return True
+    near = [lines[i].value for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+    if has_title_word(own) or any(has_title_word(v) for v in near):
+        return False
+    return any(_SCHOOL_RE.search(fold_offsets(v)) for v in near)
+
+
+def employer_like(text: str) -> bool:
+    """``EHPAD Les Tilleuls``, ``Messagerie Rapide Vierzon``: the line names the employer, not the job."""
+    return bool(_EMPLOYER_RE.search(fold_offsets(text))) and not has_title_word(text)
+
+
 def _title_like(line: Line) -> bool:
     value = line.value.strip()
     if not value or value.startswith("•") or heading_kind(value) is not None:
@@ -118,7 +171,14 @@ class _LineIndex:
         return bisect_right(self._starts, offset) - 1
 
 
-def _title_for(rng: DateRange, text: str, lines: list[Line], line_index: _LineIndex) -> Span | None:
+def _title_for(
+    rng: DateRange,
+    text: str,
+    lines: list[Line],
+    line_index: _LineIndex,
+    is_job: Callable[[str], bool] | None = None,
+    is_place: Callable[[str], bool] | None = None,
+) -> Span | None:
     first = line_index[rng.start]
     last = line_index[max(rng.end - 1, rng.start)]
     line, end_line = lines[first], lines[last]
@@ -136,6 +196,7 @@ def _title_for(rng: DateRange, text: str, lines: list[Line], line_index: _LineIn
     if above is not None and _title_like(above):
         ordered.append(above)
     candidates.extend((n.start, n.end) for n in ordered)
+    found: list[Span] = []
     for start, end in candidates:
         fragment = text[start:end]
         title = _title_from(fragment)
@@ -144,14 +205,31 @@ def _title_for(rng: DateRange, text: str, lines: list[Line], line_index: _LineIn
         offset = text.find(title, start, end)
         if offset < 0:
             continue
-        return Span(start=offset, end=offset + len(title), surface=title)
+        found.append(Span(start=offset, end=offset + len(title), surface=title))
+    # A job word (or a ROME appellation) beats whatever comes first: the employer line or the town is
+    # often printed on the dates' row, the job title above or below it.
+    for span in found:
+        if has_title_word(span.surface) or (is_job is not None and is_job(span.surface)):
+            return span
+    for span in found:
+        if not employer_like(span.surface) and not (is_place is not None and is_place(span.surface)):
+            return span
     return None
 
 
 def extract_experience(
-    text: str, sections: list[Section], today: date
+    text: str,
+    sections: list[Section],
+    today: date,
+    *,
+    is_job: Callable[[str], bool] | None = None,
+    is_place: Callable[[str], bool] | None = None,
 ) -> tuple[list[ExperienceEntry], float | None, list[Span]]:
-    """Positions held, total years (overlaps merged) and the spans the total was computed from."""
+    """Positions held, total years (overlaps merged) and the spans the total was computed from.
+
+    ``is_job`` recognises a job title (a ROME appellation), ``is_place`` a town: with them the title of a
+    position is never its employer's or its town's line.
+    """
     lines = split_lines(text)
     line_index = _LineIndex(lines)
     has_experience_section = any(s.kind == "experience" for s in sections)
@@ -162,15 +240,19 @@ def extract_experience(
             continue
         if not has_experience_section and kind in _NON_EXPERIENCE:
             continue
+        if _school_period(text, lines, line_index[rng.start]):
+            continue
         line = lines[line_index[rng.start]]
         at_edge = not _clean(text[line.start : rng.start]) or not _clean(text[rng.end : line.end])
-        if len(line.value) > 160 and not at_edge:
+        # A dated bullet ("• Serveuse, Restaurant X — 08/2024 à aujourd'hui : service...") may run long.
+        early = rng.start - line.start <= _DATED_BULLET_CHARS
+        if len(line.value) > 160 and not at_edge and not early:
             continue
         kept.append(rng)
     entries: list[ExperienceEntry] = []
     seen: set[tuple[str, int, int]] = set()
     for rng in kept:
-        span = _title_for(rng, text, lines, line_index)
+        span = _title_for(rng, text, lines, line_index, is_job, is_place)
         period = to_period(rng, text)
         title = span.surface if span else ""
         key = (title.lower(), rng.first, rng.stop)

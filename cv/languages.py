@@ -123,6 +123,8 @@ _LEVELS: list[tuple[str, LanguageLevel]] = [
 ]
 _SCORE_RE = re.compile(r"\b(toeic|toefl|ielts)\s*(?:ibt)?\s*:?\s*(\d{1,3}(?:[.,]\d)?)")
 _NAME_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(_LANGUAGES, key=len, reverse=True)) + r")(?![\w-])")
+_CEFR: dict[str, LanguageLevel] = {"a1": "A1", "a2": "A2", "b1": "B1", "b2": "B2", "c1": "C1", "c2": "C2"}
+_CEFR_RE = re.compile(r"(?<![\w-])[abc][12](?![\w-])")
 _CONNECTOR_RE = re.compile(r"^\s*(?:,|/|&|-|et|and|ou|or|\+)?\s*$")
 
 
@@ -146,6 +148,10 @@ def _level_in(window: str, cefr: bool = True) -> tuple[LanguageLevel, int, int] 
         level = _score_level(score.group(1), float(score.group(2).replace(",", ".")))
         if level:
             best = (level, score.start(), score.end())
+    stated = _CEFR_RE.search(window) if cefr else None
+    if stated:
+        # "courant (B2)": a CECRL level written out is kept as written, whatever word comes with it.
+        return _CEFR[stated.group(0)], stated.start(), stated.end()
     for pattern, level in _LEVELS:
         for match in re.finditer(pattern, window):
             if not cefr and re.fullmatch(r"[abc][12]", match.group(0)):

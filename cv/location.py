@@ -26,7 +26,8 @@ class PlaceResolver(Protocol):
     def find_in_text(self, text: str) -> list[tuple[int, int, Place]]: ...
 
 
-_POSTCODE_CITY_RE = re.compile(r"\b(\d{5})[^\S\n]+([A-ZÀ-Ý][^\n,;|()\[\]]{1,40})")
+# "69003 Lyon", and "[adresse], 60000" then "Beauvais" on the next line of a narrow sidebar.
+_POSTCODE_CITY_RE = re.compile(r"\b(\d{5})(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)([A-ZÀ-Ý][^\n,;|()\[\]]{1,40})")
 _LABEL_RE = re.compile(
     r"(?im)^[^\S\n]*(?:(localisation|location|lieu de r[ée]sidence|ville|city|domicile|r[ée]sidence|"
     r"mobilit[ée] g[ée]ographique|mobilit[ée]|zone g[ée]ographique)[^\S\n]*:|(based in|bas[ée]e? [àa]))"
@@ -185,6 +186,15 @@ def extract_location(
                 found = _place_line(gazetteer, line.value, start + line.start, text)
                 if found is not None:
                     return found
+                # "Vernon (27200) | Téléphone : … | …": a contact row, one chunk of which is the place.
+                offset = 0
+                for chunk in _CHUNK_RE.split(line.value):
+                    at = line.value.find(chunk, offset)
+                    offset = at + len(chunk)
+                    if chunk != line.value and (
+                        found := _place_line(gazetteer, chunk, start + line.start + at, text)
+                    ):
+                        return found
         for match in mobility:
             found = _resolve(gazetteer, match.group(3), match.start(3), text)
             if found:

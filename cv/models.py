@@ -139,6 +139,15 @@ class TextEvidence(BaseModel):
     evidence: Span
 
 
+class OccupationCode(BaseModel):
+    """A ROME code the CV aims at, the appellation that matched, and how sure the parser is (0–1)."""
+
+    code: str
+    label: str
+    confidence: float = Field(ge=0, le=1)
+    source: str
+
+
 class CandidateProfile(BaseModel):
     """The searchable profile: no name, email, phone, address or profile URL ever lands here."""
 
@@ -157,11 +166,17 @@ class CandidateProfile(BaseModel):
     remote_wish: RemoteEvidence | None = None
     summary: TextEvidence | None = None
     sections: list[Section] = Field(default_factory=list)
+    target_occupations: list[OccupationCode] = Field(default_factory=list)
     search_text: str = ""
 
     @property
     def skill_keys(self) -> list[str]:
         return [s.key for s in self.skills]
+
+    @property
+    def rome_codes(self) -> list[str]:
+        """The target ROME codes, best first."""
+        return [o.code for o in self.target_occupations]
 
 
 class PersonalField(BaseModel):

@@ -27,9 +27,11 @@ from cv.errors import (
     EncryptedPDFError,
     ScannedPDFError,
 )
+from cv.sections import heading_kind
 
 _PAGE_NUMBER_RE = re.compile(r"^(page\s*)?\d{1,3}(\s*(/|sur|of|de)\s*\d{1,3})?$", re.IGNORECASE)
 _DATEISH_RE = re.compile(r"\b(19|20)\d{2}\b|\b(present|présent|aujourd|current|now)\b", re.IGNORECASE)
+_COLUMN_GAP = 8.0  # points of white between two columns on one row, wider than any word space
 _MARGIN = 0.09  # share of the page height where running headers and footers live
 _PDF_ERRORS = (PdfminerException, MalformedPDFException, PSException, PDFException, KeyError, ValueError)
 
@@ -93,7 +95,10 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> tuple[float, floa
             run_start = x if run_start is None else run_start
             continue
         if run_start is not None:
-            if x - run_start >= 8 and (best is None or x - run_start > best[1] - best[0]):
+            # A band still white at the edge of the search zone is the margin beside a short column
+            # (the main column of a sidebar CV), not a gutter between two columns.
+            margin = cover[x] <= tolerance or (run_start == lo and cover[lo - 1] <= tolerance)
+            if not margin and x - run_start >= 8 and (best is None or x - run_start > best[1] - best[0]):
                 best = (float(run_start), float(x))
             run_start = None
     if best is None:
@@ -103,14 +108,35 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> tuple[float, floa
     # band (a centred banner) stays a full-width line.
     g0, g1 = best
     g0 = max([g0, *(w["x1"] for w in words if w["x0"] < g0 and w["x1"] < g1)])
+    # The same for the last words of a left-column line that start inside the band ("gestion de" at the
+    # end of a sidebar line): they continue a line that began in the left column.
+    left_tops = [w["top"] for w in words if w["x0"] < g0]
+    g0 = max(
+        [
+            g0,
+            *(
+                w["x1"]
+                for w in words
+                if g0 <= w["x0"] and w["x1"] < g1 and any(abs(w["top"] - t) <= 2.0 for t in left_tops)
+            ),
+        ]
+    )
     return (g0, g1) if g1 - g0 >= 8 else None
 
 
 def _is_row_layout(left: list[_Line], right: list[_Line]) -> bool:
-    """Two sides that are cells of the same rows (title | dates), not two independent columns."""
+    """Two sides that are cells of the same rows (title | dates), not two independent columns.
+
+    A side that opens sections of its own (``COMPÉTENCES``, ``LANGUES`` in a sidebar) is a column even when
+    its short lines fall on the main column's rows, as they do in templates with one line pitch.
+    """
     small, big = (left, right) if len(left) <= len(right) else (right, left)
     if not small:
         return True
+    if all(sum(1 for ln in side if heading_kind(ln.text) is not None) >= 2 for side in (left, right)):
+        return False
+    if sum(1 for ln in small if heading_kind(ln.text) is not None) >= 2:
+        return False
     tops = [ln.top for ln in big]
     aligned = sum(1 for ln in small if any(abs(ln.top - t) <= 2.0 for t in tops))
     short = sum(1 for ln in small if len(ln.words) <= 4 or _DATEISH_RE.search(ln.text))
@@ -133,6 +159,27 @@ def _emit(lines: list[_Line]) -> list[tuple[float, float, str]]:
     return out
 
 
+def _left_overflow(cross: list[dict[str, Any]], right: list[dict[str, Any]], g0: float) -> set[int]:
+    """Ids of gutter-crossing words that end a long left-column line beside right-column text.
+
+    ``Animateur - Centre social Les Aubiers, Plaisir`` runs into the gutter while ``Néerlandais : B1``
+    sits in the sidebar on the same row: a white gap wider than a word space, past the gutter's start,
+    separates them. A banner across the page has no such gap and stays a full-width line.
+    """
+    found: set[int] = set()
+    for word in cross:
+        height = word["bottom"] - word["top"]
+        row = sorted(
+            (w for w in [*cross, *right] if abs(w["top"] - word["top"]) <= 0.6 * height),
+            key=lambda w: w["x0"],
+        )
+        for a, b in pairwise(row):
+            if b["x0"] - a["x1"] >= _COLUMN_GAP and a["x1"] > g0 and b in right:
+                found.update(id(w) for w in row if w["x1"] <= a["x1"] and w in cross)
+                break
+    return found
+
+
 def _page_lines(page: Any) -> tuple[list[tuple[float, float, str]], bool]:
     """Lines of one page in reading order as (top, bottom, text); True when read as two columns."""
     words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
@@ -145,6 +192,9 @@ def _page_lines(page: Any) -> tuple[list[tuple[float, float, str]], bool]:
         left_w = [w for w in words if w["x1"] <= g0 + 1]
         right_w = [w for w in words if w["x0"] >= g1 - 1]
         cross_w = [w for w in words if w["x1"] > g0 + 1 and w["x0"] < g1 - 1]
+        beside = _left_overflow(cross_w, right_w, g0)
+        left_w = [w for w in words if w["x1"] <= g0 + 1 or id(w) in beside]
+        cross_w = [w for w in cross_w if id(w) not in beside]
         chars = sum(len(w["text"]) for w in words)
         left_chars = sum(len(w["text"]) for w in left_w)
         right_chars = sum(len(w["text"]) for w in right_w)
@@ -172,6 +222,10 @@ def _breaks_after(lines: list[_Line], index: int) -> bool:
     return lines[index].top - lines[index - 1].top > 1.4 * usual
 
 
+def _opens_with_heading(lines: list[_Line]) -> bool:
+    return bool(lines) and heading_kind(lines[0].text) is not None
+
+
 def _read_columns(full: list[_Line], left: list[_Line], right: list[_Line]) -> list[tuple[float, float, str]]:
     """Full-width lines split the page into bands; each band is read left column, then right column."""
     out: list[tuple[float, float, str]] = []
@@ -194,7 +248,12 @@ def _read_columns(full: list[_Line], left: list[_Line], right: list[_Line]) -> l
         if left_tail and not _breaks_after(band_left, band_left.index(left_tail[0])):
             left_tail = []
         band_left = [ln for ln in band_left if ln not in left_tail]
-        for band in (band_left, band_right, left_tail):
+        order = (band_left, band_right, left_tail)
+        if _opens_with_heading(band_left) and band_right and not _opens_with_heading(band_right):
+            # A sidebar of sections (CONTACT, COMPÉTENCES...) beside a main column that opens with the name
+            # and the headline: the main column's top is the CV's header, read it first.
+            order = (band_right, band_left, left_tail)
+        for band in order:
             if band:
                 if out:
                     out.append((band[0].top, band[0].top, ""))

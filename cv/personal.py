@@ -8,9 +8,10 @@ capitalised occurrence of its words is redacted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from cv.experience import has_title_word
+from cv.experience import employer_like, has_title_word
 from cv.models import PersonalData, PersonalField, Span
 from cv.sections import heading_kind
 from domain.text import fold_offsets
@@ -100,31 +101,73 @@ def looks_like_name(line: str) -> bool:
     words = re.split(r"\s+", line.strip())
     if not 2 <= len(words) <= 4 or not all(_NAME_WORD_RE.match(w) for w in words):
         return False
-    return not any(fold_offsets(w) in _NOT_NAMES for w in words) and not has_title_word(line)
+    return (
+        not any(fold_offsets(w) in _NOT_NAMES for w in words)
+        and not has_title_word(line)
+        and not employer_like(line)
+    )
 
 
-def _find_name(text: str, contacts_near_top: bool) -> PersonalHit | None:
+def _without_place(words: list[str], is_place: Callable[[str], bool] | None) -> list[str]:
+    """``Manon Bonnet Grenoble``: the trailing words that name a town are not part of the name."""
+    if is_place is None:
+        return words
+    for keep in range(2, len(words)):
+        if is_place(" ".join(words[keep:])):
+            return words[:keep]
+    return words
+
+
+def _name_candidates(line: str) -> list[str]:
+    """The chunks of a header line that may hold the name: the banner ``Thomas MARTIN - Ingénieur`` and a
+    contact row ``Karim Haddad    karim@…    06 …`` alike."""
+    chunks = re.split(r"\s+[-–—|•·]\s+|\s*[,|•·]\s*|\s{3,}|\t", line)
+    return [c.strip() for c in chunks if c.strip()]
+
+
+def _find_name(
+    text: str,
+    contacts_near_top: bool,
+    is_place: Callable[[str], bool] | None = None,
+    has_contacts: bool = False,
+) -> PersonalHit | None:
     label = _NAME_LABEL_RE.search(text)
     if label:
         return PersonalHit("name", label.start(1), label.end(1), label.group(1).strip())
     offset = 0
     seen = 0
-    for raw in text.split("\n")[:12]:
+    lines: list[tuple[int, str]] = []
+    for raw in text.split("\n")[:40]:
         start, offset = offset, offset + len(raw) + 1
+        lines.append((start, raw))
+    for start, raw in lines[:12]:
         line = raw.strip(" •|-–—")
         if not line:
             continue
         seen += 1
         if heading_kind(line) is not None or seen > 6:
             break
-        # "Thomas MARTIN - Ingénieur DevOps": a banner may hold the name and the title.
-        candidate = re.split(r"\s+[-–—|•]\s+|\s*,\s*", line)[0].strip()
-        if not looks_like_name(candidate):
-            continue
-        words = re.split(r"\s+", candidate)
-        known_first_name = any(fold_offsets(w) in _FIRST_NAMES for w in words)
-        mixed_case = any(w.isupper() for w in words) and any(not w.isupper() for w in words)
-        if known_first_name or (contacts_near_top and (seen <= 2 or mixed_case)):
+        for chunk in _name_candidates(line)[:3]:
+            words = _without_place(re.split(r"\s+", chunk), is_place)
+            candidate = " ".join(words)
+            if not looks_like_name(candidate) or candidate not in raw:
+                continue
+            known_first_name = any(fold_offsets(w) in _FIRST_NAMES for w in words)
+            mixed_case = any(w.isupper() for w in words) and any(not w.isupper() for w in words)
+            # The very first line of a CV that gives contacts somewhere (a sidebar read after the main
+            # column) is its name when it looks like one.
+            first_line = seen == 1 and has_contacts
+            if known_first_name or first_line or (contacts_near_top and (seen <= 2 or mixed_case)):
+                begin = start + raw.index(candidate)
+                return PersonalHit("name", begin, begin + len(candidate), candidate)
+    # A sidebar read first puts the name further down: a line that is a known first name and a surname.
+    for start, raw in lines:
+        line = raw.strip(" •|-–—")
+        if heading_kind(line) in {"experience", "education"}:
+            break
+        words = _without_place(re.split(r"\s+", line), is_place)
+        candidate = " ".join(words)
+        if looks_like_name(candidate) and fold_offsets(words[0]) in _FIRST_NAMES and candidate in raw:
             begin = start + raw.index(candidate)
             return PersonalHit("name", begin, begin + len(candidate), candidate)
     return None
@@ -142,8 +185,11 @@ def _name_occurrences(text: str, name: PersonalHit) -> list[PersonalHit]:
     return hits
 
 
-def find_personal(text: str) -> list[PersonalHit]:
-    """Every piece of personal data in ``text``, possibly overlapping."""
+def find_personal(text: str, is_place: Callable[[str], bool] | None = None) -> list[PersonalHit]:
+    """Every piece of personal data in ``text``, possibly overlapping.
+
+    ``is_place`` tells a town from a surname, so that a name printed beside the city keeps the city out.
+    """
     hits: list[PersonalHit] = []
     for match in _LINKEDIN_RE.finditer(text):
         hits.append(PersonalHit("linkedin", match.start(), match.end(), match.group(0)))
@@ -173,7 +219,8 @@ def find_personal(text: str) -> list[PersonalHit]:
                 hits.append(PersonalHit("address", start, start + len(street), street))
     top = text[:600]
     contacts_near_top = any(h.start < len(top) for h in hits if h.kind in {"email", "phone", "linkedin"})
-    name = _find_name(text, contacts_near_top)
+    has_contacts = any(h.kind in {"email", "phone"} for h in hits)
+    name = _find_name(text, contacts_near_top, is_place, has_contacts)
     if name is not None:
         hits.extend(_name_occurrences(text, name))
     return hits

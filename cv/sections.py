@@ -202,6 +202,7 @@ _HEADINGS: dict[SectionKind, tuple[str, ...]] = {
 }
 _LOOKUP: dict[str, SectionKind] = {name: kind for kind, names in _HEADINGS.items() for name in names}
 _DECORATION_RE = re.compile(r"^[\W_]+|[\W_]+$")
+_JOINED_RE = re.compile(r"\s*[/&+]\s*|\s+et\s+|\s+and\s+")
 _INLINE_RE = re.compile(r"^([^\W\d][\w' &\-/]{1,40}?)\s*:\s*(\S.*)$")
 
 
@@ -239,7 +240,13 @@ def heading_kind(line: str) -> SectionKind | None:
     if not first_letter.isupper():
         return None  # the wrapped end of a sentence ("software.") is not a heading
     key = re.sub(r"\s+", " ", _DECORATION_RE.sub("", fold_offsets(stripped)).strip())
-    return _LOOKUP.get(key)
+    kind = _LOOKUP.get(key)
+    if kind is None and _JOINED_RE.search(key):
+        # "FORMATIONS / DIPLÔMES", "Langues & informatique": two headings joined open the first one's section.
+        kinds = [_LOOKUP.get(part.strip()) for part in _JOINED_RE.split(key)]
+        if all(kinds):
+            kind = kinds[0]
+    return kind
 
 
 def inline_heading_kind(line: str) -> SectionKind | None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cv.models import Section, SkillEvidence, Span
+from cv.sections import heading_kind
 
 
 class SkillMentionLike(Protocol):
@@ -56,13 +57,51 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_FRENCH_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "pour",
+        "avec",
+        "dans",
+        "une",
+        "au",
+        "aux",
+        "sur",
+        "est",
+    ]
+)
+_ENGLISH_WORDS = frozenset(["the", "and", "of", "with", "for", "to", "in", "a", "an", "on", "is", "at"])
+
+
+def written_in_french(text: str) -> bool:
+    """More French than English function words: ``"Gestion des stocks et des commandes"``."""
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    french = sum(w in _FRENCH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return french > english
+
+
+def _body_start(text: str, start: int) -> int:
+    """Where a section's items begin: after its heading line."""
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def extract_skills(
     text: str, sections: list[Section], inline: list[tuple[int, int]], taxonomy: SkillExtractor
 ) -> list[SkillEvidence]:
     """Skills with their first evidence (a skills-section mention first) and mention counts.
 
     Items of the skills section that the taxonomy's text matcher misses are tried one by one with
-    ``normalize`` (synonyms, spelling variants).
+    ``normalize`` (synonyms, spelling variants), then with ``listed_skill`` when the taxonomy has it
+    (words of a ROME compétence or an ESCO label: "dépannage", "prise de rendez-vous").
     """
     skill_ranges = [(s.start, s.end) for s in sections if s.kind == "skills"] + inline
 
@@ -75,6 +114,8 @@ def extract_skills(
         mentions.setdefault(mention.key, []).append((mention.start, mention.end, mention.label))
         labels.setdefault(mention.key, mention.label)
     covered = [(a, b) for spans in mentions.values() for a, b, _ in spans]
+    # ROME and ESCO labels are French: an English list ("Credit", "Sales") would meet them by chance.
+    french = written_in_french(text)
     for start, end in skill_ranges:
         for a, b in _items(text, start, end):
             if any(a < y and x < b for x, y in covered):
@@ -83,6 +124,17 @@ def extract_skills(
             if key is not None:
                 mentions.setdefault(key, []).append((a, b, taxonomy.label(key)))
                 labels.setdefault(key, taxonomy.label(key))
+                continue
+            listed = getattr(taxonomy, "listed_skill", None) if french else None
+            heading_line = (start, end) not in inline and a < _body_start(text, start)
+            # An item in capitals only the loose lookup knows is a wrapped heading ("COMPÉTENCES / TECHNIQUES").
+            shouted = text[a:b].isupper()
+            if listed is None or heading_line or shouted or heading_kind(text[a:b]) is not None:
+                continue  # the heading ("Compétences techniques") is no skill
+            found = listed(text[a:b])
+            if found is not None:
+                mentions.setdefault(found[0], []).append((a, b, found[1]))
+                labels.setdefault(found[0], found[1])
     skills: list[SkillEvidence] = []
     for key, spans in mentions.items():
         spans.sort()

@@ -7,14 +7,16 @@ profile (and its spans) can never carry a name, an email or a phone number.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from cv.education import extract_education
-from cv.experience import extract_experience, has_title_word
+from cv.experience import employer_like, extract_experience, has_title_word
 from cv.languages import extract_languages
 from cv.location import PlaceResolver, extract_location
 from cv.models import CandidateProfile, ExperienceEntry, PersonalData, Section, Span, TextEvidence
+from cv.occupation import OccupationResolver, job_test, target_occupations
 from cv.personal import PLACEHOLDERS, find_personal, looks_like_name, personal_data, redact
 from cv.sections import find_sections, heading_kind, inline_ranges, split_lines
 from cv.skills import SkillExtractor, extract_skills
@@ -23,6 +25,8 @@ from cv.wishes import extract_contract_wishes, extract_remote_wish
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 _DATEISH_RE = re.compile(r"\b(19|20)\d{2}\b")
 _SUMMARY_CHARS = 1200
+_TOWN_MIN_POPULATION = 1000
+_JOBS_SPLIT_RE = re.compile(r"\s+[-–—|/]\s+|\s*\|\s*")
 _SEARCH_TEXT_CHARS = 6000
 
 
@@ -36,8 +40,43 @@ class StructuredCV:
     warnings: list[str] = field(default_factory=list)
 
 
-def _headline(text: str, sections: list[Section]) -> TextEvidence | None:
-    """The short line under the name that says who the candidate is (``Développeur Python senior``)."""
+_TARGET_RE = re.compile(
+    r"(?im)^[^\S\n]*(?:[•\-–][^\S\n]*)?(?:poste recherch[ée]|poste vis[ée]|m[ée]tier vis[ée]|emploi recherch[ée]|"
+    r"objectif(?: professionnel)?|projet professionnel|target position|desired position|objective)[^\S\n]*:[^\S\n]*"
+    r"([^\n]{3,80})$"
+    r"|(?:je recherche|recherche|à la recherche d')[^\S\n]+(?:un|une)[^\S\n]+(?:poste|emploi|contrat|mission)s?"
+    r"[^\S\n]+(?:de|d'|en tant que|comme)[^\S\n]*([^\n,.;(]{3,60})"
+)
+
+
+def _target_job(text: str, is_job: Callable[[str], bool] | None) -> TextEvidence | None:
+    """``Poste recherché : Aide-soignante``, ``Recherche un poste de cariste``: the job the CV aims at."""
+    for match in _TARGET_RE.finditer(text):
+        group = 1 if match.group(1) else 2
+        raw = match.group(group)
+        value = re.split(
+            r"\s+(?:en|à|a|sur|dans|pour|avec)\s+(?:CDI|CDD|int[ée]rim|r[ée]gion|Île|ile)|[,;(]", raw
+        )[0]
+        value = value.strip(" .:-–—")
+        if not value or _DATEISH_RE.search(value) or len(value.split()) > 8:
+            continue
+        if has_title_word(value) or (is_job is not None and is_job(value)):
+            start = match.start(group) + raw.find(value)
+            return TextEvidence(text=value, evidence=Span(start=start, end=start + len(value), surface=value))
+    return None
+
+
+def _headline(
+    text: str,
+    sections: list[Section],
+    is_job: Callable[[str], bool] | None = None,
+    is_place: Callable[[str], bool] | None = None,
+) -> TextEvidence | None:
+    """The short line under the name that says who the candidate is (``Développeur Python senior``).
+
+    A town, an employer or a date is never a headline: a line that names a job (a title word or a ROME
+    appellation) wins, else the first other short line.
+    """
     header = next((s for s in sections if s.kind == "header"), None)
     if header is None:
         return None
@@ -54,11 +93,31 @@ def _headline(text: str, sections: list[Section]) -> TextEvidence | None:
             continue
         start = line.start + line.value.find(value)
         found = TextEvidence(text=value, evidence=Span(start=start, end=start + len(value), surface=value))
-        if has_title_word(value):
+        if has_title_word(value) or (is_job is not None and is_job(value)):
             return found
-        if fallback is None and not looks_like_name(value):
+        if is_place is not None and _place_only(value, is_place):
+            continue
+        if fallback is None and not looks_like_name(value) and not employer_like(value):
             fallback = found
     return fallback
+
+
+def _place_only(value: str, is_place: Callable[[str], bool]) -> bool:
+    """``Ivry-sur-Seine``, ``Lyon (69)``, ``Grenoble, France``: a line that is only a place."""
+    head = re.split(r"[,(/|]", value)[0].strip()
+    return bool(head) and is_place(head)
+
+
+def _town_test(gazetteer: PlaceResolver | None) -> Callable[[str], bool] | None:
+    """Whether a word or two name a French town of some size (``Grenoble``, not the hamlet ``Bonnet``)."""
+    if gazetteer is None:
+        return None
+
+    def is_town(name: str) -> bool:
+        place = gazetteer.lookup(name)
+        return place is not None and (place.population is None or place.population >= _TOWN_MIN_POPULATION)
+
+    return is_town
 
 
 def _summary(text: str, sections: list[Section]) -> TextEvidence | None:
@@ -79,9 +138,23 @@ def _summary(text: str, sections: list[Section]) -> TextEvidence | None:
 
 
 def _title(
-    experiences: list[ExperienceEntry], headline: TextEvidence | None
+    experiences: list[ExperienceEntry],
+    headline: TextEvidence | None,
+    target: TextEvidence | None,
+    is_job: Callable[[str], bool] | None,
 ) -> tuple[str | None, Span | None]:
-    """The current position's title, else the headline, else the most recent position's title."""
+    """The job the CV aims at: the stated target job, else a headline that is a ROME job title, else the
+    current position's title, else the headline, else the most recent position's title."""
+    if target is not None:
+        return target.text, target.evidence
+    if headline is not None and is_job is not None:
+        # "Cariste - Magasinier": the CV leads with its first job.
+        first = _JOBS_SPLIT_RE.split(headline.text)[0].strip()
+        if first and first != headline.text and is_job(first):
+            start = headline.evidence.start + headline.text.find(first)
+            return first, Span(start=start, end=start + len(first), surface=first)
+        if is_job(headline.text):
+            return headline.text, headline.evidence
     titled = [e for e in experiences if e.title]
     current = [e for e in titled if e.current]
     if current:
@@ -131,6 +204,7 @@ def structure_cv(
     *,
     taxonomy: SkillExtractor | None = None,
     gazetteer: PlaceResolver | None = None,
+    occupations: OccupationResolver | None = None,
     today: date | None = None,
 ) -> StructuredCV:
     """Read every field of a CV's (normalised) text.
@@ -139,6 +213,8 @@ def structure_cv(
         text: the extracted text, as ``extract_text`` returns it.
         taxonomy: the skill taxonomy; without it no skills are read (a warning says so).
         gazetteer: the French gazetteer; without it the location stays raw text.
+        occupations: the ROME referential; without it no target ROME codes are read and job titles are
+            recognised by their words only.
         today: the date "présent"/"aujourd'hui"/"current" stands for (default: today).
 
     Returns:
@@ -146,12 +222,16 @@ def structure_cv(
         those of the personal data, which index ``text``.
     """
     today = today or date.today()
-    hits = find_personal(text)
+    is_place = _town_test(gazetteer)
+    is_job = job_test(occupations)
+    hits = find_personal(text, is_place=is_place)
     personal = personal_data(text, hits)
     redacted = redact(text, hits)
     sections = find_sections(redacted)
     warnings: list[str] = []
-    experiences, years, year_spans = extract_experience(redacted, sections, today)
+    experiences, years, year_spans = extract_experience(
+        redacted, sections, today, is_job=is_job, is_place=is_place
+    )
     if taxonomy is not None:
         skills = extract_skills(redacted, sections, inline_ranges(redacted, "skills"), taxonomy)
     else:
@@ -159,8 +239,8 @@ def structure_cv(
         warnings.append("Référentiel de compétences indisponible : compétences non extraites.")
     languages = extract_languages(redacted, sections, inline_ranges(redacted, "languages"))
     education = extract_education(redacted, sections)
-    headline = _headline(redacted, sections)
-    title, title_span = _title(experiences, headline)
+    headline = _headline(redacted, sections, is_job, is_place)
+    title, title_span = _title(experiences, headline, _target_job(redacted, is_job), is_job)
     profile = CandidateProfile(
         title=title,
         title_evidence=title_span,
@@ -177,6 +257,7 @@ def structure_cv(
         remote_wish=extract_remote_wish(redacted, sections),
         summary=_summary(redacted, sections),
         sections=sections,
+        target_occupations=target_occupations(occupations, title, headline, experiences),
     )
     profile.search_text = _search_text(profile)
     if not experiences:

@@ -37,32 +37,43 @@ class EscoSkill:
     synonyms: tuple[str, ...]
 
 
+# Read in this order; a key may appear in one file only.
+SKILL_LISTS = ("tech_skills.yaml", "trade_skills.yaml")
+
+
 def load_tech_skills(directory: Path | None = None) -> list[TechSkill]:
-    """Parse ``tech_skills.yaml`` of ``directory`` (default ``data/referentials``).
+    """Parse the curated lists of ``directory`` (default ``data/referentials``): ``tech_skills.yaml``
+    (tech, tools, methods) then ``trade_skills.yaml`` (care, catering, logistics, retail, social work,
+    building, diplomas and licences), when present.
 
     Raises:
         ValueError: a key is not a slug or appears twice.
     """
-    path = (directory or DEFAULT_REFERENTIALS_DIR) / "tech_skills.yaml"
-    raw: dict[str, dict[str, Any]] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    base = directory or DEFAULT_REFERENTIALS_DIR
     skills: list[TechSkill] = []
     seen: set[str] = set()
-    for category, entries in raw.items():
-        for key, spec in entries.items():
-            key = str(key)
-            if not _KEY_RE.match(key) or key in seen:
-                raise ValueError(f"tech_skills.yaml : clé invalide ou en double : {key!r}")
-            seen.add(key)
-            if isinstance(spec, dict):
-                label = str(spec["label"])
-                aliases = tuple(str(a) for a in spec.get("aliases") or ())
-                context = tuple(str(c) for c in spec.get("context") or ())
-                skills.append(
-                    TechSkill(key, label, category, aliases, context, label_in_text="context" not in spec)
-                )
-            else:
-                skills.append(TechSkill(key, str(spec[0]), category, tuple(str(a) for a in spec[1:]), ()))
+    for name in SKILL_LISTS:
+        path = base / name
+        if not path.exists():
+            continue
+        raw: dict[str, dict[str, Any]] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        for category, entries in raw.items():
+            for key, spec in entries.items():
+                key = str(key)
+                if not _KEY_RE.match(key) or key in seen:
+                    raise ValueError(f"{name} : clé invalide ou en double : {key!r}")
+                seen.add(key)
+                skills.append(_tech_skill(key, category, spec))
     return skills
+
+
+def _tech_skill(key: str, category: str, spec: Any) -> TechSkill:
+    if isinstance(spec, dict):
+        label = str(spec["label"])
+        aliases = tuple(str(a) for a in spec.get("aliases") or ())
+        context = tuple(str(c) for c in spec.get("context") or ())
+        return TechSkill(key, label, category, aliases, context, label_in_text="context" not in spec)
+    return TechSkill(key, str(spec[0]), category, tuple(str(a) for a in spec[1:]), ())
 
 
 def load_esco_skills(directory: Path | None = None) -> list[EscoSkill]:

@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 
 from referentials.taxonomy.data import load_esco_skills, load_tech_skills
 from referentials.taxonomy.extraction import SkillMention, extract_mentions
+from referentials.taxonomy.phrases import SkillPhrases, load_competences
 from referentials.taxonomy.skill_index import SkillIndex, build_skill_index
 from referentials.taxonomy.text import slugify
 
@@ -41,6 +42,26 @@ class SkillTaxonomy:
     @cached_property
     def _index(self) -> SkillIndex:
         return build_skill_index(load_tech_skills(self._directory), load_esco_skills(self._directory))
+
+    @cached_property
+    def _phrases(self) -> SkillPhrases:
+        from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR, load_esco_skills
+
+        directory = self._directory or DEFAULT_REFERENTIALS_DIR
+        esco = load_esco_skills(self._directory)
+        labels = [text for concept in esco for text in (concept.label, *concept.synonyms)]
+        return SkillPhrases([*load_competences(directory), *labels])
+
+    def listed_skill(self, item: str) -> tuple[str, str] | None:
+        """``(key, label)`` for an item of a CV's skills list that ``normalize`` does not know but whose
+        words a ROME compétence or an ESCO label holds ("dépannage", "prise de rendez-vous"); else None.
+
+        The key is the item's slug: the same item on two CVs gets the same key.
+        """
+        key = self.normalize(item)
+        if key is not None:
+            return key, self.label(key)
+        return self._phrases.find(item)
 
     @cached_property
     def _fuzzy_choices(self) -> tuple[list[str], list[str]]:
