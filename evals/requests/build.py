@@ -98,6 +98,18 @@ SALARY_FR = [
 SALARY_EN = [("at least 2000 € a month", 2000), ("salary over 36k€ a year", 3000)]
 
 
+def _de(city: str) -> str:
+    """ "de Lyon", "d'Angers", "du Havre"."""
+    if city.startswith("Le "):
+        return "du " + city[3:]
+    return ("d'" if city[0] in "AEIOUÉÎ" else "de ") + city
+
+
+def _a(city: str) -> str:
+    """ "à Lyon", "au Mans"."""
+    return "au " + city[3:] if city.startswith("Le ") else "à " + city
+
+
 def _place(rng: random.Random, expect: dict[str, Any]) -> str:
     """A place phrase; fills place / radius_km in ``expect``."""
     kind = rng.choices(["city", "near", "radius", "area", "agglo", "region_adj", "side", "stay"],
@@ -105,15 +117,15 @@ def _place(rng: random.Random, expect: dict[str, Any]) -> str:
     city = rng.choice(CITIES)
     if kind == "city":
         expect.update(place=city, radius_km=30)
-        return f"à {city}"
+        return _a(city)
     if kind == "near":
         prep = rng.choice(["près de", "autour de", "vers", "aux alentours de", "proche de"])
         expect.update(place=city, radius_km=30)
-        return f"{prep} {city}"
+        return f"{prep[:-3]} {_de(city)}" if prep.endswith(" de") else f"{prep} {city}"
     if kind == "radius":
         km = rng.choice([5, 10, 15, 20, 25, 40, 50])
         expect.update(place=city, radius_km=km)
-        return rng.choice([f"à {km} km de {city}", f"dans un rayon de {km} km autour de {city}"])
+        return rng.choice([f"à {km} km {_de(city)}", f"dans un rayon de {km} km autour {_de(city)}"])
     if kind == "area":
         phrase, label = rng.choice(AREAS)
         expect.update(place=label)
@@ -129,7 +141,9 @@ def _place(rng: random.Random, expect: dict[str, Any]) -> str:
     if kind == "side":
         side = rng.choice(["sud", "nord", "est", "ouest"])
         expect.update(place=city, radius_km=40)
-        return rng.choice([f"au {side} de {city}", f"dans le {side} de {city}"])
+        article = "l'" if side in ("est", "ouest") else "le "
+        at = "à l'" if side in ("est", "ouest") else "au "
+        return rng.choice([f"{at}{side} {_de(city)}", f"dans {article}{side} {_de(city)}"])
     expect.update(place=city, radius_km=30)
     return ""  # "rester à X" is written by the template itself
 
@@ -224,8 +238,8 @@ def _french(rng: random.Random, i: int) -> dict[str, Any]:
     text = lead + job + (sep + sep.join(parts) if parts else "")
     if stay:
         city = expect["place"]
-        text = rng.choice([f"je veux rester à {city}, {text}", f"{text}, je veux rester à {city}",
-                           f"{text} mais je souhaite rester à {city}", f"j'habite à {city}, {text}"])  # fmt: skip
+        text = rng.choice([f"je veux rester {_a(city)}, {text}", f"{text}, je veux rester {_a(city)}",
+                           f"{text} mais je souhaite rester {_a(city)}", f"j'habite {_a(city)}, {text}"])  # fmt: skip
     return {"id": f"gen-fr-{i:03d}", "lang": "fr", "text": text, "expect": expect}
 
 
