@@ -68,6 +68,14 @@ _REPLIES: dict[str, dict[Lang, str]] = {
         "fr": "La dernière recherche n'a que {count} résultat(s) : je ne trouve pas le n° {ranks}.",
         "en": "The last search has only {count} result(s): there is no #{ranks}.",
     },
+    "career_change": {
+        "fr": "Vous souhaitez changer de métier : je ne cherche donc pas d'offres dans votre métier actuel. "
+        "Dites-moi quel métier ou quel secteur vous attire (par exemple « aide-soignant à Lyon, débutant "
+        "accepté »), ou déposez votre CV : je chercherai des offres à partir de vos compétences.",
+        "en": "You want to change careers, so I won't search for jobs in your current occupation. Tell me which "
+        "job or sector appeals to you (e.g. “care assistant in Lyon, entry level”), or upload your CV and I "
+        "will search offers from your skills.",
+    },
     "what_if_unclear": {
         "fr": "Précisez le changement : « et si j'avais 5 ans d'expérience ? », « et si j'apprenais Docker ? ».",
         "en": "Tell me the change: “what if I had 5 years of experience?”, “what if I learned Docker?”.",

@@ -69,7 +69,9 @@ def load_cases(paths: Iterable[Path] = TABLES) -> list[Case]:
             if path.suffix == ".jsonl"
             else yaml.safe_load(text)
         )
-        cases += [Case(str(r["id"]), str(r["text"]), str(r.get("lang", "fr")), dict(r["expect"])) for r in rows]
+        cases += [
+            Case(str(r["id"]), str(r["text"]), str(r.get("lang", "fr")), dict(r["expect"])) for r in rows
+        ]
     ids = [c.id for c in cases]
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate request ids in the table")
@@ -161,7 +163,9 @@ def load_gates(path: Path = THRESHOLDS) -> dict[Split, dict[str, dict[str, float
     return data
 
 
-def gate_failures(by_split: dict[Split, dict[str, Any]], gates: dict[Split, dict[str, dict[str, float]]]) -> list[str]:
+def gate_failures(
+    by_split: dict[Split, dict[str, Any]], gates: dict[Split, dict[str, dict[str, float]]]
+) -> list[str]:
     out = []
     for split, split_gates in gates.items():
         for metric, gate in split_gates.items():
@@ -181,12 +185,16 @@ def summary(by_split: dict[Split, dict[str, Any]]) -> str:
     for split, m in by_split.items():
         cells = [f"{m['fields'][f]['accuracy']:.0%}" if f in m["fields"] else "–" for f in FIELDS]
         lines.append(
-            f"| {split} | {m['n']} | {m['exact_match']:.1%} | {m['field_accuracy']:.1%} | " + " | ".join(cells) + " |"
+            f"| {split} | {m['n']} | {m['exact_match']:.1%} | {m['field_accuracy']:.1%} | "
+            + " | ".join(cells)
+            + " |"
         )
     return "\n".join(lines)
 
 
-def evaluate(read: Reader | None = None, cases: list[Case] | None = None) -> tuple[dict[Split, Any], list[Outcome]]:
+def evaluate(
+    read: Reader | None = None, cases: list[Case] | None = None
+) -> tuple[dict[Split, Any], list[Outcome]]:
     cases = cases if cases is not None else load_cases()
     outcomes = run(cases, read or offline_reader())
     by_split = {
@@ -211,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     table = summary(by_split)
     (args.out / "summary.md").write_text(table + "\n", encoding="utf-8")
     print(table)
-    print(f"Échecs dev : {len(dev_failures)} (détail : {args.out / 'dev_failures.jsonl'}) ; held-out : chiffres seuls.")
+    print(
+        f"Échecs dev : {len(dev_failures)} (détail : {args.out / 'dev_failures.jsonl'}) ; held-out : chiffres seuls."
+    )
     failures = gate_failures(by_split, load_gates())
     if failures:
         print("Seuils non atteints :\n  " + "\n  ".join(failures))

@@ -1,0 +1,61 @@
+"""Long messages: the planner reads the sentences that carry the request, not the whole story.
+
+A 5,000-character message ("je vous écris parce que…" and, somewhere, "je cherche un poste de cariste en CDI
+près de Lille") used to be cut at a fixed length, losing a request written at the end, and every word of the
+story became search text. Above ``LONG_MESSAGE_CHARS`` the message is split into sentences, each scored by
+the request cues it holds (an asking verb, a contract, a place, a salary, experience words), and only the
+best-scoring sentences are kept, in their order, within ``limit``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.planner.text import fold
+
+LONG_MESSAGE_CHARS = 600
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_ASKING = re.compile(
+    r"\b(?:je (?:re)?cherche|je voudrais|je veux|je souhaite|je suis a la recherche|trouve[sz]?[- ]moi"
+    r"|looking for|i (?:want|need|would like)|find me|show me|search(?:ing)? for)\b"
+)
+# Place names keep their capital letter: this cue reads the sentence as written.
+_PLACE = re.compile(r"(?:^|\s)(?:à|a|au|près de|pres de|autour de|vers|en|sur|in|near)\s+[A-ZÉÎ][\w'-]+")
+_CUES = (
+    re.compile(r"\b(?:cdi|cdd|interim|alternance|saisonnier|freelance|stage|permanent|temp work)\b"),
+    re.compile(r"\b\d+\s*km\b|\b\d[\d .]*\s*(?:k|€|euros?)"),
+    re.compile(
+        r"\b(?:debutante?|junior|senior|confirmee?|experimentee?|\d+ ans d'experience|teletravail|remote)\b"
+    ),
+    re.compile(r"\b(?:poste|emploi|job|travail|metier|offres?) (?:de|d'|comme|as)\b"),
+)
+
+
+def _score(sentence: str) -> int:
+    folded = fold(sentence)
+    score = 2 if _ASKING.search(folded) else 0
+    score += sum(1 for cue in _CUES if cue.search(folded))
+    return score + (1 if _PLACE.search(sentence) else 0)
+
+
+def bound_message(text: str, limit: int) -> str:
+    """``text`` itself when short; otherwise its best request sentences, in order, at most ``limit`` chars.
+
+    >>> story = "Je vous écris car ma situation a changé. " * 30
+    >>> bound_message(story + "Je cherche un CDI de cariste près de Lille.", 2000)
+    'Je cherche un CDI de cariste près de Lille.'
+    """
+    if len(text) <= LONG_MESSAGE_CHARS:
+        return text
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    scores = [_score(s) for s in sentences]
+    best = max(scores, default=0)
+    if best == 0:
+        return text[:limit]
+    kept: list[str] = []
+    size = 0
+    for sentence, score in zip(sentences, scores, strict=True):
+        if score == best and size + len(sentence) + 1 <= limit:
+            kept.append(sentence)
+            size += len(sentence) + 1
+    return " ".join(kept) or text[:limit]
