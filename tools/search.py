@@ -105,7 +105,9 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     if args.salary_min_monthly:
         results = await asyncio.to_thread(_salary_at_least, ctx, results, args.salary_min_monthly)
         applied["salary_min_monthly"] = args.salary_min_monthly
-    results = results[: args.top_k]
+    # Numbers shown are positions in this list: "la 2" must open the second offer shown, even when the
+    # salary floor dropped offers ranked before it.
+    results = [r.model_copy(update={"rank": i}) for i, r in enumerate(results[: args.top_k], start=1)]
     if args.published_within_days:
         applied["published_within_days"] = args.published_within_days
     if args.top_k != 10:
@@ -271,6 +273,7 @@ def _offer(r: OfferResult) -> dict[str, Any]:
         out["distance_km"] = r.distance_km
     if r.salary:
         out["salary"] = r.salary
+        out["salary_monthly"] = list(r.salary_monthly)
     if r.experience:
         out["experience"] = r.experience
     if r.published_at is not None:

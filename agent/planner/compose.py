@@ -11,6 +11,7 @@ from typing import Any
 
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
+from domain.salary import format_salary, format_salary_label
 from scoring.scorer import ABSTENTIONS_EN
 
 LISTED = 5
@@ -214,8 +215,10 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
         where += f" ({r['distance_km']:g} km)"
     bits = [b for b in (r.get("company"), where) if b]
     extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
-    if r.get("salary"):
-        extra.append(f"« {r['salary']} »")  # the offer's own words (French), quoted as data
+    if r.get("salary_monthly"):
+        extra.append(format_salary(*r["salary_monthly"], lang=lang))
+    elif r.get("salary"):
+        extra.append(str(r["salary"]))
     tail = (" · " + " · ".join(extra)) if extra else ""
     return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
 
@@ -279,7 +282,7 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     for o in result.get("offers") or []:
         head = f"[{o['id']}] « {o.get('intitule')} »"
         contract = _CONTRACTS[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
-        salary = f"« {o['salaire']} »" if o.get("salaire") else None  # the offer's own words, quoted
+        salary = format_salary_label(o.get("salaire"), lang)
         facts = [x for x in (o.get("entreprise"), o.get("lieu"), contract, salary) if x]
         # Skill labels are the offer's words (French): quoted as data, whatever the answer's language.
         required = [f"« {c['libelle']} »" for c in o.get("competences") or [] if c.get("exigence") == "E"]
