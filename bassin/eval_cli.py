@@ -12,6 +12,7 @@ import typer
 from app.settings import Settings
 
 RETRIEVAL = "retrieval"
+REQUESTS = "requests"
 
 
 class EvalProvider(StrEnum):
@@ -24,7 +25,8 @@ def evaluate(
     suites: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Suites (fichiers de evals/dialogues/, ou « retrieval ») ; défaut : toutes les suites de dialogues."
+            help="Suites (fichiers de evals/dialogues/, « retrieval » ou « requests ») ; défaut : toutes les "
+            "suites de dialogues."
         ),
     ] = None,
     provider: Annotated[
@@ -50,12 +52,20 @@ def evaluate(
 
     names = list(suites or [])
     code = 0
+    if REQUESTS in names:
+        names.remove(REQUESTS)
+        from evals.requests.runner import main as requests_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / REQUESTS)] if report else []
+        code = max(code, requests_main(args))
+        if not names:
+            raise typer.Exit(code)
     if RETRIEVAL in names:
         names.remove(RETRIEVAL)
         from evals.retrieval.runner import main as retrieval_main
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
-        code = retrieval_main(args)
+        code = max(code, retrieval_main(args))
         if not names:
             raise typer.Exit(code)
     from evals.dialogues_runner.spec import load_suites

@@ -190,7 +190,7 @@ LONG_REQUESTS = [
 def _long(rng: random.Random, i: int) -> dict[str, Any]:
     """A message of about 5,000 characters: a life story with the request at the start, middle or end."""
     request, expect = LONG_REQUESTS[i % len(LONG_REQUESTS)]
-    filler = LONG_PADDING * 8
+    filler = LONG_PADDING * 9
     where = rng.choice(["start", "middle", "end"])
     if where == "start":
         text = f"Bonjour, {request}. {filler}"
