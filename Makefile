@@ -46,6 +46,7 @@ deps:  ## system packages for the real-service tests (Java, Maven for Elasticsea
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: setup
 	$(VENV)/bin/mypy

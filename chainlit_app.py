@@ -18,8 +18,10 @@ import chainlit as cl
 from chainlit.types import ThreadDict
 
 from agent.llm import effective_provider
+from app.settings import Settings
 from cv import parse_cv
 from domain.errors import BassinError, InputFormatError
+from domain.vocabulary import Role
 from store.db import Database
 from tools.cv import profile_summary
 from ui.auth import authenticate, effective_role
@@ -36,10 +38,9 @@ from ui.data_layer import BassinDataLayer
 from ui.profiles import profile_named, profiles_for
 from ui.render import cv_confirmation, step_input, step_output
 from ui.runtime import UiRuntime, get_runtime
-from ui.settings import UiRole, UiSettings
 from ui.turns import stream_turn
 
-settings = UiSettings()
+settings = Settings()
 # Tokens are streamed only from an LLM: the offline planner writes its answer at once, and sending it
 # word by word (one websocket frame each) held the cards back by 2-3 s.
 STREAM_TOKENS = effective_provider(settings) != "offline"
@@ -73,7 +74,7 @@ def _user_role(user: cl.User | None) -> str | None:
 
 @cl.set_chat_profiles
 async def chat_profiles(current_user: cl.User | None) -> list[cl.ChatProfile]:
-    role: UiRole = "recruiter" if _user_role(current_user) == "recruiter" else "candidate"
+    role: Role = "recruiter" if _user_role(current_user) == "recruiter" else "candidate"
     return [
         cl.ChatProfile(
             name=p.name,

@@ -1,10 +1,10 @@
 """The conversation: a LangGraph agent over Bassin's tools, with an LLM or the offline planner.
 
-Public API: ``build_graph`` (compiled graph), ``AgentContext`` / ``build_context`` (live services),
+Public API: ``build_graph`` (compiled graph), ``AgentContext`` (live services; built by ``app.agent``),
 ``State``, ``open_checkpointer`` (memory), ``create_chat_model`` (providers), ``OfflinePlanner``.
 """
 
-from agent.context import AgentContext, build_context
+from agent.context import AgentContext
 from agent.graph import build_graph, route_after_plan
 from agent.llm import create_chat_model, effective_provider
 from agent.memory import open_checkpointer
@@ -16,7 +16,6 @@ __all__ = [
     "OfflinePlanner",
     "State",
     "UtteranceReader",
-    "build_context",
     "build_graph",
     "create_chat_model",
     "effective_provider",

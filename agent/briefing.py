@@ -14,7 +14,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, SystemMessage
 
-from agent.state import Role, State
+from agent.state import State
+from domain.vocabulary import Role
 from prompts import load_prompt
 
 _BLOCK = re.compile(r"<conversation_state>\s*(\{.*?\})\s*</conversation_state>", re.DOTALL)

@@ -29,9 +29,9 @@ from agent.context import AgentContext
 from agent.guardrails import check_citations, user_echoes
 from agent.planner.text import guess_language
 from agent.state import State
-from domain.errors import BassinError, OfferNotFoundError
+from domain.errors import BassinError, CandidateNotFoundError, OfferNotFoundError
 from tools import ALL_TOOLS, tools_for
-from tools.errors import CandidateNotFoundError, ToolNotAllowedError
+from tools.errors import ToolNotAllowedError
 
 MAX_TOOL_ROUNDS = 6
 """Model calls with tool calls allowed per user turn before the graph answers anyway."""

@@ -9,13 +9,13 @@ need no key).
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from agent.planner import OfflinePlanner, UtteranceReader
 from agent.planner.reading import Gazetteer, Taxonomy, job_title_words
-from app.settings import Settings
 
 Provider = Literal["offline", "mistral", "openai"]
 DEFAULT_MODELS: dict[str, str] = {"mistral": "mistral-small-latest", "openai": "gpt-4o-mini"}
@@ -27,7 +27,26 @@ MAX_RETRIES = 2
 log = logging.getLogger(__name__)
 
 
-def effective_provider(settings: Settings) -> Provider:
+class LlmSettings(Protocol):
+    """What the chat model is chosen by (``app.settings.Settings`` has these fields)."""
+
+    @property
+    def llm_provider(self) -> Provider: ...
+
+    @property
+    def llm_model(self) -> str | None: ...
+
+    @property
+    def llm_base_url(self) -> str | None: ...
+
+    @property
+    def mistral_api_key(self) -> SecretStr | None: ...
+
+    @property
+    def openai_api_key(self) -> SecretStr | None: ...
+
+
+def effective_provider(settings: LlmSettings) -> Provider:
     """The provider that will answer: the configured one, or ``offline`` when it has no way in."""
     provider = settings.llm_provider
     if provider == "mistral" and settings.mistral_api_key is None:
@@ -37,7 +56,7 @@ def effective_provider(settings: Settings) -> Provider:
     return provider
 
 
-def create_chat_model(settings: Settings, *, gazetteer: Gazetteer, taxonomy: Taxonomy) -> BaseChatModel:
+def create_chat_model(settings: LlmSettings, *, gazetteer: Gazetteer, taxonomy: Taxonomy) -> BaseChatModel:
     """The agent's chat model; tools are bound later by the graph (``bind_tools``).
 
     Args:
@@ -61,7 +80,6 @@ def create_chat_model(settings: Settings, *, gazetteer: Gazetteer, taxonomy: Tax
         )
     if provider == "openai":
         from langchain_openai import ChatOpenAI
-        from pydantic import SecretStr
 
         return ChatOpenAI(
             model=settings.llm_model or DEFAULT_MODELS["openai"],

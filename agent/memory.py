@@ -12,17 +12,26 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-from app.settings import Settings
 
 CHECKPOINT_FILE = "checkpoints.sqlite"
 log = logging.getLogger(__name__)
 
 
-def checkpoint_path(settings: Settings) -> Path:
+class MemorySettings(Protocol):
+    """Where conversations are kept (``app.settings.Settings`` has these fields)."""
+
+    @property
+    def data_dir(self) -> Path: ...
+
+    @property
+    def resolved_database_url(self) -> str: ...
+
+
+def checkpoint_path(settings: MemorySettings) -> Path:
     return settings.data_dir / CHECKPOINT_FILE
 
 
@@ -33,7 +42,7 @@ def postgres_conninfo(database_url: str) -> str | None:
 
 
 @asynccontextmanager
-async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]:
+async def open_checkpointer(settings: MemorySettings) -> AsyncIterator[BaseCheckpointSaver[str]]:
     """The checkpointer of ``settings``, open for the duration of the block.
 
     Example:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -12,11 +11,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 
-from agent.context import build_context
-from agent.graph import build_graph
-from agent.memory import open_checkpointer
-from agent.state import Role
-from app.settings import Settings
+from domain.vocabulary import Role
 from tools.uploads import UploadedCVs
 
 TokenHandler = Callable[[str], None]
@@ -170,89 +165,3 @@ async def run_turn(
         flagged_ids=list(state.get("flagged_ids", [])),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
     )
-
-
-async def ask_once(
-    settings: Settings,
-    question: str,
-    *,
-    thread_id: str | None = None,
-    role: Role = "candidate",
-    cv: Path | None = None,
-    on_token: TokenHandler | None = None,
-    on_step: StepHandler | None = None,
-) -> TurnResult:
-    """One turn on the thread ``thread_id`` (a new one when None), with the data dir's memory and services."""
-    context = build_context(settings)
-    try:
-        async with open_checkpointer(settings) as saver:
-            graph = build_graph(checkpointer=saver)
-            if cv is not None:
-                question = await asyncio.to_thread(
-                    attach_cv, question, cv, UploadedCVs(settings.data_dir / "uploads")
-                )
-            return await run_turn(
-                graph, context, question, thread_id=thread_id or new_thread_id(), role=role,
-                on_token=on_token, on_step=on_step,
-            )  # fmt: skip
-    finally:
-        await context.aclose()
-
-
-async def chat(
-    settings: Settings,
-    *,
-    thread_id: str | None,
-    role: Role,
-    read: Callable[[str], str],
-    write: Callable[[str], None],
-) -> None:
-    """A terminal conversation: streamed answers, tool steps, ``/cv PATH``, ``/new``, ``/quit``."""
-    context = build_context(settings)
-    thread = thread_id or new_thread_id()
-    uploads = UploadedCVs(settings.data_dir / "uploads")
-    write(f"Bassin — fil {thread}, rôle {role}. /cv CHEMIN pour joindre un CV, /new, /quit.\n")
-    try:
-        async with open_checkpointer(settings) as saver:
-            graph = build_graph(checkpointer=saver)
-            while True:
-                try:
-                    line = (await asyncio.to_thread(read, "vous › ")).strip()
-                except EOFError:
-                    break
-                if not line:
-                    continue
-                if line in ("/quit", "/exit", "/q"):
-                    break
-                if line == "/new":
-                    thread = new_thread_id()
-                    write(f"Nouveau fil : {thread}\n")
-                    continue
-                if line.startswith("/cv "):
-                    attached = await asyncio.to_thread(_attach_path, line[4:], uploads)
-                    if attached is None:
-                        write(f"Fichier introuvable : {line[4:].strip()}\n")
-                        continue
-                    line = attached
-                write("bassin › ")
-                result = await run_turn(
-                    graph, context, line, thread_id=thread, role=role, on_token=write,
-                    on_step=lambda kind, data: write(_step_line(kind, data)),
-                )  # fmt: skip
-                if result.flagged_ids:
-                    write("\n(ids non vérifiés retirés de la réponse) " + result.answer)
-                write("\n\n")
-    finally:
-        await context.aclose()
-
-
-def _attach_path(raw: str, uploads: UploadedCVs) -> str | None:
-    path = Path(raw.strip()).expanduser()
-    return attach_cv("Voici mon CV.", path, uploads) if path.is_file() else None
-
-
-def _step_line(kind: str, data: dict[str, Any]) -> str:
-    if kind == "tool":
-        args = ", ".join(f"{k}={v!r}" for k, v in data["args"].items())
-        return f"\n  · {data['name']}({args})"
-    return " ✗\n" if data.get("status") == "error" else " ✓\n"

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
-Role = Literal["candidate", "recruiter"]
+from domain.vocabulary import Role
+
 SearchTool = Literal["search_offers", "search_candidates"]
 MAX_KNOWN_IDS = 500
 

@@ -22,6 +22,8 @@ from fastapi.security import APIKeyHeader
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.config import ApiConfig
+from api.deps import ApiServices
 from api.errors import VectorDimensionError, status_of
 from api.health import health_report
 from api.middleware import ApiMiddleware, TokenBuckets
@@ -38,12 +40,10 @@ from api.schemas import (
     FaissUpsertResponse,
     HealthResponse,
     MatchRequest,
-    OfferOut,
     ScoredId,
 )
-from api.settings import ApiConfig
-from api.wiring import ApiServices
 from domain.errors import BassinError, InvalidQueryError
+from services.offer_details import OfferDetails
 
 _ID = re.compile(ID_PATTERN)
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -81,7 +81,7 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
     """The HTTP API over ``services``, bounded by ``config``.
 
     Example:
-        >>> services = build_api_services(engine, settings, ApiConfig())
+        >>> services = build_api_services(engine, ApiConfig())
         >>> uvicorn.run(create_app(services, ApiConfig()), port=8000)
     """
     app = FastAPI(
@@ -123,11 +123,11 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
             response.headers["X-Match-Computed-At"] = outcome.computed_at.isoformat()
         return [ScoredId(id=i, score=s) for i, s in outcome.results]
 
-    @app.get("/offers", response_model=list[OfferOut], responses=_ERRORS)
+    @app.get("/offers", response_model=list[OfferDetails], responses=_ERRORS)
     async def offers(
         response: Response,
         ids: Annotated[str, Query(min_length=1, description="Offer ids, comma-separated (order kept).")],
-    ) -> list[OfferOut]:
+    ) -> list[OfferDetails]:
         """Offer details in the seed's shape, in the order asked; ids not found are listed in
         ``X-Unknown-Ids`` (comma-separated) and left out of the body."""
         wanted = list(dict.fromkeys(i.strip() for i in ids.split(",") if i.strip()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.errors import (
     BassinError,
+    CandidateNotFoundError,
     ConfigurationError,
     IndexCorruptedError,
     InvalidQueryError,
@@ -29,17 +30,6 @@ class ZeroVectorError(InvalidQueryError):
 
     def __init__(self, field: str) -> None:
         super().__init__(f"{field} est un vecteur nul. / {field} is a zero vector.")
-
-
-class UnknownCandidateError(BassinError):
-    """No stored candidate has this id."""
-
-    def __init__(self, candidate_id: str) -> None:
-        super().__init__(
-            f"Candidat inconnu : {candidate_id!r} (ingérez d'abord le CV avec `bassin ingest cvs`). "
-            f"/ Unknown candidate."
-        )
-        self.candidate_id = candidate_id
 
 
 class UnknownIdsError(BassinError):
@@ -76,7 +66,7 @@ class IndexWritesDisabledError(BassinError):
 
 def status_of(exc: BassinError) -> int:
     """The HTTP status of an expected failure."""
-    if isinstance(exc, OfferNotFoundError | UnknownCandidateError | UnknownIdsError):
+    if isinstance(exc, OfferNotFoundError | CandidateNotFoundError | UnknownIdsError):
         return 404
     if isinstance(exc, CVFileMissingError | IndexWritesDisabledError):
         return 409

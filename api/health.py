@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from api.schemas import HealthResponse, IndexHealth
 
 if TYPE_CHECKING:
-    from api.wiring import ApiServices
+    from api.deps import ApiServices
 
 
 def health_report(services: ApiServices) -> HealthResponse:

@@ -14,18 +14,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
-from api.errors import CVFileMissingError, UnknownCandidateError
+from api.errors import CVFileMissingError
 from api.services import EmbeddingService, ReadWriteLock, VectorIndexService
-from app.runtime import Engine
 from cv import ParsedCV, parse_cv
+from domain.errors import CandidateNotFoundError
 from domain.search import SearchFilters
-from ingestion.candidates import StoredCandidateSearch
-from referentials.taxonomy import default_rome
 from scoring.matcher import OfferMatcher
-from scoring.seeker import seeker_from_profile
+from scoring.seeker import RomeFinder, seeker_from_profile
+from services.candidate_search import StoredCandidateSearch
+from store.candidates import CandidateRepository
+from store.db import Database
 from store.match_cache import MatchCacheRepository, offers_changed_at
 
 ScoreKind = Literal["cosine", "calibrated"]
@@ -64,7 +64,9 @@ class MatchService:
     """Best offers for a CV, three ways in, one answer shape ``[(offer id, score)]``.
 
     Args:
-        engine: the live engine (offers, candidates, stored CV files).
+        candidates: the candidate store.
+        stored: stored candidates' profiles and CV texts.
+        rome: the ROME referential (occupations of a profile).
         vectors: FAISS access (read lock) for vector matching.
         embeddings: the model (for the vector's dimension).
         matcher: the offer matcher (hybrid retrieval + calibrated scorer).
@@ -78,7 +80,9 @@ class MatchService:
     def __init__(
         self,
         *,
-        engine: Engine,
+        candidates: CandidateRepository,
+        stored: StoredCandidateSearch,
+        rome: RomeFinder,
         vectors: VectorIndexService,
         embeddings: EmbeddingService,
         matcher: OfferMatcher,
@@ -89,7 +93,7 @@ class MatchService:
         offers_changed: Callable[[], datetime | None],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.engine = engine
+        self.candidates = candidates
         self.vectors = vectors
         self.embeddings = embeddings
         self.matcher = matcher
@@ -99,11 +103,8 @@ class MatchService:
         self.depth = depth
         self.offers_changed = offers_changed
         self.clock = clock
-        self._scoring = threading.Lock()  # the scorer's offer-facts cache is not thread-safe
-        self._stored = StoredCandidateSearch(
-            engine.candidate_search, engine.candidates, Path(engine.settings.data_dir) / "cvs"
-        )
-        self._rome = default_rome()
+        self._stored = stored
+        self._rome = rome
 
     def by_vector(self, vector: Sequence[float], filters: SearchFilters | None, top_k: int) -> MatchOutcome:
         query = self.embeddings.query_vector(vector, "cv_embedding")
@@ -115,9 +116,9 @@ class MatchService:
 
     def by_candidate(self, cv_id: str, filters: SearchFilters | None, top_k: int) -> MatchOutcome:
         """A stored candidate's best offers, from the cache when still valid (only without filters)."""
-        candidate = self.engine.candidates.get_by_external_id(cv_id)
+        candidate = self.candidates.get_by_external_id(cv_id)
         if candidate is None:
-            raise UnknownCandidateError(cv_id)
+            raise CandidateNotFoundError(cv_id)
         if filters is not None:
             return MatchOutcome(
                 self._score(self._parsed(cv_id), filters, top_k), "calibrated", cache="bypass"
@@ -143,7 +144,7 @@ class MatchService:
 
     def _score(self, parsed: ParsedCV, filters: SearchFilters | None, top_k: int) -> list[tuple[str, float]]:
         seeker = seeker_from_profile(parsed.profile, parsed.text, rome=self._rome)
-        with self.lock.read(), self._scoring:
+        with self.lock.read():
             matches = self.matcher.best_offers(seeker, filters=filters, top_k=top_k)
         return [
             (m.row.external_id, round(m.score.score / 100, 4))
@@ -152,5 +153,5 @@ class MatchService:
         ]
 
 
-def offers_changed_reader(engine: Engine, poll_s: float) -> OffersChangedAt:
-    return OffersChangedAt(lambda: offers_changed_at(engine.db), poll_s)
+def offers_changed_reader(db: Database, poll_s: float) -> OffersChangedAt:
+    return OffersChangedAt(lambda: offers_changed_at(db), poll_s)

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
 from domain.search import SearchFilters
-from store.models import OfferRow
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:~-]{0,49}$"
 MAX_DIM = 4_096
@@ -58,42 +57,6 @@ class ScoredId(BaseModel):
 
     id: str = Field(examples=["201VPGR"])
     score: float = Field(examples=[0.94])
-
-
-class OfferSkillOut(BaseModel):
-    """A skill of the offer: ``exigence`` E = required, S = desired."""
-
-    libelle: str
-    exigence: Literal["E", "S"] | None = None
-
-
-class OfferOut(BaseModel):
-    """An offer in the offer-details API shape (seed 000, France Travail field names)."""
-
-    id: str
-    intitule: str
-    description: str = ""
-    entreprise: str | None = None
-    lieu: str | None = None
-    typeContrat: str | None = None
-    salaire: str | None = None
-    competences: list[OfferSkillOut] = Field(default_factory=list)
-
-
-def offer_out(row: OfferRow) -> OfferOut:
-    """The offer-details shape of a stored offer (the one ``tools.offer_details`` reads)."""
-    return OfferOut(
-        id=row.external_id,
-        intitule=row.title,
-        description=row.description or "",
-        entreprise=row.company_name,
-        lieu=row.location,
-        typeContrat=row.contract_type,
-        salaire=row.salary_label,
-        competences=[
-            OfferSkillOut(libelle=s.label, exigence="E" if s.is_required else "S") for s in row.skills
-        ],
-    )
 
 
 class EmbeddingsRequest(_Body):

@@ -20,14 +20,15 @@ from api.errors import (
     VectorDimensionError,
     ZeroVectorError,
 )
-from api.schemas import IndexName, OfferOut, offer_out
+from api.schemas import IndexName
 from app.runtime import COLLECTIONS, Engine
 from domain.documents import IndexDocument
 from domain.errors import InvalidQueryError
 from domain.search import SearchFilters
 from retrieval.embeddings import EmbeddingProvider
+from services.offer_details import OfferDetails, offer_details_from_row
 from store.candidates import candidate_document
-from store.offers import offer_document
+from store.offers import OfferRepository, offer_document
 
 
 class ReadWriteLock:
@@ -72,13 +73,15 @@ class ReadWriteLock:
 class OfferDetailsService:
     """Offers by external id, in the order asked, and the ids the store does not know."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, offers: OfferRepository) -> None:
+        self.offers = offers
 
-    def get_many(self, ids: Sequence[str]) -> tuple[list[OfferOut], list[str]]:
+    def get_many(self, ids: Sequence[str]) -> tuple[list[OfferDetails], list[str]]:
         wanted = list(dict.fromkeys(ids))
-        found = self.engine.offers.get_by_external_ids(wanted)
-        return [offer_out(found[i]) for i in wanted if i in found], [i for i in wanted if i not in found]
+        found = self.offers.get_by_external_ids(wanted)
+        return [offer_details_from_row(found[i]) for i in wanted if i in found], [
+            i for i in wanted if i not in found
+        ]
 
 
 class EmbeddingService:

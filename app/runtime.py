@@ -1,7 +1,9 @@
-"""Composition root: builds the live engine services once from ``Settings``.
+"""The composition root: every live service of one data directory, built once from ``Settings``.
 
-Everything below this module receives plain objects; only edges (CLI, API, UI, evals) call
-``build_engine``.
+``build_engine(settings)`` opens the store and returns an ``Engine`` whose properties build each service on
+first use (search, scoring, matching, ingestion). It is the only place services are wired: the edges (CLI,
+API, UI, LangGraph server, evals) call it, and ``app.agent`` turns it into the agent's runtime context.
+Services themselves receive narrow dependencies, never the ``Engine``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ from ingestion.indexer import CollectionIndexer, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer
 from ingestion.pipeline import IndexingPipeline
 from referentials.geo import Gazetteer, default_gazetteer
-from referentials.taxonomy import SkillTaxonomy, default_skill_taxonomy
+from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
 from retrieval.embeddings import EmbeddingProvider, create_embedder
 from retrieval.hybrid import FusionConfig, HybridSearcher
 from retrieval.lexical.base import LexicalBackend
 from retrieval.query.understanding import QueryInterpreter
 from retrieval.vector import FaissVectorIndex
-from services.candidate_search import CandidateSearchService
+from scoring.matcher import CandidateMatcher, OfferMatcher
+from scoring.scorer import MatchScorer
+from scoring.whatif import WhatIfAnalyzer, lexical_counter
+from services.candidate_search import CandidateSearchService, StoredCandidateSearch
+from services.match_scoring import MatchScoring
+from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from services.offer_search import OfferSearchService
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
@@ -116,6 +123,10 @@ class Engine:
         return default_skill_taxonomy()
 
     @cached_property
+    def rome(self) -> RomeReferential:
+        return default_rome()
+
+    @cached_property
     def interpreter(self) -> QueryInterpreter:
         return QueryInterpreter(self.gazetteer)
 
@@ -155,6 +166,47 @@ class Engine:
         return CandidateSearchService(
             searcher=self._searcher("candidates"), repository=self.candidates, interpreter=self.interpreter
         )
+
+    @cached_property
+    def scorer(self) -> MatchScorer:
+        """The calibrated match scorer (thread-safe; the cross-encoder only when a model is configured)."""
+        s = self.settings
+        return MatchScorer(
+            taxonomy=self.taxonomy,
+            rome=self.rome,
+            embedder=self.embedder,
+            stored_vectors=self.offers,
+            reranker_model=s.reranker_model,
+            rerank_top_k=s.rerank_top_k,
+            rerank_budget_ms=s.rerank_budget_ms,
+        )
+
+    @cached_property
+    def offer_matcher(self) -> OfferMatcher:
+        return OfferMatcher(searcher=self.searcher, repository=self.offers, scorer=self.scorer)
+
+    @cached_property
+    def stored_candidates(self) -> StoredCandidateSearch:
+        return StoredCandidateSearch(self.candidate_search, self.candidates, self.settings.data_dir / "cvs")
+
+    @cached_property
+    def candidate_matcher(self) -> CandidateMatcher:
+        return CandidateMatcher(candidates=self.stored_candidates, scorer=self.scorer, rome=self.rome)
+
+    @cached_property
+    def what_if(self) -> WhatIfAnalyzer:
+        return WhatIfAnalyzer(count=lexical_counter(self.lexical), scorer=self.scorer)
+
+    @cached_property
+    def match_scoring(self) -> MatchScoring:
+        """Scoring as the agent's tools use it (ids in, verified facts out)."""
+        return MatchScoring(self.scorer, self.offers, self.gazetteer, self.taxonomy, analyzer=self.what_if)
+
+    @cached_property
+    def offer_details(self) -> HttpOfferDetails | RepositoryOfferDetails:
+        """The offer-details API when ``offers_api_url`` is set, the local store otherwise."""
+        url = self.settings.offers_api_url
+        return HttpOfferDetails(url) if url else RepositoryOfferDetails(self.offers)
 
     @cached_property
     def pipeline(self) -> IndexingPipeline:

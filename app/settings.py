@@ -1,12 +1,28 @@
-"""Typed settings. Instantiated only at the edges (CLI, API, UI, eval runner); services get plain values."""
+"""The one ``Settings`` of Bassin, read only at the edges (CLI, API, UI, LangGraph server, eval runner).
+
+Every knob is a ``BASSIN_*`` environment variable (or a line of ``.env``), grouped below by concern: stores,
+search, agent, scoring, HTTP API, chat UI. Below the edges, services receive plain values: ``app.services``
+builds them from a ``Settings``, the API turns its group into ``api.config.ApiConfig``.
+"""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.vocabulary import Role
+
+
+class UiUser(BaseModel):
+    """A login: name, password (plain, or ``pbkdf2_sha256$…`` from ``ui.auth.hash_password``) and role."""
+
+    name: str = Field(min_length=1, max_length=100)
+    password: SecretStr
+    role: Role = "candidate"
 
 
 class Settings(BaseSettings):
@@ -59,6 +75,59 @@ class Settings(BaseSettings):
         description="Offer-details API base URL (GET /offers?ids=…); the local store when unset.",
     )
 
+    # --- scoring ---------------------------------------------------------------------------------------
+    reranker_model: str | None = Field(
+        default=None, description="Cross-encoder model directory (or cached name); unset: no re-ranking."
+    )
+    rerank_top_k: int = Field(default=20, ge=1, le=200)
+    rerank_budget_ms: float | None = Field(default=1500.0, gt=0)
+
+    # --- HTTP API (bassin serve) ------------------------------------------------------------------------
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Keys accepted in X-API-Key by the write endpoints (comma-separated); none: writes refused.",
+    )
+    api_max_body_bytes: int = Field(default=2_000_000, ge=1_024, description="Largest request body accepted.")
+    api_rate_limit_per_minute: float = Field(
+        default=600.0, ge=0, description="Requests per minute per API key (or client address); 0: no limit."
+    )
+    api_rate_limit_burst: int = Field(
+        default=60, ge=1, description="Requests allowed at once above the rate."
+    )
+    api_max_offer_ids: int = Field(default=100, ge=1, le=1_000, description="Ids per GET /offers.")
+    api_max_embedding_texts: int = Field(
+        default=64, ge=1, le=1_024, description="Texts per POST /embeddings."
+    )
+    api_max_text_chars: int = Field(default=20_000, ge=100, description="Characters per text to embed.")
+    api_max_upsert_items: int = Field(default=256, ge=1, le=10_000, description="Items per /faiss write.")
+    api_workers: int = Field(default=1, ge=1, description="Server processes (FAISS writes need exactly 1).")
+    match_cache_ttl_hours: float = Field(
+        default=24.0, gt=0, description="Cached matches older are recomputed."
+    )
+    match_cache_depth: int = Field(default=50, ge=1, le=100, description="Results cached per profile.")
+    offers_changed_poll_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long the 'offers changed at' time is reused before asking SQL again.",
+    )
+
+    # --- chat UI (chainlit_app.py) -------------------------------------------------------------------
+    # BASSIN_UI_USERS='[{"name": "camille", "password": "…", "role": "candidate"}]'
+    ui_users: list[UiUser] = Field(
+        default_factory=list, description="Who may log in, with their role; nobody when empty."
+    )
+    ui_auth_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs session tokens; default a random secret kept in <data_dir>/ui/auth_secret.",
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -71,3 +140,14 @@ class Settings(BaseSettings):
         if self.elasticsearch_url:
             return "elasticsearch"
         return self.lexical_backend
+
+    def auth_secret(self) -> str:
+        """The configured secret, or one generated once per data dir (sessions survive restarts)."""
+        if self.ui_auth_secret is not None:
+            return self.ui_auth_secret.get_secret_value()
+        path = Path(self.data_dir) / "ui" / "auth_secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()

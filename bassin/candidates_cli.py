@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
-from bassin.common import DataDir, explicit_filters, open_engine
+from bassin.common import DataDir, explicit_request, open_engine
 
 
 def ingest_cvs(
@@ -61,10 +61,11 @@ def search_candidates(
     """Hybrid search of candidates (recruiter side); results carry no personal data."""
     engine = open_engine(data_dir)
     try:
-        filters = explicit_filters(engine, city, radius, None, skill, None, None, None, None)
+        request = explicit_request(engine, query, city, radius, None, skill, None, None, None, None)
+        filters = request.filters
         if min_experience_years is not None:
             filters = filters.model_copy(update={"experience_min_months": round(min_experience_years * 12)})
-        response = engine.candidate_search.search(query, filters, top_k=top, interpret=not literal)
+        response = engine.candidate_search.search(request.text, filters, top_k=top, interpret=not literal)
     finally:
         engine.close()
     if as_json:

@@ -12,7 +12,7 @@ import typer
 from tqdm import tqdm
 
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
-from bassin.common import DataDir, explicit_filters, open_engine, settings_for
+from bassin.common import DataDir, explicit_request, open_engine, settings_for
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
@@ -117,10 +117,10 @@ def search(
     """Hybrid search of offers, with filters from flags and from the text itself."""
     engine = open_engine(data_dir)
     try:
-        filters = explicit_filters(
-            engine, city, radius, contract, skill, rome, max_experience_years, remote, since
+        request = explicit_request(
+            engine, query, city, radius, contract, skill, rome, max_experience_years, remote, since
         )
-        response = engine.offer_search.search(query, filters, top_k=top, interpret=not literal)
+        response = engine.offer_search.search(request.text, request.filters, top_k=top, interpret=not literal)
     finally:
         engine.close()
     if as_json:
@@ -259,7 +259,7 @@ def ask(
     import asyncio
     from dataclasses import asdict
 
-    from agent.session import ask_once
+    from app.conversation import ask_once
 
     def step(kind: str, data: dict[str, object]) -> None:
         if kind == "tool":
@@ -289,7 +289,7 @@ def chat(
     """Conversation dans le terminal avec l'agent (réponses en continu, étapes d'outils affichées)."""
     import asyncio
 
-    from agent.session import chat as run_chat
+    from app.conversation import chat as run_chat
 
     def write(text: str) -> None:
         typer.echo(text, nl=False)

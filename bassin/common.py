@@ -12,7 +12,7 @@ import typer
 from app.runtime import Engine, build_engine
 from app.settings import Settings
 from domain.errors import InvalidQueryError
-from domain.search import GeoFilter, SearchFilters
+from services.requests import BuiltRequest, RequestBuilder, SearchRequest
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
@@ -30,8 +30,9 @@ def open_engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
     return build_engine(settings_for(data_dir), rebuild_indexes=rebuild)
 
 
-def explicit_filters(
+def explicit_request(
     engine: Engine,
+    query: str,
     city: str | None,
     radius: float | None,
     contracts: list[str] | None,
@@ -40,37 +41,23 @@ def explicit_filters(
     max_years: float | None,
     remote: bool | None,
     since: str | None,
-) -> SearchFilters:
-    update: dict[str, object] = {}
-    if city:
-        place = engine.gazetteer.resolve(city)
-        if place.kind in ("departement", "region") and radius is None:
-            update["departments"] = list(place.departments)
-        else:
-            update["geo"] = GeoFilter(
-                label=place.label, lat=place.lat, lon=place.lon, radius_km=radius or 30.0
-            )
-    elif radius is not None:
+) -> BuiltRequest:
+    """The flags of ``bassin search`` as a request (the same builder as the agent's tools)."""
+    if radius is not None and not city:
         raise InvalidQueryError("--radius demande un lieu (--city).")
-    if contracts:
-        update["contracts"] = [c.upper() for c in contracts]
-    if skills:
-        keys = []
-        for name in skills:
-            key = engine.taxonomy.normalize_fuzzy(name)
-            if key is None:
-                raise InvalidQueryError(f"Compétence inconnue : {name!r}.")
-            keys.append(key)
-        update["skills"] = keys
-    if rome:
-        update["rome"] = [r.upper() for r in rome]
-    if max_years is not None:
-        update["experience_max_months"] = round(max_years * 12)
-    if remote is not None:
-        update["remote"] = remote
-    if since:
-        try:
-            update["published_since"] = date.fromisoformat(since)
-        except ValueError as exc:
-            raise InvalidQueryError(f"Date invalide pour --since : {since!r} (format AAAA-MM-JJ).") from exc
-    return SearchFilters.model_validate(update)
+    try:
+        published_since = date.fromisoformat(since) if since else None
+    except ValueError as exc:
+        raise InvalidQueryError(f"Date invalide pour --since : {since!r} (format AAAA-MM-JJ).") from exc
+    request = SearchRequest(
+        query=query,
+        skills=skills or (),
+        place=city,
+        radius_km=radius,
+        contracts=contracts or (),
+        remote=remote,
+        experience_max_months=None if max_years is None else round(max_years * 12),
+        published_since=published_since,
+        rome=rome or (),
+    )
+    return RequestBuilder(engine.gazetteer, engine.taxonomy).build(request)

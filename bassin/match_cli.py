@@ -9,14 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
-from app.runtime import Engine, build_engine
-from app.scoring_wiring import ScoringSettings, build_scoring
+from app.runtime import Engine
+from bassin.common import open_engine
 from cv import ParsedCV, parse_cv
 from domain.errors import InvalidQueryError, OfferNotFoundError
 from domain.search import GeoFilter, SearchFilters
-from ingestion.candidates import StoredCandidateSearch
-from referentials.taxonomy import default_rome
-from scoring.matcher import CandidateMatcher
 from scoring.scorer import MatchScore
 from scoring.seeker import seeker_from_profile
 
@@ -24,13 +21,6 @@ match_app = typer.Typer(
     help="Noter des correspondances CV ↔ offres, dans les deux sens.", no_args_is_help=True
 )
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Dossier des données.")]
-
-
-def _engine(data_dir: Path | None) -> tuple[Engine, ScoringSettings]:
-    settings = ScoringSettings()
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    return build_engine(settings), settings
 
 
 def score_json(ms: MatchScore) -> dict[str, Any]:
@@ -52,10 +42,7 @@ def _parsed(engine: Engine, cv_or_candidate: str) -> ParsedCV:
     path = Path(cv_or_candidate)
     if path.is_file():
         return parse_cv(path.read_bytes(), path.name)
-    stored = StoredCandidateSearch(
-        engine.candidate_search, engine.candidates, engine.settings.data_dir / "cvs"
-    )
-    parsed = stored.parsed(cv_or_candidate)
+    parsed = engine.stored_candidates.parsed(cv_or_candidate)
     if parsed is None:
         raise InvalidQueryError(f"Ni fichier ni candidat connu : {cv_or_candidate!r}.")
     return parsed
@@ -79,10 +66,10 @@ def match_cv(
     data_dir: DataDir = None,
 ) -> None:
     """Best offers for a CV: hybrid retrieval, then calibrated 0–100 scores with verified explanations."""
-    engine, settings = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         parsed = parse_cv(file.read_bytes(), file.name)
-        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=default_rome(), radius_km=radius)
+        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=engine.rome, radius_km=radius)
         geo = None
         if city:
             p = engine.gazetteer.resolve(city)
@@ -91,8 +78,7 @@ def match_cv(
             loc = parsed.profile.location
             geo = GeoFilter(label=loc.label, lat=loc.lat or 0.0, lon=loc.lon or 0.0, radius_km=radius)
         filters = SearchFilters(geo=geo, contracts=[c.upper() for c in contract or []])
-        _, matcher, _ = build_scoring(engine, settings)
-        matches = matcher.best_offers(seeker, filters=filters, top_k=top)
+        matches = engine.offer_matcher.best_offers(seeker, filters=filters, top_k=top)
     finally:
         engine.close()
     if as_json:
@@ -131,15 +117,12 @@ def match_offer(
     data_dir: DataDir = None,
 ) -> None:
     """Best stored candidates for an offer, with the same scorer and explanations."""
-    engine, settings = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         offer = engine.offers.get_by_external_ids([offer_id]).get(offer_id)
         if offer is None:
             raise OfferNotFoundError([offer_id])
-        scorer, _, _ = build_scoring(engine, settings)
-        stored = StoredCandidateSearch(engine.candidate_search, engine.candidates, settings.data_dir / "cvs")
-        matcher = CandidateMatcher(candidates=stored, scorer=scorer, rome=default_rome())
-        matches = matcher.best_candidates(offer, radius_km=radius, top_k=top)
+        matches = engine.candidate_matcher.best_candidates(offer, radius_km=radius, top_k=top)
     finally:
         engine.close()
     if as_json:
@@ -167,15 +150,14 @@ def explain(
     data_dir: DataDir = None,
 ) -> None:
     """Score one CV/candidate against one offer and show every verified claim, with its evidence."""
-    engine, settings = _engine(data_dir)
+    engine = open_engine(data_dir)
     try:
         offer = engine.offers.get_by_external_ids([offer_id]).get(offer_id)
         if offer is None:
             raise OfferNotFoundError([offer_id])
         parsed = _parsed(engine, cv_or_candidate)
-        scorer, _, _ = build_scoring(engine, settings)
-        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=scorer.rome)
-        ms = scorer.score(seeker, offer)
+        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=engine.rome)
+        ms = engine.scorer.score(seeker, offer)
     finally:
         engine.close()
     if as_json:

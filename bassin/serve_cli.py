@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.observability import configure_json_logging
-from api.settings import ApiSettings
+from app.settings import Settings
 
 # Request head limit of the h11 parser (used when httptools is not installed): long enough for a GET /offers
 # with far more ids than allowed, so the caller gets the app's own 422 saying the maximum.
@@ -41,7 +41,7 @@ def serve(
         "h11_max_incomplete_event_size": MAX_REQUEST_HEAD_BYTES,
     }
     if workers == 1:
-        settings = ApiSettings()
+        settings = Settings()
         if data_dir is not None:
             settings = settings.model_copy(update={"data_dir": data_dir})
         uvicorn.run(create_app_from_settings(settings), **common)  # type: ignore[arg-type]
@@ -50,7 +50,7 @@ def serve(
     if data_dir is not None:
         os.environ["BASSIN_DATA_DIR"] = str(data_dir)
     os.environ["BASSIN_API_WORKERS"] = str(workers)
-    ApiSettings()  # fail here, once, on a bad setting
+    Settings()  # fail here, once, on a bad setting
     uvicorn.run(
         "api.wiring:create_app_from_settings",
         factory=True,

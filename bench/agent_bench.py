@@ -8,9 +8,9 @@ from typing import Any
 
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.context import context_for
 from agent.graph import build_graph
 from agent.session import run_turn
+from app.agent import agent_context
 from app.runtime import Engine
 from bench.stats import summarize
 from tools.uploads import UploadedCVs
@@ -37,7 +37,7 @@ QUESTIONS = [
 
 async def _turns(engine: Engine, rounds: int) -> dict[str, Any]:
     settings = engine.settings.model_copy(update={"llm_provider": "offline"})
-    ctx = context_for(engine, settings)
+    ctx = agent_context(engine, settings)
     graph = build_graph(checkpointer=InMemorySaver())
     uploads = ctx.cvs
     assert isinstance(uploads, UploadedCVs)

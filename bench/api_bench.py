@@ -23,9 +23,10 @@ import httpx
 import uvicorn
 
 from api.app import create_app
-from api.settings import ApiConfig, ApiSettings
+from api.config import ApiConfig
 from api.wiring import build_api_services
 from app.runtime import Engine, build_engine
+from app.settings import Settings
 from bench.stats import summarize
 
 QUERIES = [
@@ -98,8 +99,7 @@ def bench_api(engine: Engine, *, requests: int = 400, concurrency: int = 8) -> d
     """p50/p95 and requests/s of ``POST /match`` (vector, cached profile) over loopback."""
     cv_id = engine.candidate_ingestion.ingest_bytes(BENCH_CV.encode(), "bench-cv.txt").external_id
     config = ApiConfig(rate_limit_per_minute=0.0)
-    settings = ApiSettings(data_dir=engine.settings.data_dir, _env_file=None)  # type: ignore[call-arg]
-    services = build_api_services(engine, settings, config)
+    services = build_api_services(engine, config)
     vectors = [[float(x) for x in v] for v in engine.embedder.embed_documents(QUERIES)]
     out: dict[str, Any] = {"concurrency": concurrency, "requests": requests}
     with _Server(create_app(services, config)) as server:
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bassin-api-bench-") as tmp:
-        engine = build_engine(ApiSettings(data_dir=Path(tmp), _env_file=None))  # type: ignore[call-arg]
+        engine = build_engine(Settings(data_dir=Path(tmp), _env_file=None))  # type: ignore[call-arg]
         items = (item for i, item in enumerate(read_offer_items(args.offers)) if i < args.limit)
         engine.pipeline.ingest(items)
         result = {

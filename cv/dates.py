@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from cv.models import Period, Span
-from cv.text_clean import fold_keep_offsets
+from domain.text import fold_offsets
 
 _MONTHS: dict[str, int] = {
     "janvier": 1,
@@ -120,7 +120,7 @@ def _month_index(match: re.Match[str], prefix: str) -> tuple[int, bool] | None:
 
 def find_date_ranges(text: str, today: date) -> list[DateRange]:
     """Every plausible date range in ``text`` (end not before start, not in the future, < 50 years)."""
-    folded = fold_keep_offsets(text)
+    folded = fold_offsets(text)
     now = today.year * 12 + today.month - 1
     ranges: list[DateRange] = []
     for match in _RANGE_RE.finditer(folded):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from cv.models import EDUCATION_RANK, EducationEvidence, EducationLevel, Section, Span
-from cv.text_clean import fold_keep_offsets
+from domain.text import fold_offsets
 
 # (pattern on folded text, level, only inside the education section)
 _DEGREES: list[tuple[str, EducationLevel, bool]] = [
@@ -101,6 +101,6 @@ def extract_education(text: str, sections: list[Section]) -> EducationEvidence |
     The education section is read first; the rest of the text (a degree named in the summary) only
     when that section names none, so that a co-author's ``(PhD)`` in a publication list is ignored.
     """
-    folded = fold_keep_offsets(text)
+    folded = fold_offsets(text)
     education = [(s.start, s.end) for s in sections if s.kind == "education"]
     return _highest(text, folded, education, education) or _highest(text, folded, [(0, len(text))], education)

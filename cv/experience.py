@@ -13,7 +13,7 @@ from datetime import date
 from cv.dates import DateRange, find_date_ranges, merged_months, to_period
 from cv.models import ExperienceEntry, Section, Span
 from cv.sections import Line, heading_kind, section_at, split_lines
-from cv.text_clean import fold_keep_offsets
+from domain.text import fold_offsets
 
 _TITLE_WORDS_TEXT = """
 developpeur developpeuse ingenieur ingenieure technicien technicienne chef responsable directeur
@@ -57,7 +57,7 @@ _NON_EXPERIENCE = {
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", fold_keep_offsets(text))
+    return re.findall(r"[a-z]+", fold_offsets(text))
 
 
 def has_title_word(text: str) -> bool:

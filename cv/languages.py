@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from cv.models import LanguageLevel, LanguageSkill, Section, Span
-from cv.text_clean import fold_keep_offsets
+from domain.text import fold_offsets
 
 _LANGUAGES: dict[str, str] = {
     "francais": "français",
@@ -171,7 +171,7 @@ def extract_languages(
     text: str, sections: list[Section], inline: list[tuple[int, int]]
 ) -> list[LanguageSkill]:
     """Languages with a level when one is stated, first mention per language."""
-    folded = fold_keep_offsets(text)
+    folded = fold_offsets(text)
     in_section = [(s.start, s.end) for s in sections if s.kind == "languages"] + inline
     mentions = list(_NAME_RE.finditer(folded))
     found: dict[str, LanguageSkill] = {}

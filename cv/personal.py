@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from cv.experience import has_title_word
 from cv.models import PersonalData, PersonalField, Span
-from cv.sections import fold, heading_kind
+from cv.sections import heading_kind
+from domain.text import fold_offsets
 
 PLACEHOLDERS = {
     "email": "[email]",
@@ -99,7 +100,7 @@ def looks_like_name(line: str) -> bool:
     words = re.split(r"\s+", line.strip())
     if not 2 <= len(words) <= 4 or not all(_NAME_WORD_RE.match(w) for w in words):
         return False
-    return not any(fold(w) in _NOT_NAMES for w in words) and not has_title_word(line)
+    return not any(fold_offsets(w) in _NOT_NAMES for w in words) and not has_title_word(line)
 
 
 def _find_name(text: str, contacts_near_top: bool) -> PersonalHit | None:
@@ -121,7 +122,7 @@ def _find_name(text: str, contacts_near_top: bool) -> PersonalHit | None:
         if not looks_like_name(candidate):
             continue
         words = re.split(r"\s+", candidate)
-        known_first_name = any(fold(w) in _FIRST_NAMES for w in words)
+        known_first_name = any(fold_offsets(w) in _FIRST_NAMES for w in words)
         mixed_case = any(w.isupper() for w in words) and any(not w.isupper() for w in words)
         if known_first_name or (contacts_near_top and (seen <= 2 or mixed_case)):
             begin = start + raw.index(candidate)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from cv.models import Section, SectionKind
-from cv.text_clean import fold_keep_offsets
+from domain.text import fold_offsets
 
 _HEADINGS: dict[SectionKind, tuple[str, ...]] = {
     "summary": (
@@ -205,11 +205,6 @@ _DECORATION_RE = re.compile(r"^[\W_]+|[\W_]+$")
 _INLINE_RE = re.compile(r"^([^\W\d][\w' &\-/]{1,40}?)\s*:\s*(\S.*)$")
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents: ``"Expérience"`` -> ``"experience"``."""
-    return fold_keep_offsets(text)
-
-
 @dataclass(frozen=True)
 class Line:
     """One line of the text with its offsets (``text[start:end] == value``)."""
@@ -243,7 +238,7 @@ def heading_kind(line: str) -> SectionKind | None:
     first_letter = next((c for c in stripped if c.isalpha()), "")
     if not first_letter.isupper():
         return None  # the wrapped end of a sentence ("software.") is not a heading
-    key = re.sub(r"\s+", " ", _DECORATION_RE.sub("", fold(stripped)).strip())
+    key = re.sub(r"\s+", " ", _DECORATION_RE.sub("", fold_offsets(stripped)).strip())
     return _LOOKUP.get(key)
 
 
@@ -256,7 +251,7 @@ def inline_heading_kind(line: str) -> SectionKind | None:
     match = _INLINE_RE.match(line.strip())
     if not match:
         return None
-    return _LOOKUP.get(_DECORATION_RE.sub("", fold(match.group(1))).strip())
+    return _LOOKUP.get(_DECORATION_RE.sub("", fold_offsets(match.group(1))).strip())
 
 
 def find_sections(text: str) -> list[Section]:
@@ -286,7 +281,3 @@ def section_at(sections: list[Section], offset: int) -> SectionKind:
         if section.start <= offset < section.end:
             return section.kind
     return "other"
-
-
-def ranges_of(sections: list[Section], *kinds: SectionKind) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in sections if s.kind in kinds]

@@ -98,28 +98,3 @@ def strip_markdown(text: str) -> str:
     text = _MD_LINK_RE.sub(r"\1 (\2)", text)
     text = _MD_BULLET_RE.sub("• ", text)
     return _MD_EMPHASIS_RE.sub("", text)
-
-
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0x3000):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        low = base.lower() if len(base) == 1 else char.lower()
-        if len(low) == 1 and low != char:
-            table[code] = low
-    table[ord("’")] = "'"
-    return table
-
-
-_FOLD_TABLE = _fold_table()
-
-
-def fold_keep_offsets(text: str) -> str:
-    """Lowercase and strip accents character by character, so that offsets stay valid.
-
-    Example:
-        >>> fold_keep_offsets("Août – Présent")
-        'aout – present'
-    """
-    return text.translate(_FOLD_TABLE)

@@ -11,7 +11,7 @@ import re
 
 from cv.models import ContractType, ContractWish, RemoteEvidence, RemoteWish, Section, Span
 from cv.sections import section_at, split_lines
-from cv.text_clean import fold_keep_offsets
+from domain.text import fold_offsets
 
 _CONTRACTS: list[tuple[ContractType, str]] = [
     ("CDI", r"\bcdi\b|contrat a duree indeterminee|permanent (?:contract|position|role|job)"),
@@ -57,7 +57,7 @@ def _wish_lines(text: str, sections: list[Section], markers_only: bool) -> list[
     A line that says what the candidate looks for always counts; a short header line
     (``Développeur Python freelance``) counts for contracts, not for remote work.
     """
-    folded = fold_keep_offsets(text)
+    folded = fold_offsets(text)
     lines = []
     for line in split_lines(folded):
         if not line.value.strip():

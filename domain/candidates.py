@@ -30,6 +30,7 @@ class CandidateRecord(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     profile: dict[str, Any] = Field(default_factory=dict)
+    cv_text: str | None = None
 
     def content_hash(self) -> str:
         blob = json.dumps(

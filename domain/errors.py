@@ -54,3 +54,31 @@ class InputFormatError(BassinError):
 
 class IndexCorruptedError(BassinError):
     """A persisted index cannot be opened."""
+
+
+class OffersApiError(BassinError):
+    """The offer-details API could not be reached or answered nonsense."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"Le service des offres ne répond pas correctement ({detail}). Réessayez dans un instant. "
+            "/ The offers service is unavailable."
+        )
+
+
+class CandidateNotFoundError(BassinError):
+    """No stored candidate has this id, or their CV file is gone."""
+
+    def __init__(self, candidate_id: str) -> None:
+        super().__init__(
+            f"Candidat inconnu : {candidate_id!r} (ingérez d'abord le CV avec `bassin ingest cvs`). "
+            f"/ Unknown candidate: {candidate_id}."
+        )
+        self.candidate_id = candidate_id
+
+
+class ServiceUnavailableError(BassinError):
+    """A service this deployment does not provide (no candidate index, no scorer)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} n'est pas disponible sur cette installation. / {what}: not available here.")

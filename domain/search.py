@@ -68,13 +68,3 @@ class ScoreParts(BaseModel):
     vector_rank: int | None = None
     vector_score: float | None = None
     fused: float = 0.0
-
-
-class SearchHit(BaseModel):
-    """One result: ids, fused score and its parts, distance when a place was given."""
-
-    doc_id: int
-    external_id: str
-    score: float
-    parts: ScoreParts
-    distance_km: float | None = None

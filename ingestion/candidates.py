@@ -10,21 +10,11 @@ from pathlib import Path
 from cv import ParsedCV, parse_cv
 from domain.candidates import CandidateRecord
 from domain.errors import BassinError, InputFormatError
-from domain.search import SearchFilters
+from domain.vocabulary import contract_codes
 from ingestion.indexer import CollectionIndexer, EncodeStats
-from scoring.matcher import CandidateHit
-from services.candidate_search import CandidateSearchService
 from store.candidates import CandidateRepository
 
 CV_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
-CONTRACT_CODES = {
-    "CDI": "CDI",
-    "CDD": "CDD",
-    "interim": "MIS",
-    "alternance": "ALT",
-    "freelance": "LIB",
-    "stage": "STAGE",
-}
 
 
 @dataclass(frozen=True)
@@ -62,7 +52,7 @@ def candidate_record(parsed: ParsedCV, file_sha256: str) -> CandidateRecord:
         skill_keys=[s.key for s in p.skills],
         skill_labels=[s.label for s in p.skills],
         languages=sorted({lang.language for lang in p.languages}),
-        contracts=sorted({CONTRACT_CODES[w.contract] for w in p.contract_wishes}),
+        contracts=list(contract_codes([w.contract for w in p.contract_wishes])),
         remote=None if p.remote_wish is None else p.remote_wish.wish != "on_site",
         experience_months=None if years is None else round(years * 12),
         education_level=p.education_level,
@@ -71,6 +61,7 @@ def candidate_record(parsed: ParsedCV, file_sha256: str) -> CandidateRecord:
         latitude=loc.lat if loc else None,
         longitude=loc.lon if loc else None,
         profile=p.model_dump(mode="json"),
+        cv_text=parsed.text,
     )
 
 
@@ -150,33 +141,3 @@ def _cv_files(path: Path) -> Iterator[Path]:
         yield path
     else:
         raise InputFormatError(f"Fichier ou dossier introuvable : {path}")
-
-
-class StoredCandidateSearch:
-    """Candidate search whose hits carry the parsed CV (profile + text its evidence spans index).
-
-    The stored CV file is parsed again: spans point into the redacted CV text, which is not kept in SQL.
-    Implements ``scoring.matcher.CandidateSearch``.
-    """
-
-    def __init__(
-        self, search: CandidateSearchService, repository: CandidateRepository, files_dir: Path
-    ) -> None:
-        self.search = search
-        self.repo = repository
-        self.files_dir = files_dir
-
-    def parsed(self, external_id: str) -> ParsedCV | None:
-        row = self.repo.get_by_external_id(external_id)
-        if row is None or not row.stored_file:
-            return None
-        path = self.files_dir / row.stored_file
-        return parse_cv(path.read_bytes(), path.name) if path.exists() else None
-
-    def search_candidates(self, text: str, filters: SearchFilters, limit: int) -> list[CandidateHit]:
-        hits = []
-        for result in self.search.search(text, filters, top_k=limit, interpret=False).results:
-            parsed = self.parsed(result.id)
-            if parsed is not None:
-                hits.append(CandidateHit(result.id, parsed.profile, parsed.text))
-        return hits

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from domain.filters import haversine_km
+from domain.text import fold
+from domain.vocabulary import CONTRACT_LABELS
 from referentials.taxonomy.extraction import SkillMention
-from referentials.taxonomy.text import fold
 from scoring.features import PairFeatures
 from scoring.offer_view import OfferFacts
-from scoring.seeker import CONTRACT_NAMES, Seeker, TextSpan
+from scoring.seeker import Seeker, TextSpan
 
 ClaimKind = Literal[
     "skill_match", "missing_skill", "distance", "experience", "contract", "remote", "language"
@@ -244,7 +245,7 @@ def explain(seeker: Seeker, offer: OfferFacts, features: PairFeatures) -> Explan
                 seeker.contract_spans.get(wish),
                 offer.contract_span,
                 keys=(offer.contracts[0],),
-                label=CONTRACT_NAMES.get(wish, wish),
+                label=CONTRACT_LABELS["fr"].get(wish, wish),
                 holds=match is not None,
             )
         )

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,9 +75,6 @@ class MatchScore:
     calibrated: bool = True
     candidate_id: str | None = None
 
-    def top_contributions(self, n: int = 3) -> list[Contribution]:
-        return sorted(self.contributions, key=lambda c: -abs(c.points))[:n]
-
 
 @dataclass
 class ScoredList:
@@ -131,18 +129,22 @@ class MatchScorer:
         self.rerank_budget_ms = rerank_budget_ms
         self._facts: OrderedDict[tuple[int, str], OfferFacts] = OrderedDict()
         self._facts_cache_size = facts_cache_size
+        # The agent runs tools concurrently and the UI and API share one scorer across sessions.
+        self._facts_lock = threading.Lock()
 
     # --- building blocks ----------------------------------------------------------------------
     def facts(self, row: OfferRow) -> OfferFacts:
         """The offer read once (cached by doc id and content hash)."""
         key = (row.id, row.content_hash)
-        if key in self._facts:
-            self._facts.move_to_end(key)
-            return self._facts[key]
+        with self._facts_lock:
+            if key in self._facts:
+                self._facts.move_to_end(key)
+                return self._facts[key]
         facts = read_offer(row, self.taxonomy)
-        self._facts[key] = facts
-        while len(self._facts) > self._facts_cache_size:
-            self._facts.popitem(last=False)
+        with self._facts_lock:
+            self._facts[key] = facts
+            while len(self._facts) > self._facts_cache_size:
+                self._facts.popitem(last=False)
         return facts
 
     def features(self, seeker: Seeker, rows: Sequence[OfferRow]) -> list[PairFeatures]:

@@ -14,31 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 
 from domain.search import SearchFilters
+from domain.vocabulary import CODES_OF_WISH
 from referentials.taxonomy.extraction import SkillMention
 
 if TYPE_CHECKING:  # the CV parser's output model; duck-typed at run time (matching does not import ingestion)
     from cv.models import CandidateProfile
 
 DEFAULT_RADIUS_KM = 30.0
-
-# CV contract wishes → France Travail contract codes (``ALT`` marks work-study offers).
-CONTRACT_CODES: dict[str, tuple[str, ...]] = {
-    "CDI": ("CDI",),
-    "CDD": ("CDD",),
-    "interim": ("MIS", "DIN"),
-    "alternance": ("ALT",),
-    "freelance": ("LIB",),
-    "stage": (),
-}
-CONTRACT_NAMES: dict[str, str] = {
-    "CDI": "CDI",
-    "CDD": "CDD",
-    "MIS": "intérim",
-    "DIN": "CDI intérimaire",
-    "SAI": "saisonnier",
-    "ALT": "alternance",
-    "LIB": "freelance",
-}
 
 
 class SkillFinder(Protocol):
@@ -206,7 +188,7 @@ def seeker_from_profile(
         )
     contracts: dict[str, TextSpan] = {}
     for wish in profile.contract_wishes:
-        for code in CONTRACT_CODES.get(wish.contract, ()):
+        for code in CODES_OF_WISH.get(wish.contract, ()):
             contracts.setdefault(
                 code, TextSpan(wish.evidence.start, wish.evidence.end, wish.evidence.surface)
             )

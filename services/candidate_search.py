@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal, cast
+
 from pydantic import BaseModel, Field
 
+from cv import CandidateProfile, ParsedCV, PersonalData, parse_cv
 from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
+from scoring.matcher import CandidateHit
 from services.search_flow import distance_km, interpret_and_rank
 from store.candidate_models import CandidateRow
 from store.candidates import CandidateRepository
@@ -91,3 +96,50 @@ def _result(rank: int, row: CandidateRow, parts: ScoreParts, filters: SearchFilt
         score=round(parts.fused, 6),
         parts=parts,
     )
+
+
+def stored_cv(row: CandidateRow, files_dir: Path) -> ParsedCV | None:
+    """A stored candidate's parsed CV: the profile and redacted text from SQL, never re-parsed.
+
+    Rows stored before the text was kept (migration 0005) are parsed again from their file once more;
+    None when neither is available. Personal data are not part of the result.
+    """
+    if row.cv_text is not None:
+        profile = {k: v for k, v in row.profile.items() if k != "skill_labels"}
+        source = row.source_format if row.source_format in ("pdf", "docx", "txt", "md") else "txt"
+        return ParsedCV(
+            profile=CandidateProfile.model_validate(profile),
+            personal=PersonalData(),
+            text=row.cv_text,
+            source_format=cast("Literal['pdf', 'docx', 'txt', 'md']", source),
+        )
+    if not row.stored_file:
+        return None
+    path = files_dir / row.stored_file
+    return parse_cv(path.read_bytes(), path.name) if path.exists() else None
+
+
+class StoredCandidateSearch:
+    """Candidate search whose hits carry the stored profile and the CV text its evidence spans index.
+
+    Implements ``scoring.matcher.CandidateSearch``.
+    """
+
+    def __init__(
+        self, search: CandidateSearchService, repository: CandidateRepository, files_dir: Path
+    ) -> None:
+        self.search = search
+        self.repo = repository
+        self.files_dir = files_dir
+
+    def parsed(self, external_id: str) -> ParsedCV | None:
+        row = self.repo.get_by_external_id(external_id)
+        return None if row is None else stored_cv(row, self.files_dir)
+
+    def search_candidates(self, text: str, filters: SearchFilters, limit: int) -> list[CandidateHit]:
+        hits = []
+        for result in self.search.search(text, filters, top_k=limit, interpret=False).results:
+            parsed = self.parsed(result.id)
+            if parsed is not None:
+                hits.append(CandidateHit(result.id, parsed.profile, parsed.text))
+        return hits

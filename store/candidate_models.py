@@ -35,6 +35,8 @@ class CandidateRow(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    cv_text: Mapped[str | None] = mapped_column(Text)
+    """The redacted CV text the profile's evidence spans index (no name, email or phone)."""
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

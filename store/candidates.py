@@ -131,6 +131,7 @@ def _fill(row: CandidateRow, rec: CandidateRecord, digest: str, stored_file: str
     row.latitude = rec.latitude
     row.longitude = rec.longitude
     row.profile = {**rec.profile, "skill_labels": list(rec.skill_labels)}
+    row.cv_text = rec.cv_text
     row.content_hash = digest
 
 

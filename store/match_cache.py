@@ -181,11 +181,6 @@ class MatchCacheRepository:
             return False
         return True
 
-    def invalidate(self, candidate_id: int) -> None:
-        """Forget a candidate's cached results."""
-        with self.db.session() as s:
-            _delete_entry(s.connection(), candidate_id)
-
     def count(self) -> int:
         """Number of profiles with cached results."""
         with self.db.session() as s:

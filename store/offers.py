@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from domain.documents import IndexDocument
-from domain.offers import OfferRecord, OfferSkill
+from domain.offers import OfferRecord
 from store.db import Database, as_utc, chunked
 from store.embeddings import EmbeddingStore
 from store.models import OfferRow, OfferSkillRow, utcnow
@@ -229,13 +229,6 @@ def _insert_new(s: Session, records: list[tuple[OfferRecord, str]]) -> list[int]
     if skills:
         s.execute(insert(OfferSkillRow), skills)
     return [ids[rec.external_id] for rec, _ in records]
-
-
-def row_skills(row: OfferRow) -> list[OfferSkill]:
-    return [
-        OfferSkill(label=s.label, key=s.key, code=s.code, required=s.is_required, origin=s.origin)
-        for s in row.skills
-    ]
 
 
 def offer_embed_text(row: OfferRow, max_skills: int = 8) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from langchain_core.tools import BaseTool
 
-from tools.context import Role, ToolContext
+from domain.vocabulary import Role
+from tools.context import ToolContext
 from tools.cv import parse_cv
 from tools.offers import get_offer_details
 from tools.scoring import score_match, what_if

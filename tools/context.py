@@ -14,11 +14,11 @@ from typing import Any, Literal, Protocol
 from cv import ParsedCV
 from domain.search import SearchFilters
 from referentials.geo import Place
+from services.match_scoring import Basis
+from services.offer_details import OfferDetails
 from services.offer_search import OfferSearchResponse
 from store.models import OfferRow
-from tools.offer_details import OfferDetails
 
-Role = Literal["candidate", "recruiter"]
 AnswerLanguage = Literal["fr", "en"]
 """The language tools write their sentences in (explanations); quoted offer/CV text stays as written."""
 
@@ -73,18 +73,8 @@ class CVSource(Protocol):
     def get(self, file_id: str) -> ParsedCV: ...
 
 
-@dataclass(frozen=True)
-class Basis:
-    """What offers are scored against: a parsed CV or stored candidate (``parsed``), or a search."""
-
-    kind: Literal["cv", "candidate", "query"]
-    parsed: ParsedCV | None = None
-    text: str = ""
-    filters: SearchFilters | None = None
-
-
 class Scoring(Protocol):
-    """``tools.scoring_adapter.MatchScoring`` over ``scoring.MatchScorer``."""
+    """``services.match_scoring.MatchScoring`` over ``scoring.MatchScorer``."""
 
     def score(
         self, basis: Basis, offer_ids: Sequence[str], language: AnswerLanguage = "fr"

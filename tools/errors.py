@@ -16,23 +16,6 @@ class ToolNotAllowedError(BassinError):
         self.tool = tool
 
 
-class ServiceUnavailableError(BassinError):
-    """A service this deployment does not provide (no candidate index, no scorer)."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} n'est pas disponible sur cette installation. / {what}: not available here.")
-
-
-class OffersApiError(BassinError):
-    """The offer-details API could not be reached or answered nonsense."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            f"Le service des offres ne répond pas correctement ({detail}). Réessayez dans un instant. "
-            "/ The offers service is unavailable."
-        )
-
-
 class UnknownUploadError(InputFormatError):
     """No uploaded file has this id."""
 
@@ -42,11 +25,3 @@ class UnknownUploadError(InputFormatError):
             "/ No uploaded file has this id: upload the CV again."
         )
         self.file_id = file_id
-
-
-class CandidateNotFoundError(BassinError):
-    """No stored candidate has this id, or their CV file is gone."""
-
-    def __init__(self, candidate_id: str) -> None:
-        super().__init__(f"Candidat introuvable : {candidate_id}. / Unknown candidate: {candidate_id}.")
-        self.candidate_id = candidate_id

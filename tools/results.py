@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from langgraph.prebuilt import ToolRuntime
 
-from tools.context import Role, ToolContext
+from domain.vocabulary import Role
+from tools.context import ToolContext
 
 ResultKind = Literal["offers", "candidates", "offer_details", "cv_profile", "match_scores", "what_if"]
 

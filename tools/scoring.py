@@ -9,10 +9,11 @@ from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
-from domain.errors import InvalidQueryError
+from domain.errors import InvalidQueryError, ServiceUnavailableError
 from domain.search import SearchFilters
-from tools.context import AnswerLanguage, Basis, Scoring, ToolContext
-from tools.errors import ServiceUnavailableError, ToolNotAllowedError
+from services.match_scoring import Basis
+from tools.context import AnswerLanguage, Scoring, ToolContext
+from tools.errors import ToolNotAllowedError
 from tools.results import DATA_NOTICE, caller_role, services, tool_result
 from tools.search import SearchOffersArgs, search_request
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.tools import tool
 from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
 from cv import CandidateProfile
-from domain.search import GeoFilter, SearchFilters
+from domain.errors import ServiceUnavailableError
+from domain.search import SearchFilters
+from domain.vocabulary import SearchableContract as Contract
 from services.offer_search import OfferResult
+from services.requests import RequestBuilder, SearchRequest
 from tools.context import ToolContext
-from tools.errors import ServiceUnavailableError, ToolNotAllowedError
+from tools.errors import ToolNotAllowedError
 from tools.results import caller_role, services, tool_result
 
-Contract = Literal["CDI", "CDD", "MIS", "SAI", "ALT", "LIB"]
-_CV_CONTRACTS = {"CDI": "CDI", "CDD": "CDD", "interim": "MIS", "alternance": "ALT", "freelance": "LIB"}
 # A salary floor filters after ranking: fetch more so that enough offers survive it.
 _SALARY_OVERFETCH = 4
 
@@ -164,87 +164,23 @@ def search_request(
     Raises:
         UnknownPlaceError: ``place`` cannot be geocoded (with suggestions).
     """
-    applied: dict[str, Any] = {}
-    keys: list[str] = []
-    unknown: list[str] = []
-    for label in args.skills:
-        key = ctx.skills.normalize_fuzzy(label)
-        if key is None:
-            unknown.append(label)
-        elif key not in keys:
-            keys.append(key)
-    words = [args.query.strip(), *unknown]
-    words += [ctx.skills.label(k) for k in keys if ctx.skills.label(k).lower() not in args.query.lower()]
-    update: dict[str, Any] = {
-        "skills": keys,
-        "contracts": list(args.contracts),
-        "exclude_contracts": list(args.exclude_contracts),
-        "remote": args.remote,
-        "experience_min_months": getattr(args, "experience_min_months", None),
-        "experience_max_months": getattr(args, "experience_max_months", None),
-    }
-    if args.place:
-        place = ctx.places.resolve(args.place)
-        if place.kind in ("departement", "region"):
-            update["departments"] = list(place.departments)
-            applied["place"] = place.label
-        else:
-            radius = args.radius_km or place.radius_hint_km
-            update["geo"] = GeoFilter(label=place.label, lat=place.lat, lon=place.lon, radius_km=radius)
-            applied.update(place=place.label, radius_km=radius)
-    days = getattr(args, "published_within_days", None)
-    if days:
-        update["published_since"] = date.today() - timedelta(days=days)
-    if profile is not None:
-        words, update = _from_profile(profile, words, update, applied, args)
-    filters = SearchFilters(**update)
-    text = " ".join(w for w in words if w).strip()
-    applied.update(
-        {
-            "query": args.query.strip(),
-            "skills": keys,
-            "cv_id": getattr(args, "cv_id", None),
-            **{
-                k: v
-                for k, v in update.items()
-                if k not in ("skills", "geo", "departments", "published_since") and v not in (None, [])
-            },
-        }
+    request = SearchRequest(
+        query=args.query,
+        skills=args.skills,
+        place=args.place,
+        radius_km=args.radius_km,
+        contracts=args.contracts,
+        exclude_contracts=args.exclude_contracts,
+        remote=args.remote,
+        experience_min_months=getattr(args, "experience_min_months", None),
+        experience_max_months=getattr(args, "experience_max_months", None),
+        published_within_days=getattr(args, "published_within_days", None),
     )
-    if unknown:
-        applied["unknown_skills"] = unknown
-    return text, filters, {k: v for k, v in applied.items() if v not in (None, "", [])}
-
-
-def _from_profile(
-    profile: CandidateProfile,
-    words: list[str],
-    update: dict[str, Any],
-    applied: dict[str, Any],
-    args: _SearchArgs,
-) -> tuple[list[str], dict[str, Any]]:
-    """Fill what the arguments leave open from a parsed CV: job title and top skills as text, place,
-    experience (offers asking at most the candidate's), stated contract wishes."""
-    if not any(words):
-        words = [profile.title or "", *(s.label for s in profile.skills[:8])]
-    loc = profile.location
-    if (
-        "geo" not in update
-        and "departments" not in update
-        and loc
-        and loc.lat is not None
-        and loc.lon is not None
-    ):
-        radius = args.radius_km or 30.0
-        update["geo"] = GeoFilter(label=loc.label, lat=loc.lat, lon=loc.lon, radius_km=radius)
-        applied.update(place=loc.label, radius_km=radius)
-    years = profile.total_experience_years
-    if update.get("experience_max_months") is None and update.get("experience_min_months") is None and years:
-        update["experience_max_months"] = round(years * 12)
-    if not update["contracts"]:
-        wished = [_CV_CONTRACTS[w.contract] for w in profile.contract_wishes if w.contract in _CV_CONTRACTS]
-        update["contracts"] = sorted(set(wished))
-    return words, update
+    built = RequestBuilder(ctx.places, ctx.skills).build(request, profile)
+    applied = dict(built.applied)
+    if getattr(args, "cv_id", None):
+        applied["cv_id"] = args.cv_id
+    return built.text, built.filters, applied
 
 
 def _salary_at_least(ctx: ToolContext, results: list[OfferResult], floor: int) -> list[OfferResult]:

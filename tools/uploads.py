@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Protocol
 
 from cv import ParsedCV, parse_cv
+from domain.errors import CandidateNotFoundError
+from services.candidate_search import stored_cv
 from store.candidate_models import CandidateRow
-from tools.errors import CandidateNotFoundError, UnknownUploadError
+from tools.errors import UnknownUploadError
 
 # A file id is a plain file name: no separator, no "..", so it can never leave the uploads folder.
 _FILE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -88,7 +90,7 @@ class _CandidateRows(Protocol):
 
 
 class StoredCandidateCVs:
-    """Stored candidates' CVs (``<data_dir>/cvs``), parsed on demand to score them against offers."""
+    """Stored candidates' profiles and CV texts (SQL; ``<data_dir>/cvs`` for older rows), to score them."""
 
     def __init__(self, rows: _CandidateRows, files: UploadedCVs) -> None:
         self.rows = rows
@@ -101,9 +103,7 @@ class StoredCandidateCVs:
             CandidateNotFoundError: no such candidate, or the CV file is no longer stored.
         """
         row = self.rows.get_by_external_id(candidate_id)
-        if row is None or not row.stored_file:
+        parsed = None if row is None else stored_cv(row, self.files.directory)
+        if parsed is None:
             raise CandidateNotFoundError(candidate_id)
-        try:
-            return self.files.get(row.stored_file)
-        except UnknownUploadError:
-            raise CandidateNotFoundError(candidate_id) from None
+        return parsed

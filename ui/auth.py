@@ -10,7 +10,8 @@ import hashlib
 import hmac
 import secrets
 
-from ui.settings import UiRole, UiUser
+from app.settings import UiUser
+from domain.vocabulary import Role
 
 _PREFIX = "pbkdf2_sha256"
 _ITERATIONS = 200_000
@@ -42,7 +43,7 @@ def authenticate(users: list[UiUser], name: str, password: str) -> UiUser | None
     return found if found is not None and ok else None
 
 
-def effective_role(user_role: str | None, chosen_profile: str | None) -> UiRole:
+def effective_role(user_role: str | None, chosen_profile: str | None) -> Role:
     """The agent role of a session: recruiter only for a recruiter who chose the recruiter profile.
 
     The role comes from the authenticated user, never from the client: a candidate who forges the

@@ -14,8 +14,8 @@ from typing import Any
 
 from domain.errors import BassinError
 from scoring.scorer import MatchScore
-from tools.context import Basis, ToolContext
-from tools.scoring_adapter import MatchScoring
+from services.match_scoring import Basis, MatchScoring
+from tools.context import ToolContext
 from tools.search import SearchOffersArgs, search_request
 
 BAR_CELLS = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui.settings import UiRole
+from domain.vocabulary import Role
 
 CANDIDATE_PROFILE = "Je cherche un emploi"
 RECRUITER_PROFILE = "Je recrute"
@@ -51,7 +51,7 @@ RECRUITER = Profile(
 )
 
 
-def profiles_for(role: UiRole) -> list[Profile]:
+def profiles_for(role: Role) -> list[Profile]:
     """The profiles a user may pick: recruiters both (theirs first), candidates only theirs."""
     return [RECRUITER, CANDIDATE] if role == "recruiter" else [CANDIDATE]
 

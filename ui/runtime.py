@@ -11,15 +11,17 @@ import dataclasses
 from contextlib import AsyncExitStack
 from typing import Any
 
-from agent.context import AgentContext, build_context
+from agent.context import AgentContext
 from agent.graph import build_graph
 from agent.memory import open_checkpointer
+from app.agent import agent_context
+from app.runtime import build_engine
+from app.settings import Settings
 from cv import ParsedCV
 from store.candidates import CandidateRepository
 from store.interactions import InteractionRepository
 from tools.uploads import UploadedCVs
 from ui.cards import CardBuilder
-from ui.settings import UiSettings
 
 _MAX_REMEMBERED = 64
 
@@ -45,7 +47,7 @@ class ParsedUploads:
 
 @dataclasses.dataclass
 class UiRuntime:
-    settings: UiSettings
+    settings: Settings
     context: AgentContext
     graph: Any
     interactions: InteractionRepository
@@ -63,7 +65,7 @@ _runtime: UiRuntime | None = None
 _lock = asyncio.Lock()
 
 
-async def get_runtime(settings: UiSettings) -> UiRuntime:
+async def get_runtime(settings: Settings) -> UiRuntime:
     """The process's runtime, built on first call (opening the engine takes a few seconds)."""
     global _runtime
     async with _lock:
@@ -72,15 +74,14 @@ async def get_runtime(settings: UiSettings) -> UiRuntime:
         return _runtime
 
 
-async def _build(settings: UiSettings) -> UiRuntime:
-    base = await asyncio.to_thread(build_context, settings)
+async def _build(settings: Settings) -> UiRuntime:
+    engine = await asyncio.to_thread(build_engine, settings)
+    base = agent_context(engine, settings)
     files = UploadedCVs(settings.data_dir / "uploads")
     uploads = ParsedUploads(files)
     context = dataclasses.replace(base, cvs=uploads)
     stack = AsyncExitStack()
     saver = await stack.enter_async_context(open_checkpointer(settings))
-    engine = context.engine
-    assert engine is not None
     return UiRuntime(
         settings=settings,
         context=context,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.session import TokenEvent, ToolCalled, final_state, turn_events
-from agent.state import Role
+from domain.vocabulary import Role
 
 TokenSink = Callable[[str], Awaitable[None]]
 ToolStart = Callable[[str, str, dict[str, Any]], Awaitable[None]]

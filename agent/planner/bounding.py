@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agent.planner.text import fold
+from domain.text import fold
 
 LONG_MESSAGE_CHARS = 600
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")

@@ -12,15 +12,12 @@ from typing import Any
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
 from domain.salary import format_salary, format_salary_label
+from domain.vocabulary import CONTRACT_LABELS
 from scoring.scorer import ABSTENTIONS_EN
 
 LISTED = 5
 CLAIMS_SHOWN = 3
-_CONTRACTS = {
-    "fr": {"CDI": "CDI", "CDD": "CDD", "MIS": "intérim", "SAI": "saisonnier", "ALT": "alternance", "LIB": "freelance"},
-    "en": {"CDI": "permanent (CDI)", "CDD": "fixed-term (CDD)", "MIS": "temp work", "SAI": "seasonal",
-           "ALT": "work-study", "LIB": "freelance"},
-}  # fmt: skip
+_CONTRACTS = CONTRACT_LABELS
 _REPLIES: dict[str, dict[Lang, str]] = {
     "greet": {
         "fr": "Bonjour ! Dites-moi ce que vous cherchez, par exemple « développeur Python en CDI près de Lyon ». "

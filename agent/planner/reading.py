@@ -47,7 +47,8 @@ from agent.planner.lexicon import (
     Act,
 )
 from agent.planner.references import References, find_references
-from agent.planner.text import Lang, blank, fold, guess_language
+from agent.planner.text import Lang, blank, guess_language
+from domain.text import fold_offsets
 from referentials.geo import Place
 from referentials.taxonomy import SkillMention
 from retrieval.query.understanding import QueryInterpreter
@@ -154,7 +155,7 @@ class UtteranceReader:
         text = bound_message(text.replace("’", "'").replace("\u00a0", " "), MAX_MESSAGE_CHARS)
         for pattern, french in ENGLISH_PLACES:
             text = pattern.sub(french, text)
-        folded = fold(text)
+        folded = fold_offsets(text)
         reading = Reading(text=text, lang=guess_language(text) or fallback_lang)
         spans: list[tuple[int, int]] = []
         if m := FILE.search(text):
@@ -229,7 +230,7 @@ class UtteranceReader:
             )
             if place is not None:
                 reading.place, reading.place_kind = place.label, place.kind
-        elif m := RADIUS.search(fold(understood.text)):
+        elif m := RADIUS.search(fold_offsets(understood.text)):
             reading.radius_km = float(m.group("km"))
             understood.text = blank(understood.text, [m.span()])
         m = UNKNOWN_PLACE.search(understood.text) if reading.place is None else None
@@ -266,13 +267,13 @@ class UtteranceReader:
         """Skills (taxonomy mentions, then typo-tolerant single words) and the query left over."""
         skill_spans = []
         for mention in self.taxonomy.extract(rest):
-            if fold(rest[mention.start : mention.end]).strip() in JOB_NOT_SKILL:
+            if fold_offsets(rest[mention.start : mention.end]).strip() in JOB_NOT_SKILL:
                 continue
             if mention.key not in reading.skills:
                 reading.skills.append(mention.key)
             skill_spans.append((mention.start, mention.end))
         rest = blank(rest, skill_spans)
-        rest = blank(rest, [m.span() for m in NOISE_WORDS.finditer(fold(rest))])
+        rest = blank(rest, [m.span() for m in NOISE_WORDS.finditer(fold_offsets(rest))])
         kept: list[tuple[str, bool, bool]] = []
         for m in re.finditer(r"[\w'+#.-]+", rest):
             word = m.group(0).strip(".,;:!?-")
@@ -287,7 +288,7 @@ class UtteranceReader:
             gap_before = m.start() == 0 or rest[max(0, m.start() - 2) : m.start()] == "  "
             gap_after = m.end() >= len(rest.rstrip()) or rest[m.end() : m.end() + 2] == "  "
             kept.append((word, gap_before, gap_after))
-        words = [w for w, before, after in kept if not ((before or after) and fold(w) in CONNECTORS)]
+        words = [w for w, before, after in kept if not ((before or after) and fold_offsets(w) in CONNECTORS)]
         reading.query = _trim(words)
 
     def _known_word(self, name: str) -> bool:
@@ -297,7 +298,7 @@ class UtteranceReader:
             return True
         if self.taxonomy.extract(name) or self.taxonomy.normalize_fuzzy(name) is not None:
             return True
-        return fold(name) in self.job_words
+        return fold_offsets(name) in self.job_words
 
     def _typo(self, word: str) -> str | None:
         """The tech skill a misspelt word stands for ("pyhton", "kubernets"), or None.
@@ -305,7 +306,7 @@ class UtteranceReader:
         Job-title words (ROME) and accented words are never corrected, and the correction must stay within
         one edit of the skill's own name: "maçon" is not "macOS", "warehouse" is not "data lake".
         """
-        folded = fold(word).strip(".")
+        folded = fold_offsets(word).strip(".")
         if len(folded) < 5 or not folded.isascii() or not word.isascii() or folded in self.job_words:
             return None
         if (
@@ -317,7 +318,7 @@ class UtteranceReader:
         key = self.taxonomy.normalize_fuzzy(word)
         if key is None or not self.taxonomy.is_tech(key):
             return None
-        names = {fold(self.taxonomy.label(key)).replace(" ", ""), key.replace("-", "")}
+        names = {fold_offsets(self.taxonomy.label(key)).replace(" ", ""), key.replace("-", "")}
         return key if any(OSA.distance(folded.replace("-", ""), n) <= 1 for n in names) else None
 
 
@@ -337,9 +338,9 @@ def _target(folded: str, default: Target) -> Target | None:
 def _trim(words: list[str]) -> str:
     """Drop filler words at both ends ("et", "seulement", "des", "?") and bare numbers; cap the length."""
     words = [w for w in words if w and not w.isdigit()]
-    while words and fold(words[0]).strip("'") in STOP_EDGE | {"l", "d"}:
+    while words and fold_offsets(words[0]).strip("'") in STOP_EDGE | {"l", "d"}:
         words.pop(0)
-    while words and fold(words[-1]) in STOP_EDGE:
+    while words and fold_offsets(words[-1]) in STOP_EDGE:
         words.pop()
     return " ".join(words).strip(" -'")[:MAX_QUERY_CHARS].strip()
 
@@ -349,5 +350,5 @@ def job_title_words(rome: RomeWords) -> frozenset[str]:
     words: set[str] = set()
     for code in rome.codes():
         for title in rome.appellations(code):
-            words.update(w for w in re.findall(r"[a-z]+", fold(title)) if len(w) >= 5)
+            words.update(w for w in re.findall(r"[a-z]+", fold_offsets(title)) if len(w) >= 5)
     return frozenset(words)

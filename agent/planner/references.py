@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.planner.text import fold
+from domain.text import fold_offsets
 
 LAST = -1
 MAX_RANK = 50
@@ -84,7 +84,7 @@ class References:
 
 def find_references(text: str, known_ids: list[str]) -> References:
     """References in ``text``; ``known_ids`` lets lowercase or odd-looking ids be recognised."""
-    folded = fold(text)
+    folded = fold_offsets(text)
     refs = References()
     known = {i.lower(): i for i in known_ids}
     for m in _CANDIDATE_ID.finditer(folded):

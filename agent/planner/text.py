@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Literal
+
+from domain.text import fold_offsets
 
 Lang = Literal["fr", "en"]
 
@@ -32,17 +33,6 @@ _FR_WORDS = _words(
 _WORD = re.compile(r"[a-z']+")
 
 
-def fold(text: str) -> str:
-    """Lowercase, accent-free copy of ``text`` with the same length, so spans map back one to one."""
-    return "".join(_fold_char(c) for c in text)
-
-
-def _fold_char(c: str) -> str:
-    base = [d for d in unicodedata.normalize("NFD", c.lower()) if unicodedata.category(d) != "Mn"]
-    # "İ".lower() is two characters: keep one so that offsets never shift.
-    return base[0] if len(base) == 1 else (c.lower()[:1] or c)
-
-
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with every span replaced by spaces (same length)."""
     chars = list(text)
@@ -54,7 +44,7 @@ def blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def guess_language(text: str) -> Lang | None:
     """``"en"`` or ``"fr"`` by counting function words; None when the text gives no signal."""
-    words = _WORD.findall(fold(text).replace("’", "'"))
+    words = _WORD.findall(fold_offsets(text).replace("’", "'"))
     en = sum(1 for w in words if w in _EN_WORDS)
     fr = sum(1 for w in words if w in _FR_WORDS or w.split("'")[0] in {"l", "d", "j", "qu", "c", "n", "s"})
     if re.search(r"[éèêàùçôîâ]", text.lower()):

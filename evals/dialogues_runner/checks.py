@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.planner.text import fold, guess_language
+from agent.planner.text import guess_language
+from domain.text import fold_offsets
 from evals.dialogues_runner.facts import PlaceResolver, StoreFacts, violations
 from evals.dialogues_runner.spec import Expectation, ExpectedCall, Lang
 from evals.retrieval.metrics import ndcg_at_k
@@ -125,12 +126,12 @@ def score_turn(
     if expect.relevance:
         score.ndcg = _ndcg(expect, [c for _, c in romes], facts, places)
 
-    text = fold(seen.answer)
+    text = fold_offsets(seen.answer)
     for phrase in expect.say:
-        if fold(phrase) not in text:
+        if fold_offsets(phrase) not in text:
             fail(f"answer lacks {phrase!r}")
     for phrase in expect.must_not_say:
-        if fold(phrase) in text:
+        if fold_offsets(phrase) in text:
             fail(f"answer says {phrase!r}")
     cited = set(seen.cited_ids) | set(seen.flagged_ids)
     if cited:
@@ -197,4 +198,4 @@ def _same(expected: Any, actual: Any) -> bool:
 
 
 def _norm(value: Any) -> str:
-    return fold(str(value)).strip()
+    return fold_offsets(str(value)).strip()

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from agent.context import context_for
 from agent.llm import Provider, effective_provider
+from app.agent import agent_context
 from app.runtime import build_engine
 from app.settings import Settings
 from evals.dialogues_runner.dataset import DEFAULT_DATA_DIR, DataReport, eval_settings, prepare_data_dir
@@ -73,7 +73,7 @@ async def run_evals(
     used = effective_provider(settings)
     gates = load_thresholds(used, thresholds) if thresholds else load_thresholds(used)
     engine = build_engine(settings)
-    context = context_for(engine, settings)
+    context = agent_context(engine, settings)
     try:
         data = prepare_data_dir(engine)
         facts = StoreFacts.load(engine.db)

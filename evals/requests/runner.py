@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from agent.planner.text import fold
+from domain.text import fold
 
 HERE = Path(__file__).parent
 TABLES = (HERE / "generated.jsonl", HERE / "handwritten.yaml")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from collections import defaultdict
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app.runtime import Engine
+from app.settings import Settings
 from domain.search import SearchFilters, SearchQuery
 from evals.retrieval.metrics import ndcg_at_k, recall_at_k
 from offline.calibrate import labelled_seeker
@@ -194,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     engine = open_offer_corpus(args.data_dir, args.offers)
     queries = evaluation_queries(engine, args.resumes, args.kinds.split(","))[: args.limit]
-    records = run(engine, queries, reranker_model=os.environ.get("BASSIN_RERANKER_MODEL") or None)
+    records = run(engine, queries, reranker_model=Settings().reranker_model)
     engine.close()
     table, means = summarize(records)
     args.out.mkdir(parents=True, exist_ok=True)

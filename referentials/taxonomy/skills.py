@@ -147,10 +147,6 @@ class SkillTaxonomy:
         """
         return extract_mentions(self._index, text)
 
-    def extract_keys(self, text: str) -> list[str]:
-        """Distinct skill keys mentioned in ``text``, in order of first mention."""
-        return list(dict.fromkeys(m.key for m in self.extract(text)))
-
 
 @lru_cache(maxsize=1)
 def default_skill_taxonomy() -> SkillTaxonomy:

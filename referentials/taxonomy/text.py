@@ -7,44 +7,14 @@ strings are folded (lowercase, no accents, ligatures spelled out).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-
-def _fold_table() -> dict[int, str]:
-    """Latin letters with diacritics → base letters, ligatures spelled out, curly apostrophes straightened."""
-    table = {
-        ord(k): v
-        for k, v in {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"}.items()
-    }
-    for code in range(0xC0, 0x250):
-        if code in table:
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
-        if base.isascii() and base and base != chr(code):
-            table[code] = base
-    return table
-
-
-_FOLD = _fold_table()
+from domain.text import fold
 
 # A word, optionally dotted (node.js, ASP.NET, .NET) and suffixed by ++ or # (C++, C#, F#).
 _TOKEN_RE = re.compile(r"(?:(?<![^\W_])\.)?[^\W_]+(?:\.[^\W_]+)*(?:\+\+|#)?")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _WORD_RE = re.compile(r"[^\W_]+")
-
-
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lowercase ASCII-folded form: ``"Île-de-France"`` → ``"ile-de-france"``, ``"œuvre"`` → ``"oeuvre"``."""
-    if text.isascii():
-        return text.lower()
-    folded = text.translate(_FOLD).lower()
-    if folded.isascii():
-        return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def slugify(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -84,7 +83,3 @@ class HybridSearcher:
         skip = set(exclude)
         out = [RankedDoc(doc_id, parts) for doc_id, parts in ranked if doc_id not in skip]
         return out[: query.top_k]
-
-    async def asearch(self, query: SearchQuery, *, exclude: Sequence[int] = ()) -> list[RankedDoc]:
-        """``search`` off the event loop (FAISS and the encoder are CPU-bound)."""
-        return await asyncio.to_thread(self.search, query, exclude=exclude)

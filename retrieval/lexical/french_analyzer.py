@@ -23,10 +23,11 @@ Example:
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
+
+from domain.text import fold
 
 FRENCH_TOKENIZER = "bassin_fr_v2"
 """Name the analyzer is registered under; it is persisted in the schema, so bump the version
@@ -56,15 +57,7 @@ toute toutes etc
 """
 
 
-def fold_accents(text: str) -> str:
-    """Lowercase and strip diacritics ("Été" → "ete"), as tantivy's ASCII folding does for French."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-FRENCH_STOPWORDS: tuple[str, ...] = tuple(
-    sorted({fold_accents(word) for word in _STOPWORDS_ACCENTED.split()})
-)
+FRENCH_STOPWORDS: tuple[str, ...] = tuple(sorted({fold(word) for word in _STOPWORDS_ACCENTED.split()}))
 """Folded French stopwords (about 190 words), as the analyzer compares them."""
 
 

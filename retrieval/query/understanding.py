@@ -7,12 +7,12 @@ The agent's offline planner builds on this; an LLM planner produces the same ``S
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
 from domain.search import GeoFilter, SearchFilters
+from domain.text import fold_offsets
 from referentials.geo import Place
 from referentials.geo.areas import SIDE_BEFORE_PLACE, SIDE_RADIUS_KM, find_area
 
@@ -22,16 +22,6 @@ Target = Literal["offers", "candidates"]
 
 class PlaceFinder(Protocol):
     def find_in_text(self, text: str) -> list[tuple[int, int, Place]]: ...
-
-
-def _fold(text: str) -> str:
-    """Lowercase, accent-free copy of ``text`` with the SAME length, so spans map back 1:1."""
-    return "".join(_fold_char(c) for c in text)
-
-
-def _fold_char(c: str) -> str:
-    base = [d for d in unicodedata.normalize("NFD", c.lower()) if unicodedata.category(d) != "Mn"]
-    return base[0] if len(base) == 1 else c.lower()[:1] or c
 
 
 # (pattern on folded text, contract code, note). Order matters: exclusions first.
@@ -141,7 +131,7 @@ class QueryInterpreter:
         has (offers asking at most 3 years), for candidates what the recruiter wants (at least 3).
         """
         explicit = explicit or SearchFilters()
-        folded = _fold(text)
+        folded = fold_offsets(text)
         spans: list[tuple[int, int]] = []
         notes: list[str] = []
         updates: dict[str, object] = {}

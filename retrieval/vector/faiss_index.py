@@ -274,10 +274,6 @@ class FaissVectorIndex:
             raise KeyError(f"doc ids not indexed: {ids[rows < 0][:10].tolist()}")
         return self._vectors[rows]
 
-    def allowed_ids(self, filters: SearchFilters) -> np.ndarray:
-        """Doc ids satisfying ``filters`` (int64, no particular order)."""
-        return self._table.filter_mask(filters)
-
     def search(self, vector: np.ndarray, filters: SearchFilters | None, limit: int) -> list[VectorHit]:
         """The ``limit`` most similar documents satisfying ``filters``, best first.
 

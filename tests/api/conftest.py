@@ -16,9 +16,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.settings import ApiConfig, ApiSettings
-from api.wiring import ApiServices, build_api_services
+from api.config import ApiConfig
+from api.deps import ApiServices
+from api.wiring import build_api_services
 from app.runtime import Engine, build_engine
+from app.settings import Settings
 from tests.conftest import load_raw_offers
 from tests.integration.conftest import write_jsonl_gz
 
@@ -103,7 +105,7 @@ def api_offers() -> list[dict[str, Any]]:
 def build_loaded_engine(root: Path, offers: list[dict[str, Any]]) -> Engine:
     from ingestion.offers.readers import read_offer_items
 
-    engine = build_engine(ApiSettings(data_dir=root / "data", _env_file=None))  # type: ignore[call-arg]
+    engine = build_engine(Settings(data_dir=root / "data", _env_file=None))  # type: ignore[call-arg]
     engine.pipeline.ingest(read_offer_items(write_jsonl_gz(root / "offers.jsonl.gz", offers)))
     for text, name in ((CV_LYON, "marie.txt"), (CV_CARISTE, "karim.txt")):
         engine.candidate_ingestion.ingest_bytes(text.encode("utf-8"), name)
@@ -120,7 +122,7 @@ def base_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def open_engine(data_dir: Path) -> Engine:
-    return build_engine(ApiSettings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
+    return build_engine(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
 
 
 def api_config(**overrides: Any) -> ApiConfig:
@@ -134,8 +136,7 @@ def api_config(**overrides: Any) -> ApiConfig:
 
 
 def serve_engine(engine: Engine, config: ApiConfig) -> tuple[ServedApp, ApiServices]:
-    settings = ApiSettings(data_dir=engine.settings.data_dir, _env_file=None)  # type: ignore[call-arg]
-    services = build_api_services(engine, settings, config)
+    services = build_api_services(engine, config)
     return ServedApp(create_app(services, config)), services
 
 

@@ -11,10 +11,10 @@ from langgraph.prebuilt import ToolRuntime
 from agent.state import State
 from app.runtime import Engine
 from domain.errors import OfferNotFoundError
+from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from tests.api.conftest import ServedApp
 from tests.graph.fakes import make_context, scripted
 from tools import ALL_TOOLS
-from tools.offer_details import HttpOfferDetails, RepositoryOfferDetails
 
 pytestmark = pytest.mark.integration
 

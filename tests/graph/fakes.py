@@ -18,10 +18,10 @@ from domain.errors import OfferNotFoundError
 from domain.salary import format_salary
 from domain.search import ScoreParts, SearchFilters
 from services.candidate_search import CandidateResult, CandidateSearchResponse
+from services.match_scoring import Basis
+from services.offer_details import OfferDetails, offer_details_from_row
 from services.offer_search import OfferResult, OfferSearchResponse
 from store.models import OfferRow, OfferSkillRow
-from tools.context import Basis
-from tools.offer_details import OfferDetails, offer_details_from_row
 from tools.uploads import UnknownUploadError
 
 LYON = (45.75418, 4.84203)

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.context import AgentContext, context_for
+from agent.context import AgentContext
 from agent.graph import build_graph
 from agent.memory import open_checkpointer
 from agent.session import run_turn
+from app.agent import agent_context as wire_agent_context
 from app.runtime import Engine
 from app.settings import Settings
 from tests.conftest import report_line
@@ -53,8 +54,8 @@ class TimedSearch:
 @pytest.fixture(scope="module")
 def agent_context(loaded_engine: Engine) -> Iterator[AgentContext]:
     settings = loaded_engine.settings.model_copy(update={"llm_provider": "offline"})
-    ctx = context_for(loaded_engine, settings)
-    ctx.engine = None  # the engine fixture closes the engine
+    ctx = wire_agent_context(loaded_engine, settings)
+    ctx.closing = None  # the engine fixture closes the engine
     ctx.offer_search = TimedSearch(ctx.offer_search)
     return ctx
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from app.scoring_wiring import ScoringSettings
+from app.settings import Settings
 from referentials.taxonomy import default_rome, default_skill_taxonomy
 from scoring.reranker import CrossEncoderReranker
 from scoring.scorer import MatchScorer
@@ -167,10 +167,10 @@ def test_the_edge_reads_bassin_reranker_model(
 ) -> None:
     monkeypatch.setenv("BASSIN_RERANKER_MODEL", trained_model)
     monkeypatch.setenv("BASSIN_RERANK_BUDGET_MS", "250")
-    settings = ScoringSettings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
     assert settings.reranker_model == trained_model and settings.rerank_budget_ms == 250
     monkeypatch.delenv("BASSIN_RERANKER_MODEL")
-    assert ScoringSettings(data_dir=tmp_path, _env_file=None).reranker_model is None  # type: ignore[call-arg]
+    assert Settings(data_dir=tmp_path, _env_file=None).reranker_model is None  # type: ignore[call-arg]
 
 
 def test_unknown_model_is_a_clear_error() -> None:

@@ -13,13 +13,13 @@ from chainlit.types import Feedback, Pagination, ThreadFilter
 from chainlit.user import User
 from pydantic import SecretStr
 
+from app.settings import UiUser
 from store.db import Database
 from store.interactions import MAX_TIME_SPENT_S, InteractionRepository
 from ui.auth import authenticate, effective_role, hash_password
 from ui.cards import OfferCard, ScorePart, offer_markdown, why_markdown
 from ui.data_layer import BassinDataLayer, prefixed
 from ui.profiles import CANDIDATE_PROFILE, RECRUITER_PROFILE, profiles_for
-from ui.settings import UiUser
 
 USERS = [
     UiUser(name="camille", password=SecretStr("clair"), role="candidate"),

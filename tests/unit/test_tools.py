@@ -14,7 +14,8 @@ from langgraph.prebuilt import ToolRuntime
 from pydantic import ValidationError
 
 from agent.state import State
-from domain.errors import BassinError, OfferNotFoundError, UnknownPlaceError
+from domain.errors import BassinError, OfferNotFoundError, OffersApiError, UnknownPlaceError
+from services.offer_details import HttpOfferDetails, OfferDetails, RepositoryOfferDetails
 from tests.graph.fakes import (
     DEFAULT_OFFERS,
     FakeCandidateSearch,
@@ -27,8 +28,7 @@ from tests.graph.fakes import (
     scripted,
 )
 from tools import ALL_TOOLS, tools_for
-from tools.errors import OffersApiError, ToolNotAllowedError, UnknownUploadError
-from tools.offer_details import HttpOfferDetails, OfferDetails, RepositoryOfferDetails
+from tools.errors import ToolNotAllowedError, UnknownUploadError
 from tools.uploads import UploadedCVs
 
 CV = """Paul Durand

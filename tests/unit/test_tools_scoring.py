@@ -11,9 +11,8 @@ from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_rome, default_skill_taxonomy
 from scoring.scorer import MatchScorer
 from scoring.whatif import WhatIfAnalyzer
+from services.match_scoring import Basis, MatchScoring
 from tests.graph.fakes import FakeOfferRows, offer_row
-from tools.context import Basis
-from tools.scoring_adapter import MatchScoring
 
 CV = """Julie Martin
 Développeuse Python

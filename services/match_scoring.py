@@ -1,4 +1,4 @@
-"""The match scorer (``scoring``) as the tools need it: ids in, compact verified facts out.
+"""Scoring offers for a person or a search, as the agent's tools need it: ids in, compact verified facts out.
 
 ``MatchScoring`` turns a basis (a parsed CV, a stored candidate, or the active search) into the scorer's
 ``Seeker``, scores offers by external id, and keeps from each explanation only verified claims.
@@ -8,24 +8,42 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
-from app.scoring_wiring import EngineParts
-from app.scoring_wiring import build_scorer as build_match_scorer
-from domain.errors import OfferNotFoundError
+from cv import ParsedCV
+from domain.errors import OfferNotFoundError, ServiceUnavailableError
 from domain.search import SearchFilters
+from referentials.geo import Place
 from scoring.explain import ExplanationLanguage
 from scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
 from scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
-from scoring.whatif import Browser, WhatIfAnalyzer, lexical_counter
+from scoring.whatif import WhatIfAnalyzer
 from store.models import OfferRow
-from tools.context import Basis, OfferRows, PlaceResolver
-from tools.errors import ServiceUnavailableError
-
-if TYPE_CHECKING:
-    from app.runtime import Engine
 
 _CLAIMS_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What offers are scored against: a parsed CV or stored candidate (``parsed``), or a search."""
+
+    kind: Literal["cv", "candidate", "query"]
+    parsed: ParsedCV | None = None
+    text: str = ""
+    filters: SearchFilters | None = None
+
+
+class OfferRows(Protocol):
+    """``store.OfferRepository`` (reads only)."""
+
+    def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]: ...
+
+
+class PlaceResolver(Protocol):
+    """``referentials.geo.Gazetteer``."""
+
+    def resolve(self, name: str) -> Place: ...
 
 
 class MatchScoring:
@@ -156,11 +174,3 @@ def _verdict(row: OfferRow, s: MatchScore, language: ExplanationLanguage) -> dic
     if s.abstained:
         out["abstained"] = ABSTENTIONS_EN.get(s.abstained, s.abstained) if language == "en" else s.abstained
     return out
-
-
-def build_scorer(engine: Engine) -> MatchScoring:
-    """The scoring service over the engine, wired like ``app.scoring_wiring`` (no re-ranker)."""
-    # ``Browser.search`` is typed ``-> list[object]``; lists are invariant, so ``list[LexicalHit]`` needs a cast.
-    scorer = build_match_scorer(cast("EngineParts", engine))
-    analyzer = WhatIfAnalyzer(count=lexical_counter(cast("Browser", engine.lexical)), scorer=scorer)
-    return MatchScoring(scorer, engine.offers, engine.gazetteer, engine.taxonomy, analyzer=analyzer)

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import httpx
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from api.schemas import offer_out
+from domain.errors import OffersApiError
 from store.models import OfferRow
-from tools.errors import OffersApiError
 
 
 class OfferSkillDetail(BaseModel):
     """A skill of the offer: ``exigence`` E = required, S = desired."""
 
     libelle: str
-    exigence: str | None = None
+    exigence: Literal["E", "S"] | None = None
 
 
 class OfferDetails(BaseModel):
@@ -103,5 +102,16 @@ class HttpOfferDetails:
 
 
 def offer_details_from_row(row: OfferRow) -> OfferDetails:
-    """The details-API shape of a stored offer: the API's own mapping, read as the tool reads a response."""
-    return OfferDetails.model_validate(offer_out(row).model_dump())
+    """The details-API shape of a stored offer (what ``GET /offers`` serves)."""
+    return OfferDetails(
+        id=row.external_id,
+        intitule=row.title,
+        description=row.description or "",
+        entreprise=row.company_name,
+        lieu=row.location,
+        typeContrat=row.contract_type,
+        salaire=row.salary_label,
+        competences=[
+            OfferSkillDetail(libelle=s.label, exigence="E" if s.is_required else "S") for s in row.skills
+        ],
+    )
