@@ -178,8 +178,8 @@ def search_request(
     )
     built = RequestBuilder(ctx.places, ctx.skills).build(request, profile)
     applied = dict(built.applied)
-    if getattr(args, "cv_id", None):
-        applied["cv_id"] = args.cv_id
+    if cv_id := getattr(args, "cv_id", None):
+        applied["cv_id"] = cv_id
     return built.text, built.filters, applied
 
 

@@ -213,7 +213,8 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     bits = [b for b in (r.get("company"), where) if b]
     extra = [_CONTRACTS[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
     if r.get("salary_monthly"):
-        extra.append(format_salary(*r["salary_monthly"], lang=lang))
+        low, high = r["salary_monthly"]
+        extra.append(format_salary(low, high, lang=lang))
     elif r.get("salary"):
         extra.append(str(r["salary"]))
     tail = (" · " + " · ".join(extra)) if extra else ""
