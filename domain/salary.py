@@ -60,7 +60,8 @@ def parse_salary_label(label: str | None) -> tuple[float | None, float | None]:
     return low, high
 
 
-def _euros(value: float, lang: Literal["fr", "en"]) -> str:
+def format_euros(value: float, lang: Literal["fr", "en"] = "fr") -> str:
+    """Whole euros with the thousands separator of the language: "2 300" (fr), "2,300" (en)."""
     amount = f"{round(value):,}"
     return amount.replace(",", " ") if lang == "fr" else amount
 
@@ -80,8 +81,8 @@ def format_salary(low: float | None, high: float | None = None, lang: Literal["f
         return _NOT_STATED[lang]
     lo, hi = min(values), max(values)
     if round(lo) == round(hi):
-        return f"{_euros(lo, lang)} {_UNIT[lang]}"
-    return f"{_euros(lo, lang)} – {_euros(hi, lang)} {_UNIT[lang]}"
+        return f"{format_euros(lo, lang)} {_UNIT[lang]}"
+    return f"{format_euros(lo, lang)} – {format_euros(hi, lang)} {_UNIT[lang]}"
 
 
 def format_salary_label(label: str | None, lang: Literal["fr", "en"] = "fr") -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from agent.planner.decide import TurnPlan
 from agent.planner.text import Lang
-from domain.salary import format_salary, format_salary_label
+from domain.salary import format_euros, format_salary, format_salary_label
 from domain.vocabulary import CONTRACT_LABELS
 from scoring.scorer import ABSTENTIONS_EN
 
@@ -168,7 +168,8 @@ def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None
     elif applied.get("remote") is False:
         out.append("sur site" if lang == "fr" else "on site")
     if applied.get("salary_min_monthly"):
-        out.append(f"≥ {applied['salary_min_monthly']} €/{'mois' if lang == 'fr' else 'month'}")
+        floor = format_euros(applied["salary_min_monthly"], lang)
+        out.append(f"≥ {floor} €/{'mois' if lang == 'fr' else 'month'}")
     if applied.get("published_within_days"):
         days = applied["published_within_days"]
         out.append(f"publiées depuis {days} j" if lang == "fr" else f"posted within {days} days")

@@ -74,6 +74,7 @@ async def test_salary_floor_renumbers_the_list_so_references_agree() -> None:
 
     answer = compose(TurnPlan("search", "fr"), [Outcome("search_offers", {}, body)], [])
     assert "2. [3000004]" in answer and "3. [3000005]" in answer and "Euros" not in answer
+    assert "≥ 1 800 €/mois" in answer
     ids, missing = find_references("la 2", body["ids"]).resolve(body["ids"], [])
     assert ids == ["3000004"] and not missing  # the offer shown as n° 2
 
