@@ -4,7 +4,8 @@ A 5,000-character message ("je vous écris parce que…" and, somewhere, "je che
 près de Lille") used to be cut at a fixed length, losing a request written at the end, and every word of the
 story became search text. Above ``LONG_MESSAGE_CHARS`` the message is split into sentences, each scored by
 the request cues it holds (an asking verb, a contract, a place, a salary, experience words), and only the
-best-scoring sentences are kept, in their order, within ``limit``.
+best-scoring sentences, with any other sentence stating a constraint, are kept in their order within
+``limit``.
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ _CUES = (
 )
 
 
-def _score(sentence: str) -> int:
+def _cues(sentence: str) -> int:
+    """How many kinds of constraint a sentence states (contract, place, money or distance, experience, job)."""
     folded = fold(sentence)
-    score = 2 if _ASKING.search(folded) else 0
-    score += sum(1 for cue in _CUES if cue.search(folded))
-    return score + (1 if _PLACE.search(sentence) else 0)
+    return sum(1 for cue in _CUES if cue.search(folded)) + (1 if _PLACE.search(sentence) else 0)
+
+
+def _asks(sentence: str) -> bool:
+    return _ASKING.search(fold(sentence)) is not None
 
 
 def bound_message(text: str, limit: int) -> str:
@@ -48,14 +52,17 @@ def bound_message(text: str, limit: int) -> str:
     if len(text) <= LONG_MESSAGE_CHARS:
         return text
     sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
-    scores = [_score(s) for s in sentences]
+    cues = [_cues(s) for s in sentences]
+    scores = [2 * _asks(s) + c for s, c in zip(sentences, cues, strict=True)]
     best = max(scores, default=0)
     if best == 0:
         return text[:limit]
     kept: list[str] = []
     size = 0
-    for sentence, score in zip(sentences, scores, strict=True):
-        if score == best and size + len(sentence) + 1 <= limit:
+    # The best request sentence, and any other sentence that states a constraint ("Je suis à Lyon."): a
+    # request spread over sentences keeps its parts, the story around it does not.
+    for sentence, score, cue in zip(sentences, scores, cues, strict=True):
+        if (score == best or cue > 0) and size + len(sentence) + 1 <= limit:
             kept.append(sentence)
             size += len(sentence) + 1
     return " ".join(kept) or text[:limit]

@@ -86,3 +86,13 @@ def test_long_messages_keep_the_request_wherever_it_is() -> None:
         assert bound_message(text, 2000) == request
     short = "cariste près de Lille. " * 3
     assert len(short) <= LONG_MESSAGE_CHARS and bound_message(short, 2000) == short
+
+
+def test_a_request_spread_over_sentences_keeps_its_parts() -> None:
+    text = (
+        STORY[: STORY.index(". ", 1200) + 2]
+        + "Je cherche un poste de développeur. Je suis à Lyon. En CDI si possible."
+    )
+    assert (
+        bound_message(text, 2000) == "Je cherche un poste de développeur. Je suis à Lyon. En CDI si possible."
+    )
