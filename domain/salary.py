@@ -18,9 +18,10 @@ MONTHLY_CEILING = 10_000.0
 ANNUAL_FLOOR = 5_000.0
 HOURLY_CEILING = 200.0
 
+_AMOUNT = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"  # "2 100,00", "2100.0"
 _LABEL = re.compile(
-    r"(?:(?P<period>mensuel|annuel|horaire|autre|cachet)\s+)?de\s+(?P<lo>\d+(?:[.,]\d+)?)\s*euros?"
-    r"(?:\s+à\s+(?P<hi>\d+(?:[.,]\d+)?)\s*euros?)?",
+    rf"(?:(?P<period>mensuel|annuel|horaire|autre|cachet)\s+)?de\s+(?P<lo>{_AMOUNT})\s*euros?"
+    rf"(?:\s+à\s+(?P<hi>{_AMOUNT})\s*euros?)?",
     re.IGNORECASE,
 )
 _NOT_STATED = {"fr": "non précisé", "en": "not stated"}
@@ -43,7 +44,11 @@ def parse_salary_label(label: str | None) -> tuple[float | None, float | None]:
     period = (m.group("period") or "").lower()
     if period == "cachet":  # a fee per performance: no monthly equivalent
         return None, None
-    amounts = [float(v.replace(",", ".")) for v in (m.group("lo"), m.group("hi")) if v]
+    amounts = [
+        float(re.sub(r"[ \u00a0\u202f]", "", v).replace(",", "."))
+        for v in (m.group("lo"), m.group("hi"))
+        if v
+    ]
     top = max(amounts)
     if period not in ("mensuel", "annuel", "horaire"):
         period = "annuel" if top >= MONTHLY_CEILING else "horaire" if top <= HOURLY_CEILING else "mensuel"

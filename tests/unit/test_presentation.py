@@ -27,6 +27,7 @@ from ui.cards import OfferCard, offer_markdown
         ("Horaire de 11.88 Euros sur 0.0 mois", "1 802 € brut/mois"),  # "sur 0.0 mois" never shown
         ("Mensuel de 28000.0 Euros", "2 333 € brut/mois"),  # a yearly amount under the wrong period
         ("De 35000,00 Euros à 35000,00 Euros", "2 917 € brut/mois"),
+        ("Mensuel de 2 100,00 Euros", "2 100 € brut/mois"),
         ("Annuel de", "non précisé"),
         ("Cachet de 138.85 Euros", "non précisé"),
         (None, "non précisé"),
