@@ -11,9 +11,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 8000
-# Real resumes shipped with the evals (sources and licence in evals/fixtures/README.md) become stored
-# candidates for the recruiter profile.
-DEMO_CVS ?= evals/fixtures/candidates
+# Stored candidates for the recruiter profile: the 25 real English resumes shipped with the evals (sources
+# and licence in evals/fixtures/README.md) and 320 synthetic French CVs (data/candidates_fr, see data/README.md).
+DEMO_CVS ?= evals/fixtures/candidates data/candidates_fr
 # Demo logins only (loopback); set BASSIN_UI_USERS yourself anywhere else.
 export BASSIN_UI_USERS ?= [{"name": "candidat", "password": "demo", "role": "candidate"}, {"name": "recruteur", "password": "demo", "role": "recruiter"}]
 
@@ -30,10 +30,11 @@ setup: $(VENV)/.installed  ## create the virtualenv with every dependency
 
 demo: setup  ## ingest the real sample offers (offline), run example searches, then serve the chat UI
 	$(BASSIN) ingest offers $(SAMPLE)
-	$(BASSIN) ingest cvs $(DEMO_CVS)
+	for cvs in $(DEMO_CVS); do $(BASSIN) ingest cvs $$cvs || exit 1; done
 	$(BASSIN) stats
 	$(BASSIN) search "développeur python" --city Lyon --radius 30 --contract CDI
 	$(BASSIN) search "cariste en intérim près de Lille"
+	$(BASSIN) search-candidates "développeurs Python seniors près de Lyon"
 	@echo "Interface : http://$(UI_HOST):$(UI_PORT) — candidat / demo (je cherche un emploi), recruteur / demo (je recrute). Ctrl-C pour arrêter."
 	$(VENV)/bin/chainlit run chainlit_app.py --headless --host $(UI_HOST) --port $(UI_PORT)
 

@@ -33,6 +33,7 @@ from services.candidate_search import CandidateSearchService, StoredCandidateSea
 from services.match_scoring import MatchScoring
 from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from services.offer_search import OfferSearchService
+from services.ranking import OfferRanker
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
 
@@ -158,7 +159,10 @@ class Engine:
     @cached_property
     def offer_search(self) -> OfferSearchService:
         return OfferSearchService(
-            searcher=self.searcher, repository=self.offers, interpreter=self.interpreter
+            searcher=self.searcher,
+            repository=self.offers,
+            interpreter=self.interpreter,
+            ranker=OfferRanker(scorer=self.scorer, taxonomy=self.taxonomy, rome=self.rome),
         )
 
     @cached_property

@@ -12,6 +12,8 @@ import typer
 from app.settings import Settings
 
 RETRIEVAL = "retrieval"
+CVS = "cvs"
+OCCUPATION = "occupation"
 REQUESTS = "requests"
 
 
@@ -25,8 +27,10 @@ def evaluate(
     suites: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Suites (fichiers de evals/dialogues/, « retrieval » ou « requests ») ; défaut : toutes les "
-            "suites de dialogues."
+            help=(
+                "Suites (fichiers de evals/dialogues/, « retrieval », « cvs », « occupation » ou "
+                "« requests ») ; défaut : toutes les suites de dialogues."
+            )
         ),
     ] = None,
     provider: Annotated[
@@ -52,12 +56,11 @@ def evaluate(
 
     names = list(suites or [])
     code = 0
-    if REQUESTS in names:
-        names.remove(REQUESTS)
-        from evals.requests.runner import main as requests_main
+    if CVS in names:
+        names.remove(CVS)
+        from evals.cv.runner import main as cvs_main
 
-        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / REQUESTS)] if report else []
-        code = max(code, requests_main(args))
+        code = max(code, cvs_main(["--report", str(report / CVS)] if report else []))
         if not names:
             raise typer.Exit(code)
     if RETRIEVAL in names:
@@ -66,6 +69,22 @@ def evaluate(
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
         code = max(code, retrieval_main(args))
+        if not names:
+            raise typer.Exit(code)
+    if REQUESTS in names:
+        names.remove(REQUESTS)
+        from evals.requests.runner import main as requests_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / REQUESTS)] if report else []
+        code = max(code, requests_main(args))
+        if not names:
+            raise typer.Exit(code)
+    if OCCUPATION in names:
+        names.remove(OCCUPATION)
+        from evals.occupation.runner import main as occupation_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / OCCUPATION)] if report else []
+        code = max(code, occupation_main(args))
         if not names:
             raise typer.Exit(code)
     from evals.dialogues_runner.spec import load_suites

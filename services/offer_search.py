@@ -1,4 +1,9 @@
-"""Offer search as users see it: read the text, search hybrid, hydrate results from the store."""
+"""Offer search as users see it: read the text, retrieve, rank (``services.ranking``), hydrate from the store.
+
+With a ranker (what the composition root wires), every search re-scores its pool and keeps only relevant
+offers; when the request's occupation has no offer within its place or contract, the response says so
+(``no_match``) and lists the nearest real offers of that occupation, never unrelated ones.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,15 @@ from domain.salary import format_salary
 from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
+from services.ranking import MATCH_GRADES, Occupation, OfferRanker, RankedOffer
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
 from store.offers import OfferRepository, offer_contract_keys
+
+POOL = 50
+"""How many offers each retriever brings to the pool that is re-scored."""
+NEAREST_POOL = 400
+NEAREST = 5
 
 
 class OfferResult(BaseModel):
@@ -37,8 +48,27 @@ class OfferResult(BaseModel):
     salary_monthly: tuple[float | None, float | None] = (None, None)
     rome_code: str | None
     published_at: datetime | None
-    score: float
-    parts: ScoreParts
+    score: float = Field(description="Relevance shown to users, 0–1 (``match`` / 100 when ranked).")
+    parts: ScoreParts = Field(default_factory=ScoreParts)
+    match: int | None = Field(
+        default=None, description="Relevance 0–100 (occupation first, then conditions)."
+    )
+    grade: str | None = Field(
+        default=None, description="same_code, same_family, same_domain, unrelated, unknown."
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="Why, in words: « même métier », « à 2 km »…"
+    )
+
+
+class NoMatch(BaseModel):
+    """Nothing of the request's occupation within its place/contract; the nearest real offers instead."""
+
+    occupation: str
+    place: str | None = None
+    radius_km: float | None = None
+    relaxed: list[str] = Field(description="What was relaxed to find the alternatives: 'place', 'contract'.")
+    alternatives: list[OfferResult] = Field(default_factory=list)
 
 
 class OfferSearchResponse(BaseModel):
@@ -49,6 +79,8 @@ class OfferSearchResponse(BaseModel):
     filters: SearchFilters
     understood: list[str]
     results: list[OfferResult]
+    occupation: str | None = Field(default=None, description="The occupation read in the request (ROME).")
+    no_match: NoMatch | None = None
 
 
 class OfferSearchService:
@@ -60,14 +92,28 @@ class OfferSearchService:
     """
 
     def __init__(
-        self, *, searcher: HybridSearcher, repository: OfferRepository, interpreter: QueryInterpreter
+        self,
+        *,
+        searcher: HybridSearcher,
+        repository: OfferRepository,
+        interpreter: QueryInterpreter,
+        ranker: OfferRanker | None = None,
+        pool: int = POOL,
     ) -> None:
         self.searcher = searcher
         self.repo = repository
         self.interpreter = interpreter
+        self.ranker = ranker
+        self.pool = pool
 
     def search(
-        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+        self,
+        text: str,
+        filters: SearchFilters | None = None,
+        *,
+        top_k: int = 10,
+        interpret: bool = True,
+        language: str = "fr",
     ) -> OfferSearchResponse:
         found = interpret_and_rank(
             interpreter=self.interpreter,
@@ -75,20 +121,102 @@ class OfferSearchService:
             fetch_rows=self.repo.get_many,
             text=text,
             filters=filters,
-            top_k=top_k,
+            top_k=top_k if self.ranker is None else max(top_k, self.pool),
             interpret=interpret,
             target="offers",
         )
-        results = [
-            _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
-        ]
+        if self.ranker is None:
+            results = [
+                _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
+            ]
+            return OfferSearchResponse(
+                query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
+            )
+        ranker = self.ranker
+        occupation = ranker.occupation(found.text)
+        rows = {row.id: row for row, _ in found.rows}
+        parts = {row.id: p for row, p in found.rows}
+        if occupation.codes:
+            for row in self._occupation_rows(occupation, found.filters, self.pool):
+                rows.setdefault(row.id, row)
+        ranking = ranker.rank(
+            found.text,
+            found.filters,
+            list(rows.values()),
+            parts=parts,
+            occupation=occupation,
+            language=language,
+        )
+        results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
+        no_match = None
+        if occupation.trusted and not any(r.grade == "same_code" for r in results):
+            no_match = self._nearest(found.text, found.filters, occupation, language)
         return OfferSearchResponse(
-            query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
+            query=text,
+            text=found.text,
+            filters=found.filters,
+            understood=found.notes,
+            results=results,
+            occupation=occupation.label or None,
+            no_match=no_match,
         )
 
+    def _occupation_rows(self, occupation: Occupation, filters: SearchFilters, limit: int) -> list[OfferRow]:
+        """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever)."""
+        by_code = filters.model_copy(update={"rome": list(occupation.codes)})
+        hits = self.searcher.lexical.search("", by_code, limit)
+        return self.repo.get_many([h.doc_id for h in hits])
 
-def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters) -> OfferResult:
-    distance = distance_km(filters, row.latitude, row.longitude)
+    def _nearest(
+        self, text: str, filters: SearchFilters, occupation: Occupation, language: str
+    ) -> NoMatch | None:
+        """The nearest offers of the occupation once the place (then the contract) is relaxed."""
+        assert self.ranker is not None
+        steps: list[tuple[list[str], SearchFilters]] = []
+        wider = filters
+        relaxed: list[str] = []
+        if filters.geo is not None or filters.departments:
+            wider = wider.model_copy(update={"geo": None, "departments": []})
+            relaxed = [*relaxed, "place"]
+            steps.append((relaxed, wider))
+        if filters.contracts or filters.exclude_contracts:
+            wider = wider.model_copy(update={"contracts": [], "exclude_contracts": []})
+            relaxed = [*relaxed, "contract"]
+            steps.append((relaxed, wider))
+        for relaxed_now, relaxed_filters in steps:
+            rows = self._occupation_rows(occupation, relaxed_filters, NEAREST_POOL)
+            ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)
+            near = [r for r in ranking.matches if r.grade in MATCH_GRADES]
+            if filters.geo is not None:
+                for r in near:
+                    r.distance_km = distance_km(filters, r.row.latitude, r.row.longitude)
+                near.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0, -r.score))
+            if near:
+                return NoMatch(
+                    occupation=occupation.label,
+                    place=filters.geo.label if filters.geo else None,
+                    radius_km=filters.geo.radius_km if filters.geo else None,
+                    relaxed=relaxed_now,
+                    alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
+                )
+        return None
+
+
+def _ranked_result(rank: int, r: RankedOffer) -> OfferResult:
+    out = _result(rank, r.row, r.parts or ScoreParts(), None)
+    return out.model_copy(
+        update={
+            "distance_km": r.distance_km,
+            "score": round(r.score / 100, 4),
+            "match": r.score,
+            "grade": r.grade,
+            "reasons": r.reasons,
+        }
+    )
+
+
+def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters | None) -> OfferResult:
+    distance = distance_km(filters, row.latitude, row.longitude) if filters is not None else None
     return OfferResult(
         rank=rank,
         id=row.external_id,
@@ -115,3 +243,30 @@ def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters)
         score=round(parts.fused, 6),
         parts=parts,
     )
+
+
+def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str = "fr") -> str:
+    """One sentence saying that nothing matches, and where the nearest real offers are.
+
+    Example:
+        « Aucune offre de Aide-soignant à moins de 30 km de Rennes. Les plus proches : Orvault (105 km). »
+    """
+    en = language == "en"
+    where = ""
+    if no_match.place:
+        radius = f"{no_match.radius_km:g}" if no_match.radius_km is not None else "?"
+        where = (
+            f" within {radius} km of {no_match.place}"
+            if en
+            else f" à moins de {radius} km de {no_match.place}"
+        )
+    contract = ""
+    if "contract" in no_match.relaxed and filters.contracts:
+        contract = f" ({', '.join(filters.contracts)})"
+    nearest = ", ".join(
+        f"{a.location or '?'}" + (f" ({a.distance_km:g} km)" if a.distance_km is not None else "")
+        for a in no_match.alternatives[:3]
+    )
+    if en:
+        return f"No {no_match.occupation} offer{contract}{where}. Nearest: {nearest}."
+    return f"Aucune offre de {no_match.occupation}{contract}{where}. Les plus proches : {nearest}."

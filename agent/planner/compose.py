@@ -14,6 +14,7 @@ from agent.planner.text import Lang
 from domain.salary import format_euros, format_salary, format_salary_label
 from domain.vocabulary import CONTRACT_LABELS
 from scoring.scorer import ABSTENTIONS_EN
+from services.ranking import GRADE_WORDS
 
 LISTED = 5
 CLAIMS_SHOWN = 3
@@ -194,6 +195,16 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
             return (f"Aucune offre ne correspond à : {where}. Essayez « plus loin », un autre contrat ou moins de "
                     "compétences exigées.")  # fmt: skip
         return f"No offer matches: {where}. Try “further”, another contract or fewer required skills."
+    no_match = result.get("no_match")
+    if no_match:
+        # The nearest offers of the asked occupation first (ranks 1..n), then related ones on the spot.
+        count = int(no_match.get("alternatives") or 0)
+        head = _no_match_sentence(no_match, where, lang)
+        lines = [head, *(_offer_line(r, lang) for r in rows[:count])]
+        if rows[count:]:
+            lines.append("Métiers proches sur place :" if lang == "fr" else "Related occupations nearby:")
+            lines += [_offer_line(r, lang) for r in rows[count : count + LISTED]]
+        return "\n".join(lines)
     fresh = [r for r in rows if r["id"] not in previous_ids] if previous_ids else rows
     shown = (fresh or rows)[:LISTED]
     head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
@@ -207,6 +218,13 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _no_match_sentence(no_match: dict[str, Any], where: str, lang: Lang) -> str:
+    occupation = no_match.get("occupation") or ""
+    if lang == "fr":
+        return f"Aucune offre de « {occupation} » ne correspond à : {where}. Les plus proches :"
+    return f"No “{occupation}” offer matches: {where}. The nearest ones:"
+
+
 def _offer_line(r: dict[str, Any], lang: Lang) -> str:
     where = r.get("location") or ""
     if r.get("distance_km") is not None:
@@ -218,6 +236,9 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
         extra.append(format_salary(low, high, lang=lang))
     elif r.get("salary"):
         extra.append(str(r["salary"]))
+    if r.get("match") is not None:
+        fit = GRADE_WORDS[lang].get(r.get("grade") or "unknown", "")
+        extra.append(f"{r['match']}/100" + (f" ({fit})" if fit else ""))
     tail = (" · " + " · ".join(extra)) if extra else ""
     return f"{r['rank']}. [{r['id']}] « {r.get('title')} » — {', '.join(bits)}{tail}"
 

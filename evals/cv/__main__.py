@@ -1,0 +1,3 @@
+from evals.cv.runner import main
+
+raise SystemExit(main())

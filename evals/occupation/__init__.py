@@ -1,0 +1,1 @@
+"""Occupation understanding eval: ROME-code accuracy of ``referentials.occupation`` on offer titles."""

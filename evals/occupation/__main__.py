@@ -1,0 +1,3 @@
+from evals.occupation.runner import main
+
+raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""One ranking behind every door: retrieve under the hard filters, re-score the pool, keep what is relevant.
+
+``OfferRanker`` is what ``bassin search``, the agent's ``search_offers`` tool, the UI and ``/match`` rank
+with. The pool is the hybrid search's results plus the offers of the request's occupation (its ROME codes,
+read from the text) under the same hard filters; each pooled offer is scored by the calibrated scorer and
+graded by occupation:
+
+- ``same_code``: the offer's ROME code is one of the request's occupations ("même métier");
+- ``same_family``: same ROME family, the first three characters ("métier proche");
+- ``same_domain``: same ROME domain, the first letter ("même domaine");
+- ``unrelated``: another domain ("autre métier").
+
+When the request names an occupation with confidence, only ``same_code`` and ``same_family`` offers are
+matches: an unrelated offer is never presented as a match, however close its words or its place. The
+shown 0–100 reads as people expect: the occupation grade first, then how the stated conditions are met
+(distance within the radius, contract, asked skills), then the calibrated scorer's probability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from domain.filters import haversine_km
+from domain.search import ScoreParts, SearchFilters
+from scoring.scorer import MatchScore, MatchScorer
+from scoring.seeker import RomeFinder, SkillFinder, seeker_from_query
+from store.models import OfferRow
+
+OccupationGrade = Literal["same_code", "same_family", "same_domain", "unrelated", "unknown"]
+MATCH_GRADES: frozenset[OccupationGrade] = frozenset({"same_code", "same_family"})
+GRADE_POINTS: dict[OccupationGrade, float] = {
+    "same_code": 1.0,
+    "same_family": 0.75,
+    "same_domain": 0.3,
+    "unrelated": 0.08,
+}
+GRADE_WORDS: dict[str, dict[OccupationGrade, str]] = {
+    "fr": {
+        "same_code": "même métier",
+        "same_family": "métier proche",
+        "same_domain": "même domaine, autre métier",
+        "unrelated": "autre métier",
+        "unknown": "",
+    },
+    "en": {
+        "same_code": "same occupation",
+        "same_family": "related occupation",
+        "same_domain": "same field, other occupation",
+        "unrelated": "other occupation",
+        "unknown": "",
+    },
+}
+OCCUPATION_CONFIDENCE = 0.6
+"""A request's occupation is trusted (and unrelated offers dropped) from this ROME match score on."""
+NEAR_TOP = 0.08
+"""ROME codes scoring within this of the best one are the request's occupations too."""
+PROBABILITY_FLOOR = 0.02
+"""Without a known occupation, offers the calibrated scorer finds less likely than this are not matches."""
+
+
+class Browser(Protocol):
+    """A lexical backend: an empty text lists the documents passing the filters."""
+
+    def search(self, text: str, filters: SearchFilters, limit: int) -> Sequence[object]: ...
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """The occupations a request names: ROME codes (best first), the best label, and the match score."""
+
+    codes: tuple[str, ...]
+    label: str
+    confidence: float
+
+    @property
+    def trusted(self) -> bool:
+        return bool(self.codes) and self.confidence >= OCCUPATION_CONFIDENCE
+
+    def grade(self, code: str | None) -> OccupationGrade:
+        if not self.codes or not code:
+            return "unknown"
+        if code in self.codes:
+            return "same_code"
+        # Families and domains of the best reading only: near-ties widen the occupation, not its field.
+        if code[:3] == self.codes[0][:3]:
+            return "same_family"
+        if code[:1] == self.codes[0][:1]:
+            return "same_domain"
+        return "unrelated"
+
+
+NO_OCCUPATION = Occupation((), "", 0.0)
+
+
+@dataclass
+class RankedOffer:
+    """One offer as users see it: the shown 0–100, its occupation grade, the reasons in words."""
+
+    row: OfferRow
+    score: int
+    grade: OccupationGrade
+    probability: float | None
+    reasons: list[str]
+    distance_km: float | None = None
+    parts: ScoreParts | None = None
+    match: MatchScore | None = None
+
+
+@dataclass
+class Ranking:
+    """Matches best first, and the pooled offers below the relevance floor (never shown as matches)."""
+
+    occupation: Occupation
+    matches: list[RankedOffer] = field(default_factory=list)
+    below_floor: list[RankedOffer] = field(default_factory=list)
+
+
+def read_occupation(rome: RomeFinder, text: str) -> Occupation:
+    """The occupations ``text`` names (ROME codes near the best match), or ``NO_OCCUPATION``."""
+    found = rome.find_codes(text, limit=5) if text.strip() else []
+    if not found:
+        return NO_OCCUPATION
+    best = found[0][2]
+    codes = tuple(code for code, _label, score in found if score >= best - NEAR_TOP)
+    return Occupation(codes=codes, label=found[0][1], confidence=best)
+
+
+class OfferRanker:
+    """Re-scores a retrieved pool for a request and keeps the relevant offers, best first.
+
+    Args:
+        scorer: the calibrated match scorer.
+        taxonomy: skills (to read the request's skills).
+        rome: the ROME referential (to read the request's occupation).
+    """
+
+    def __init__(self, *, scorer: MatchScorer, taxonomy: SkillFinder, rome: RomeFinder) -> None:
+        self.scorer = scorer
+        self.taxonomy = taxonomy
+        self.rome = rome
+
+    def occupation(self, text: str) -> Occupation:
+        return read_occupation(self.rome, text)
+
+    def rank(
+        self,
+        text: str,
+        filters: SearchFilters,
+        rows: Sequence[OfferRow],
+        *,
+        parts: dict[int, ScoreParts] | None = None,
+        occupation: Occupation | None = None,
+        language: str = "fr",
+    ) -> Ranking:
+        """Score ``rows`` (the pool, any order) for the request ``text`` + ``filters``; best first."""
+        occupation = self.occupation(text) if occupation is None else occupation
+        if not rows:
+            return Ranking(occupation)
+        seeker = seeker_from_query(text, filters, taxonomy=self.taxonomy, rome=self.rome)
+        scored = self.scorer.score_offers(seeker, list(rows), rerank=False).scores
+        asked_skills = len(seeker.skills)
+        ranked: list[RankedOffer] = []
+        for row, ms in zip(rows, scored, strict=True):
+            grade = occupation.grade(row.rome_code)
+            distance = _distance(filters, row)
+            met = _conditions_met(filters, distance, ms, asked_skills)
+            probability = ms.probability
+            base = GRADE_POINTS.get(grade, min(1.0, (probability or 0.0) * 2))
+            score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
+            ranked.append(
+                RankedOffer(
+                    row=row,
+                    score=max(0, min(100, score)),
+                    grade=grade,
+                    probability=probability,
+                    reasons=_reasons(grade, filters, distance, ms, asked_skills, language),
+                    distance_km=distance,
+                    parts=(parts or {}).get(row.id),
+                    match=ms,
+                )
+            )
+        ranked.sort(key=lambda r: (-r.score, -(r.probability or 0.0), r.distance_km or 0.0))
+        out = Ranking(occupation)
+        for r in ranked:
+            relevant = (
+                r.grade in MATCH_GRADES
+                if occupation.trusted
+                else r.grade != "unrelated" and r.probability is not None and r.probability >= PROBABILITY_FLOOR
+            )
+            (out.matches if relevant else out.below_floor).append(r)
+        return out
+
+
+def _distance(filters: SearchFilters, row: OfferRow) -> float | None:
+    if filters.geo is None or row.latitude is None or row.longitude is None:
+        return None
+    return round(haversine_km(filters.geo.lat, filters.geo.lon, row.latitude, row.longitude), 1)
+
+
+def _conditions_met(
+    filters: SearchFilters, distance: float | None, ms: MatchScore, asked_skills: int
+) -> float:
+    """Share of the stated conditions the offer meets (1.0 when none is stated)."""
+    met: list[float] = []
+    if filters.geo is not None and distance is not None:
+        radius = max(filters.geo.radius_km, 1.0)
+        met.append(1.0 if distance <= radius else max(0.0, 1.0 - (distance - radius) / radius))
+    if asked_skills:
+        matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
+        met.append(min(1.0, matched / asked_skills))
+    if filters.contracts:
+        met.append(1.0)  # a hard filter: every pooled offer has one of the contracts asked
+    return sum(met) / len(met) if met else 1.0
+
+
+def _reasons(
+    grade: OccupationGrade,
+    filters: SearchFilters,
+    distance: float | None,
+    ms: MatchScore,
+    asked_skills: int,
+    language: str,
+) -> list[str]:
+    en = language == "en"
+    out = [GRADE_WORDS["en" if en else "fr"][grade]] if grade != "unknown" else []
+    if distance is not None:
+        out.append(f"{distance:g} km away" if en else f"à {distance:g} km")
+    if asked_skills:
+        matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
+        out.append(
+            f"{matched} of {asked_skills} skills" if en else f"{matched} compétence(s) sur {asked_skills}"
+        )
+    if filters.contracts:
+        out.append("contract as asked" if en else "contrat demandé")
+    return [r for r in out if r]
