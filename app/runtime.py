@@ -20,6 +20,7 @@ from ingestion.indexer import CollectionIndexer, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer
 from ingestion.pipeline import IndexingPipeline
 from referentials.geo import Gazetteer, default_gazetteer
+from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
 from retrieval.embeddings import EmbeddingProvider, create_embedder
 from retrieval.hybrid import FusionConfig, HybridSearcher
@@ -128,6 +129,10 @@ class Engine:
         return default_rome()
 
     @cached_property
+    def occupations(self) -> OccupationClassifier:
+        return default_occupations()
+
+    @cached_property
     def interpreter(self) -> QueryInterpreter:
         return QueryInterpreter(self.gazetteer)
 
@@ -162,7 +167,9 @@ class Engine:
             searcher=self.searcher,
             repository=self.offers,
             interpreter=self.interpreter,
-            ranker=OfferRanker(scorer=self.scorer, taxonomy=self.taxonomy, rome=self.rome),
+            ranker=OfferRanker(
+                scorer=self.scorer, taxonomy=self.taxonomy, rome=self.rome, occupations=self.occupations
+            ),
         )
 
     @cached_property

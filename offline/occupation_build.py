@@ -39,7 +39,9 @@ SECOND_WEIGHT = 0.3  # chosen on the tuning fold (0, 0.3 compared)
 MAX_CHAR_DF = 1.0  # no cut: on the tuning fold, 0.02 / 0.01 lose 1.6 / 2 points of top-1 for 2-3x speed
 PRIOR_WEIGHT = 0.03  # chosen on the tuning fold (0, 0.02, 0.05 compared)
 # offline/occupation_build.py → repository root → its sibling ``shared/data`` (the upstream files)
-REAL_OFFERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "offers" / "france_travail_offers.jsonl.gz"
+REAL_OFFERS = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "offers" / "france_travail_offers.jsonl.gz"
+)
 
 
 def _bucket(offer_id: str, seed: str) -> int:
@@ -76,7 +78,10 @@ def read_offer_titles(path: Path = REAL_OFFERS) -> list[LabelledTitle]:
             if offer.get("intitule") and offer.get("romeCode"):
                 titles.append(
                     LabelledTitle(
-                        str(offer["id"]), offer["intitule"], offer["romeCode"], offer.get("appellationlibelle") or ""
+                        str(offer["id"]),
+                        offer["intitule"],
+                        offer["romeCode"],
+                        offer.get("appellationlibelle") or "",
                     )
                 )
     return titles
@@ -93,7 +98,9 @@ def referential_titles(rome_dir: Path) -> tuple[dict[str, str], list[tuple[str, 
     docs: list[tuple[str, str, str]] = []
     for row in _read_csv(rome_dir / CODES_FILE):
         code_labels[row["code_rome"]] = row["libelle_rome"]
-        docs += [(form, row["code_rome"], row["libelle_rome"]) for form in gendered_forms(row["libelle_rome"])]
+        docs += [
+            (form, row["code_rome"], row["libelle_rome"]) for form in gendered_forms(row["libelle_rome"])
+        ]
     for row in _read_csv(rome_dir / APPELLATIONS_FILE):
         long_label = row["libelle_appellation_long"]
         for label in dict.fromkeys((long_label, row["libelle_appellation_court"])):
@@ -120,7 +127,11 @@ def build_index(
     doc_code: list[int] = []
     doc_label: list[int] = []
     entries = list(reference) + [
-        (o.title, o.code, o.appellation if o.appellation in appellations_of.get(o.code, ()) else code_labels[o.code])
+        (
+            o.title,
+            o.code,
+            o.appellation if o.appellation in appellations_of.get(o.code, ()) else code_labels[o.code],
+        )
         for o in offers
         if o.code in code_index
     ]
@@ -205,12 +216,19 @@ def build(offers_path: Path, rome_dir: Path) -> dict[str, Any]:
     """Fit confidences on the tuning fold, then write the index over all training offers into ``rome_dir``."""
     titles = [t for t in read_offer_titles(offers_path) if not held_out(t.offer_id)]
     code_labels, reference = referential_titles(rome_dir)
-    params = {"second_weight": SECOND_WEIGHT, "prior_weight": PRIOR_WEIGHT, "temperature": 0.1, "none_score": 0.5}
+    params = {
+        "second_weight": SECOND_WEIGHT,
+        "prior_weight": PRIOR_WEIGHT,
+        "temperature": 0.1,
+        "none_score": 0.5,
+    }
     fit = [t for t in titles if not tuning_fold(t.offer_id)]
     tune = [t for t in titles if tuning_fold(t.offer_id)]
     tuning = OccupationClassifier(build_index(code_labels, reference, fit, params))
     params["temperature"], params["none_score"] = fit_confidence(tuning, tune)
-    tuning_accuracy = top_k_accuracy(OccupationClassifier(build_index(code_labels, reference, fit, params)), tune)
+    tuning_accuracy = top_k_accuracy(
+        OccupationClassifier(build_index(code_labels, reference, fit, params)), tune
+    )
     index = build_index(code_labels, reference, titles, params)
     index.save(rome_dir)
     return {
@@ -223,7 +241,9 @@ def build(offers_path: Path, rome_dir: Path) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--offers", type=Path, default=REAL_OFFERS)
     parser.add_argument("--rome-dir", type=Path, default=DEFAULT_REFERENTIALS_DIR / "rome")
     args = parser.parse_args(argv)

@@ -114,7 +114,10 @@ class OfferSearchService:
         top_k: int = 10,
         interpret: bool = True,
         language: str = "fr",
+        occupation_text: str | None = None,
     ) -> OfferSearchResponse:
+        """Offers for ``text`` under ``filters``, ranked; ``occupation_text`` (a CV's title) names the
+        occupation when the text is more than a job title."""
         found = interpret_and_rank(
             interpreter=self.interpreter,
             searcher=self.searcher,
@@ -133,7 +136,7 @@ class OfferSearchService:
                 query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
             )
         ranker = self.ranker
-        occupation = ranker.occupation(found.text)
+        occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
         rows = {row.id: row for row, _ in found.rows}
         parts = {row.id: p for row, p in found.rows}
         if occupation.codes:

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from domain.filters import haversine_km
 from domain.search import ScoreParts, SearchFilters
 from scoring.scorer import MatchScore, MatchScorer
 from scoring.seeker import RomeFinder, SkillFinder, seeker_from_query
 from store.models import OfferRow
+
+if TYPE_CHECKING:
+    from referentials.occupation import OccupationGuess
 
 OccupationGrade = Literal["same_code", "same_family", "same_domain", "unrelated", "unknown"]
 MATCH_GRADES: frozenset[OccupationGrade] = frozenset({"same_code", "same_family"})
@@ -56,7 +59,7 @@ OCCUPATION_CONFIDENCE = 0.6
 """A request's occupation is trusted (and unrelated offers dropped) from this ROME match score on."""
 NEAR_TOP = 0.08
 """ROME codes scoring within this of the best one are the request's occupations too."""
-PROBABILITY_FLOOR = 0.02
+PROBABILITY_FLOOR = 0.01
 """Without a known occupation, offers the calibrated scorer finds less likely than this are not matches."""
 
 
@@ -68,11 +71,15 @@ class Browser(Protocol):
 
 @dataclass(frozen=True)
 class Occupation:
-    """The occupations a request names: ROME codes (best first), the best label, and the match score."""
+    """The occupations a request names: ROME codes, their families, the best label, and the confidence.
+
+    ``confidence`` is the probability mass of the accepted families (1.0 for an exact ROME appellation).
+    """
 
     codes: tuple[str, ...]
     label: str
     confidence: float
+    families: tuple[str, ...] = ()
 
     @property
     def trusted(self) -> bool:
@@ -83,15 +90,20 @@ class Occupation:
             return "unknown"
         if code in self.codes:
             return "same_code"
-        # Families and domains of the best reading only: near-ties widen the occupation, not its field.
-        if code[:3] == self.codes[0][:3]:
+        if code[:3] in (self.families or (self.codes[0][:3],)):
             return "same_family"
-        if code[:1] == self.codes[0][:1]:
+        if code[:1] in {f[:1] for f in (self.families or self.codes)}:
             return "same_domain"
         return "unrelated"
 
 
 NO_OCCUPATION = Occupation((), "", 0.0)
+EXACT = 0.999
+"""A ``find_codes`` score this high is an exact ROME appellation ("cariste", "serveur")."""
+FAMILY_SHARE = 0.2
+"""A family carrying at least this share of the classifier's probability is one of the request's."""
+CODE_SHARE = 0.08
+"""A ROME code carrying at least this probability is one of the request's occupations."""
 
 
 @dataclass
@@ -117,14 +129,57 @@ class Ranking:
     below_floor: list[RankedOffer] = field(default_factory=list)
 
 
-def read_occupation(rome: RomeFinder, text: str) -> Occupation:
-    """The occupations ``text`` names (ROME codes near the best match), or ``NO_OCCUPATION``."""
-    found = rome.find_codes(text, limit=5) if text.strip() else []
-    if not found:
+class OccupationReader(Protocol):
+    """``referentials.occupation.OccupationClassifier``."""
+
+    def classify(self, text: str, k: int = 5) -> Sequence[OccupationGuess]: ...
+
+
+def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | None = None) -> Occupation:
+    """The occupations ``text`` names, or ``NO_OCCUPATION``.
+
+    An exact ROME appellation wins; otherwise the classifier's guesses are grouped by ROME family and the
+    families carrying most of the probability are kept (two at most), with their likely codes.
+    """
+    if not text.strip():
         return NO_OCCUPATION
-    best = found[0][2]
-    codes = tuple(code for code, _label, score in found if score >= best - NEAR_TOP)
-    return Occupation(codes=codes, label=found[0][1], confidence=best)
+    found = rome.find_codes(text, limit=3)
+    if found and found[0][2] >= EXACT:
+        code, label, _ = found[0]
+        # Offers carry the code France Travail gave them, sometimes an older one of the same family:
+        # the classifier (trained on offer titles) adds those.
+        same = [
+            g.code
+            for g in (classifier.classify(text, k=8) if classifier is not None else [])
+            if g.code[:3] == code[:3] and g.code != code and g.confidence >= CODE_SHARE
+        ]
+        return Occupation(codes=(code, *same), label=label, confidence=1.0, families=(code[:3],))
+    if classifier is None:
+        if not found:
+            return NO_OCCUPATION
+        best = found[0][2]
+        codes = tuple(code for code, _label, score in found if score >= best - NEAR_TOP)
+        return Occupation(codes=codes, label=found[0][1], confidence=best, families=(codes[0][:3],))
+    guesses = list(classifier.classify(text, k=8))
+    if not guesses:
+        return NO_OCCUPATION
+    mass: dict[str, float] = {}
+    for g in guesses:
+        mass[g.code[:3]] = mass.get(g.code[:3], 0.0) + g.confidence
+    families: list[str] = []
+    for family, share in sorted(mass.items(), key=lambda kv: -kv[1]):
+        if share < FAMILY_SHARE or len(families) == 2:
+            break
+        families.append(family)
+    if not families:
+        return Occupation(codes=(guesses[0].code,), label=guesses[0].label, confidence=guesses[0].confidence)
+    codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
+    return Occupation(
+        codes=codes or (guesses[0].code,),
+        label=guesses[0].label,
+        confidence=round(sum(mass[f] for f in families), 4),
+        families=tuple(families),
+    )
 
 
 class OfferRanker:
@@ -133,16 +188,25 @@ class OfferRanker:
     Args:
         scorer: the calibrated match scorer.
         taxonomy: skills (to read the request's skills).
-        rome: the ROME referential (to read the request's occupation).
+        rome: the ROME referential (exact appellations).
+        occupations: the occupation classifier (free titles, French or English).
     """
 
-    def __init__(self, *, scorer: MatchScorer, taxonomy: SkillFinder, rome: RomeFinder) -> None:
+    def __init__(
+        self,
+        *,
+        scorer: MatchScorer,
+        taxonomy: SkillFinder,
+        rome: RomeFinder,
+        occupations: OccupationReader | None = None,
+    ) -> None:
         self.scorer = scorer
         self.taxonomy = taxonomy
         self.rome = rome
+        self.occupations = occupations
 
     def occupation(self, text: str) -> Occupation:
-        return read_occupation(self.rome, text)
+        return read_occupation(text, self.rome, self.occupations)
 
     def rank(
         self,
@@ -184,11 +248,15 @@ class OfferRanker:
         ranked.sort(key=lambda r: (-r.score, -(r.probability or 0.0), r.distance_km or 0.0))
         out = Ranking(occupation)
         for r in ranked:
-            relevant = (
-                r.grade in MATCH_GRADES
-                if occupation.trusted
-                else r.grade != "unrelated" and r.probability is not None and r.probability >= PROBABILITY_FLOOR
-            )
+            if occupation.trusted:
+                relevant = r.grade in MATCH_GRADES
+            elif occupation.codes:
+                # A likely but uncertain occupation: its offers, and others only when the scorer agrees.
+                relevant = r.grade in MATCH_GRADES or (
+                    r.grade == "same_domain" and (r.probability or 0.0) >= PROBABILITY_FLOOR
+                )
+            else:
+                relevant = r.probability is not None and r.probability >= PROBABILITY_FLOOR
             (out.matches if relevant else out.below_floor).append(r)
         return out
 

@@ -27,7 +27,13 @@ class OfferSearcher(Protocol):
     """``services.offer_search.OfferSearchService``."""
 
     def search(
-        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+        self,
+        text: str,
+        filters: SearchFilters | None = None,
+        *,
+        top_k: int = 10,
+        interpret: bool = True,
+        occupation_text: str | None = None,
     ) -> OfferSearchResponse: ...
 
 

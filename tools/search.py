@@ -98,8 +98,15 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     profile = (await asyncio.to_thread(ctx.cvs.get, args.cv_id)).profile if args.cv_id else None
     text, filters, applied = search_request(ctx, args, profile)
     top_k = args.top_k * _SALARY_OVERFETCH if args.salary_min_monthly else args.top_k
+    # A CV's search text is its title and skills: its occupation is read from the title alone.
+    occupation_text = (profile.title or "") if profile is not None and not args.query.strip() else None
     response = await asyncio.to_thread(
-        ctx.offer_search.search, text, filters, top_k=min(top_k, 200), interpret=filters.is_empty()
+        ctx.offer_search.search,
+        text,
+        filters,
+        top_k=min(top_k, 200),
+        interpret=filters.is_empty(),
+        occupation_text=occupation_text,
     )
     results = response.results
     if args.salary_min_monthly:

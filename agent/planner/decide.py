@@ -306,7 +306,7 @@ def next_call(plan: TurnPlan, results: list[dict[str, Any] | None]) -> dict[str,
         return None
     step = plan.steps[len(results)]
     args = dict(step["args"])
-    if step.get("args_from") == "if_empty" and (results[-1] or {}).get("ids"):
+    if step.get("args_from") == "if_empty" and matched_ids(results[-1] or {}):
         return None
     if step.get("args_from") == "top_results":
         previous = results[-1] or {}
@@ -315,3 +315,10 @@ def next_call(plan: TurnPlan, results: list[dict[str, Any] | None]) -> dict[str,
             return None
         args["offer_ids"] = ids
     return {"tool": step["tool"], "args": args}
+
+
+def matched_ids(result: dict[str, Any]) -> list[str]:
+    """The ids a search presents as matches: without the nearest offers listed when nothing matched."""
+    ids = [str(i) for i in result.get("ids") or []]
+    alternatives = int((result.get("no_match") or {}).get("alternatives") or 0)
+    return ids[alternatives:]

@@ -33,6 +33,13 @@ class ToolOutcome:
         return [str(i) for i in (self.artifact or {}).get("ids") or []]
 
     @property
+    def matched_ids(self) -> list[str]:
+        """Ids presented as matches: the nearest offers shown when nothing matched are said to be outside
+        the request's place or contract, so they are not held to its constraints."""
+        alternatives = int(((self.artifact or {}).get("no_match") or {}).get("alternatives") or 0)
+        return self.ids[alternatives:]
+
+    @property
     def is_search(self) -> bool:
         return self.status != "error" and (self.artifact or {}).get("kind") in SEARCH_KINDS
 
@@ -93,7 +100,7 @@ def score_turn(
         fail("a tool error was expected, every tool succeeded")
 
     searches = [t for t in seen.tools if t.is_search]
-    result_ids = list(dict.fromkeys(i for t in searches for i in t.ids))
+    result_ids = list(dict.fromkeys(i for t in searches for i in t.matched_ids))
     returned = {i for t in seen.tools if t.status != "error" for i in t.ids}
     if expect.results is not None:
         n = len(result_ids)

@@ -53,7 +53,9 @@ def accuracy(ranker: Ranker, titles: Sequence[LabelledTitle]) -> dict[str, float
     return {"n": len(titles), "top1": round(hits1 / n, 4), "top3": round(hits3 / n, 4)}
 
 
-def calibration_error(classifier: OccupationClassifier, titles: Sequence[LabelledTitle], bins: int = 10) -> float:
+def calibration_error(
+    classifier: OccupationClassifier, titles: Sequence[LabelledTitle], bins: int = 10
+) -> float:
     """Expected calibration error of the top-1 confidence (equal-width bins)."""
     pairs = []
     for t in titles:
@@ -61,7 +63,9 @@ def calibration_error(classifier: OccupationClassifier, titles: Sequence[Labelle
         pairs.append((guesses[0].confidence, guesses[0].code == t.code) if guesses else (0.0, False))
     total = 0.0
     for b in range(bins):
-        inside = [(c, ok) for c, ok in pairs if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)]
+        inside = [
+            (c, ok) for c, ok in pairs if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)
+        ]
         if inside:
             mean_conf = sum(c for c, _ in inside) / len(inside)
             total += len(inside) * abs(mean_conf - sum(ok for _, ok in inside) / len(inside))
@@ -86,7 +90,8 @@ def evaluate(titles: Sequence[LabelledTitle]) -> dict[str, Any]:
     rankers = {"classifier": classifier_ranker(classifier), "find_codes": find_codes_ranker(default_rome())}
     parts = splits(titles)
     results: dict[str, Any] = {
-        name: {split: accuracy(ranker, items) for split, items in parts.items()} for name, ranker in rankers.items()
+        name: {split: accuracy(ranker, items) for split, items in parts.items()}
+        for name, ranker in rankers.items()
     }
     results["classifier"]["held_out_ece"] = calibration_error(classifier, parts["held_out"])
     return results
@@ -117,12 +122,16 @@ def summary(results: dict[str, Any]) -> str:
         for split in ("dev", "held_out", "held_out_unseen"):
             r = results[name][split]
             lines.append(f"| {name} | {split} | {r['n']} | {r['top1']:.3f} | {r['top3']:.3f} |")
-    lines.append(f"\nHeld-out expected calibration error of the top-1 confidence: {results['classifier']['held_out_ece']}")
+    lines.append(
+        f"\nHeld-out expected calibration error of the top-1 confidence: {results['classifier']['held_out_ece']}"
+    )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--offers", type=Path, default=REAL_OFFERS)
     parser.add_argument("--limit", type=int, default=None, help="évaluer seulement les N premières offres")
     parser.add_argument("--out", type=Path, default=OUT_DIR)

@@ -14,20 +14,85 @@ from referentials.taxonomy.text import fold
 # Gender marks and their many spellings: "(H/F)", "H/F", "F/H", "(h/f/d)", "H/F/X", "(M/F)".
 _GENDER = re.compile(r"\(?\s*\b[hfmwdx]\s*/\s*[hfmwdx](?:\s*/\s*[hfmwdx])?\b\s*\)?", re.IGNORECASE)
 _ATTACHED_SUFFIX = re.compile(r"(?<=\w)\([^()\s]{1,8}\)")  # "Assistant(e)", "cuisinier(ère)"
-_SALARY = re.compile(r"\d[\d\s.,]*\s*(?:k€|k\s?€|€|euros?|k\b)(?:\s*(?:brut|net|/\s*an|/\s*mois|par an))*", re.I)
+_SALARY = re.compile(
+    r"\d[\d\s.,]*\s*(?:k€|k\s?€|€|euros?|k\b)(?:\s*(?:brut|net|/\s*an|/\s*mois|par an))*", re.I
+)
 _NOISE = frozenset(
-    (
-        "cdi cdd cdd/cdi interim interimaire alternance apprentissage stage stagiaire urgent h f hf fh"
-        " temps plein partiel mi poste postes nouveau nouvelle recrutement recrute recherche offre emploi"
-        " job f/h h/f m w d x ok"
-    ).split()
+    [
+        "cdi",
+        "cdd",
+        "cdd/cdi",
+        "interim",
+        "interimaire",
+        "alternance",
+        "apprentissage",
+        "stage",
+        "stagiaire",
+        "urgent",
+        "h",
+        "f",
+        "hf",
+        "fh",
+        "temps",
+        "plein",
+        "partiel",
+        "mi",
+        "poste",
+        "postes",
+        "nouveau",
+        "nouvelle",
+        "recrutement",
+        "recrute",
+        "recherche",
+        "offre",
+        "emploi",
+        "job",
+        "f/h",
+        "h/f",
+        "m",
+        "w",
+        "d",
+        "x",
+        "ok",
+    ]
 )
 # Small words that carry no occupation (French and English).
 _STOPWORDS = frozenset(
-    (
-        "de du des d la le les l en et a au aux un une pour par sur dans avec ou sans chez"
-        " the of and for in at to an or with"
-    ).split()
+    [
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "en",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "un",
+        "une",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "avec",
+        "ou",
+        "sans",
+        "chez",
+        "the",
+        "of",
+        "and",
+        "for",
+        "in",
+        "at",
+        "to",
+        "an",
+        "or",
+        "with",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#)?")
 

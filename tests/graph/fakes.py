@@ -69,7 +69,13 @@ class FakeOfferSearch:
     calls: list[tuple[str, SearchFilters, int, bool]] = field(default_factory=list)
 
     def search(
-        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+        self,
+        text: str,
+        filters: SearchFilters | None = None,
+        *,
+        top_k: int = 10,
+        interpret: bool = True,
+        occupation_text: str | None = None,
     ) -> OfferSearchResponse:
         filters = filters or SearchFilters()
         self.calls.append((text, filters, top_k, interpret))

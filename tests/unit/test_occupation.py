@@ -69,7 +69,9 @@ def test_guesses_are_ranked_and_confidences_are_probabilities(occupations: Occup
 
 
 def test_classification_is_deterministic(occupations: OccupationClassifier) -> None:
-    assert occupations.classify("Technicien de maintenance") == occupations.classify("Technicien de maintenance")
+    assert occupations.classify("Technicien de maintenance") == occupations.classify(
+        "Technicien de maintenance"
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "(H/F) CDI URGENT", "12345"])
@@ -112,7 +114,9 @@ def test_build_index_from_a_tiny_referential() -> None:
     assert (best.code, best.appellation) == ("N1101", "Cariste")  # an offer title points at its code's label
 
 
-@pytest.mark.skipif(not Path(REAL_OFFERS).exists(), reason="needs ../shared/data (real France Travail offers)")
+@pytest.mark.skipif(
+    not Path(REAL_OFFERS).exists(), reason="needs ../shared/data (real France Travail offers)"
+)
 def test_held_out_sample_meets_the_eval_gates(occupations: OccupationClassifier) -> None:
     """A 600-title sample of the held-out offers, within sampling error (0.03) of the gates of ``bassin eval``."""
     sample = splits(read_offer_titles(REAL_OFFERS))["held_out"][:600]
