@@ -14,6 +14,7 @@ from app.settings import Settings
 RETRIEVAL = "retrieval"
 CVS = "cvs"
 OCCUPATION = "occupation"
+REQUESTS = "requests"
 
 
 class EvalProvider(StrEnum):
@@ -27,8 +28,8 @@ def evaluate(
         list[str] | None,
         typer.Argument(
             help=(
-                "Suites (fichiers de evals/dialogues/, « retrieval », « cvs » ou « occupation ») ; "
-                "défaut : toutes les suites de dialogues."
+                "Suites (fichiers de evals/dialogues/, « retrieval », « cvs », « occupation » ou "
+                "« requests ») ; défaut : toutes les suites de dialogues."
             )
         ),
     ] = None,
@@ -68,6 +69,14 @@ def evaluate(
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / RETRIEVAL)] if report else []
         code = max(code, retrieval_main(args))
+        if not names:
+            raise typer.Exit(code)
+    if REQUESTS in names:
+        names.remove(REQUESTS)
+        from evals.requests.runner import main as requests_main
+
+        args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / REQUESTS)] if report else []
+        code = max(code, requests_main(args))
         if not names:
             raise typer.Exit(code)
     if OCCUPATION in names:

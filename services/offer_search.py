@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from domain.salary import format_salary
 from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
@@ -43,6 +44,8 @@ class OfferResult(BaseModel):
     contract_label: str | None
     experience: str | None
     salary: str | None
+    """Monthly gross range in words ("1 800 – 2 000 € brut/mois"), None when the offer states none."""
+    salary_monthly: tuple[float | None, float | None] = (None, None)
     rome_code: str | None
     published_at: datetime | None
     score: float = Field(description="Relevance shown to users, 0–1 (``match`` / 100 when ranked).")
@@ -232,7 +235,12 @@ def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters 
         contract=",".join(offer_contract_keys(row)),
         contract_label=row.contract_label,
         experience=row.experience_required,
-        salary=row.salary_label,
+        salary=(
+            format_salary(row.salary_min_monthly, row.salary_max_monthly)
+            if row.salary_min_monthly or row.salary_max_monthly
+            else None
+        ),
+        salary_monthly=(row.salary_min_monthly, row.salary_max_monthly),
         rome_code=row.rome_code,
         published_at=row.published_at,
         score=round(parts.fused, 6),

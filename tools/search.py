@@ -241,6 +241,7 @@ def _offer(r: OfferResult) -> dict[str, Any]:
         out["distance_km"] = r.distance_km
     if r.salary:
         out["salary"] = r.salary
+        out["salary_monthly"] = list(r.salary_monthly)
     if r.experience:
         out["experience"] = r.experience
     if r.published_at is not None:

@@ -190,8 +190,7 @@ def offer_markdown(card: OfferCard) -> str:
         facts.append(place)
     if card.contract:
         facts.append(f"**{card.contract}**")
-    if card.salary:
-        facts.append(f"Salaire : {card.salary}")
+    facts.append(f"Salaire : {card.salary or 'non précisé'}")
     lines = [head, " · ".join(facts)] if facts else [head]
     if card.score is not None:
         against = "votre CV" if card.basis == "cv" else "votre recherche"

@@ -13,6 +13,7 @@ from agent.planner.compose_candidates import candidate_recap, candidates_answer,
 from agent.planner.decide import TurnPlan
 from agent.planner.phrasing import CONTRACT_NAMES, criteria
 from agent.planner.text import Lang
+from domain.salary import format_salary, format_salary_label
 from scoring.scorer import ABSTENTIONS_EN
 from services.ranking import GRADE_WORDS
 
@@ -65,6 +66,14 @@ _REPLIES: dict[str, dict[Lang, str]] = {
     "rank_out_of_range": {
         "fr": "La dernière recherche n'a que {count} résultat(s) : je ne trouve pas le n° {ranks}.",
         "en": "The last search has only {count} result(s): there is no #{ranks}.",
+    },
+    "career_change": {
+        "fr": "Vous souhaitez changer de métier : je ne cherche donc pas d'offres dans votre métier actuel. "
+        "Dites-moi quel métier ou quel secteur vous attire (par exemple « aide-soignant à Lyon, débutant "
+        "accepté »), ou déposez votre CV : je chercherai des offres à partir de vos compétences.",
+        "en": "You want to change careers, so I won't search for jobs in your current occupation. Tell me which "
+        "job or sector appeals to you (e.g. “care assistant in Lyon, entry level”), or upload your CV and I "
+        "will search offers from your skills.",
     },
     "what_if_unclear": {
         "fr": "Précisez le changement : « et si j'avais 5 ans d'expérience ? », « et si j'apprenais Docker ? ».",
@@ -174,8 +183,11 @@ def _offer_line(r: dict[str, Any], lang: Lang) -> str:
         where += f" ({r['distance_km']:g} km)"
     bits = [b for b in (r.get("company"), where) if b]
     extra = [CONTRACT_NAMES[lang].get(c, c) for c in str(r.get("contract") or "").split(",") if c]
-    if r.get("salary"):
-        extra.append(f"« {r['salary']} »")  # the offer's own words (French), quoted as data
+    if r.get("salary_monthly"):
+        low, high = r["salary_monthly"]
+        extra.append(format_salary(low, high, lang=lang))
+    elif r.get("salary"):
+        extra.append(str(r["salary"]))
     if r.get("match") is not None:
         fit = GRADE_WORDS[lang].get(r.get("grade") or "unknown", "")
         extra.append(f"{r['match']}/100" + (f" ({fit})" if fit else ""))
@@ -210,7 +222,7 @@ def _details(result: dict[str, Any], lang: Lang) -> str:
     for o in result.get("offers") or []:
         head = f"[{o['id']}] « {o.get('intitule')} »"
         contract = CONTRACT_NAMES[lang].get(str(o.get("typeContrat") or ""), o.get("typeContrat"))
-        salary = f"« {o['salaire']} »" if o.get("salaire") else None  # the offer's own words, quoted
+        salary = format_salary_label(o.get("salaire"), lang)
         facts = [x for x in (o.get("entreprise"), o.get("lieu"), contract, salary) if x]
         # Skill labels are the offer's words (French): quoted as data, whatever the answer's language.
         required = [f"« {c['libelle']} »" for c in o.get("competences") or [] if c.get("exigence") == "E"]

@@ -82,6 +82,7 @@ def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> Turn
         reading.refs.demonstrative = True
     content = reading.has_search_content() or bool(reading.refs) or acts & {
         "more", "farther", "closer", "anywhere", "any_contract", "any_language", "for_my_cv", "what_if", "relax",
+        "career_change",
     }  # fmt: skip
     if not content:
         for kind in ("help", "greet", "thanks"):
@@ -90,6 +91,9 @@ def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> Turn
         if "reset" in acts:
             return TurnPlan("reply", lang, reply="reset")
         return TurnPlan("reply", lang, reply="clarify")
+    if "career_change" in acts and not reading.refs and not reading.place and not reading.contracts:
+        # "je veux changer de métier, j'étais vendeuse": searching "vendeuse" would answer the opposite.
+        return TurnPlan("reply", lang, reply="career_change")
     if acts & {"what_if", "relax"}:
         return _what_if_plan(reading, briefing, tools)
     if reading.refs:

@@ -13,7 +13,7 @@ from cv.languages import LANGUAGE_NAMES
 Act = Literal[
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
     "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb", "missing",
-    "any_language",
+    "any_language", "career_change",
 ]  # fmt: skip
 
 
@@ -41,7 +41,7 @@ ACTS: dict[Act, re.Pattern[str]] = {
     ),
     "details": re.compile(
         r"\bdetail\w*|\bplus d'infos?\b|\ben savoir plus\b|\bdecri\w*|\bdescription\b|\bmontre\w*|\bvoir\b"
-        r"|\baffiche\w*|\btell me more\b|\bmore (?:about|info)\b|\bshow\b|\bopen\b|\bouvr\w*|\bc'est quoi\b"
+        r"|\baffiche\w*|\btell me more\b|\bmore (?:about|info)\b|\bshow\b|\bopen\b|\bouvr(?:e|es|ez|ir|ons)\b|\bc'est quoi\b"
         r"|\bwhat is\b|\bsalaire\b|\bsalary\b"
     ),
     "more": re.compile(
@@ -105,6 +105,13 @@ ACTS: dict[Act, re.Pattern[str]] = {
     "add": re.compile(
         r"\b(?:aussi|egalement|en plus|also|too|as well|en outre|additionally)\b|^\W*(?:avec|with)\b"
     ),
+    # Wanting another job than one's own: not a search for the old job ("j'étais vendeuse").
+    "career_change": re.compile(
+        r"\bchanger (?:de (?:metier|voie|carriere|branche|secteur|domaine|profession)|d'orientation)\b"
+        r"|\b(?:me |se )?reconvertir\b|\breconversion\b|\bfaire autre chose\b|\bnouveau metier\b"
+        r"|\bcareer (?:change|switch)\b|\b(?:change|switch)(?:ing)? (?:careers?|jobs? entirely)\b"
+        r"|\bnew career\b|\bretrain(?:ing)?\b"
+    ),
     "search_verb": re.compile(
         r"\b(?:trouve[rsz]?|cherche[rsz]?|recherche[rsz]?|montre[rsz]?|donne[rsz]?|liste[rsz]?|propose[rsz]?"
         r"|affiche[rsz]?|find|search|look(?:ing)? for|show|list|get me|need|besoin|recrute[rsz]?|hire|hiring"
@@ -113,12 +120,15 @@ ACTS: dict[Act, re.Pattern[str]] = {
 }
 # Words that say what to do, not what to search: blanked before the query is read.
 REQUEST = re.compile(
-    r"\b(?:voici|voila|here is|here's|here are|j'ai|i have|i've|je suis|i am|i'm|je (?:veux|voudrais|cherche|recherche|souhaite|souhaiterais)"
+    r"\b(?:voici|voila|here is|here's|here are|j'ai|i have|i've|je suis|i am|i'm|je (?:veux|voudrais|cherche|recherche|souhaite|souhaiterais|prefere)"
     r"|i (?:want|would like|need|am looking for)|i'm looking for|est-ce qu'il y a|y a-t-il|il y a"
     r"|are there|do you have|avez-vous|as-tu|tu as|quelles sont|quels sont|what are|peux-tu|pourrais-tu"
     r"|pouvez-vous|can you|could you|merci|thanks|thank you|s'il te plait|s'il vous plait|please|stp|svp"
     r"|beaucoup|a lot|very much|so much|bien"
-    r"|bonjour|salut|hello|hi|hey|bonsoir|coucou)\b"
+    r"|bonjour|salut|hello|hi|hey|bonsoir|coucou"
+    # Where one lives or wants to stay is said by the place that follows ("je veux rester à Bordeaux").
+    r"|je (?:prefere|voudrais|veux|souhaite|souhaiterais)? ?rester|rester|j'habite|je vis|je suis base|i live"
+    r"|i (?:want to |would like to |'d like to )?stay|(?:du |un )?(?:travail|boulot) comme|en tant que|comme)\b"
     # Attempts to make the assistant drop its rules are not search words either.
     r"|\bignore[rsz]? (?:(?:toutes? )?(?:tes|vos|les|your|all|all your|the|previous|all previous) )?(?:\w+ )?"
     r"instructions?(?: precedentes| previous)?\b|\b(?:ton|votre|le|your|the) prompt(?: systeme)?\b"
@@ -131,7 +141,7 @@ YEARS_PLAIN = re.compile(
 NOT_QUERY: tuple[Act, ...] = (
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
     "what_if", "relax", "greet", "thanks", "help", "reset", "refine", "add", "search_verb", "missing",
-    "any_language",
+    "any_language", "career_change",
 )  # fmt: skip
 CANDIDATE_TARGET = re.compile(
     r"\b(?:candidats?|candidates?|candidates?|profils|profiles|talents?|postulants?|applicants?)\b"
@@ -180,12 +190,12 @@ STOP_EDGE = words(
     but what about how instead aussi also too egalement as well en plus sinon pareil same merci stp svp
     please s'il te plait vous des de du d' les la le l' un une a au aux en pour for in of the some avec
     with qui who sont is are me moi je i we nous on y il ya cette fois alors donc bon ? one ones mon ma
-    mes my que quoi what an as to work working dans sur near ou or ceux celles those"""
+    mes my que quoi what an as to work working dans sur near ou or ceux celles those bref enfin"""
 )
 NOISE_WORDS = re.compile(
     r"\b(?:offres?|offers?|annonces?|candidats?|candidates?|profils?|profiles?|postes?|emplois?|jobs?|d'emploi"
-    r"|de poste|openings?|talents?|cv|cvs|resultats?|results?|s'il (?:te|vous) plait|please|stp|svp"
-    r"|disponibles?|available|ayant|having|connaissant|maitrisant|qui (?:connaissent|maitrisent|ont)"
+    r"|de poste|openings?|positions?|roles?|vacanc(?:y|ies)|talents?|cv|cvs|resultats?|results?|s'il (?:te|vous) plait|please|stp|svp"
+    r"|travail|boulot|disponibles?|available|ayant|having|connaissant|maitrisant|qui (?:connaissent|maitrisent|ont)"
     r"|who (?:know|have)|open to|(?:qui )?(?:acceptent|accepte|acceptant)|(?:who )?(?:accepts?|accepting)"
     r"|(?:qui sont )?(?:ouverte?s? (?:au|a la|a))|willing to (?:work|do)|publiee?s?|published|posted|mises? en ligne|beaucoup|a lot|very much|so much"
     r"|au minimum|minimum|mini|maximum)\b"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.planner.text import Lang
+from domain.salary import format_euros
 from domain.vocabulary import CONTRACT_LABELS
 
 CONTRACT_NAMES = CONTRACT_LABELS
@@ -45,7 +46,8 @@ def criteria(applied: dict[str, Any], lang: Lang, skill_labels: list[str] | None
         spoken = " + ".join(map(str, applied["languages"]))
         out.append(f"parle {spoken}" if lang == "fr" else f"speaks {spoken}")
     if applied.get("salary_min_monthly"):
-        out.append(f"≥ {applied['salary_min_monthly']} €/{'mois' if lang == 'fr' else 'month'}")
+        floor = format_euros(applied["salary_min_monthly"], lang)
+        out.append(f"≥ {floor} €/{'mois' if lang == 'fr' else 'month'}")
     if applied.get("published_within_days"):
         days = applied["published_within_days"]
         out.append(f"publiées depuis {days} j" if lang == "fr" else f"posted within {days} days")

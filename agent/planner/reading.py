@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 
 from rapidfuzz.distance import OSA
 
+from agent.planner.bounding import bound_message
 from agent.planner.lexicon import (
     ACTS,
     ANYWHERE_EXTRA,
@@ -156,7 +157,7 @@ class UtteranceReader:
 
         ``fallback_lang`` is the language of the conversation so far, for messages too short to tell.
         """
-        text = text[:MAX_MESSAGE_CHARS].replace("’", "'").replace("\u00a0", " ")
+        text = bound_message(text.replace("’", "'").replace("\u00a0", " "), MAX_MESSAGE_CHARS)
         for pattern, french in ENGLISH_PLACES:
             text = pattern.sub(french, text)
         folded = fold_offsets(text)
@@ -227,12 +228,14 @@ class UtteranceReader:
         if f.published_since is not None:
             reading.published_within_days = max(1, ((self._today or date.today()) - f.published_since).days)
         if f.geo is not None:
-            place = next((p for _, _, p in places if p.label == f.geo.label), None)
+            place = next((p for _, _, p in places if p.label == f.geo.label), understood.place)
             reading.place = place.postcode if place is not None and place.kind == "postcode" else f.geo.label
             reading.place_kind = place.kind if place is not None else "commune"
             reading.radius_km = f.geo.radius_km
         elif f.departments:
-            place = next((p for _, _, p in places if list(p.departments) == list(f.departments)), None)
+            place = next(
+                (p for _, _, p in places if list(p.departments) == list(f.departments)), understood.place
+            )
             if place is not None:
                 reading.place, reading.place_kind = place.label, place.kind
         elif m := RADIUS.search(fold_offsets(understood.text)):

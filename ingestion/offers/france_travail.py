@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.offers import OfferRecord, OfferSkill
+from domain.salary import parse_salary_label
 
 CONTRACT_LABELS: dict[str, str] = {
     "CDI": "CDI",
@@ -32,16 +33,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _YEARS = re.compile(r"(\d+(?:[.,]\d+)?)\s*an", re.IGNORECASE)
 _MONTHS = re.compile(r"(\d+)\s*mois", re.IGNORECASE)
-_SALARY = re.compile(
-    r"(?P<period>mensuel|annuel|horaire)\s+de\s+(?P<lo>\d+(?:[.,]\d+)?)\s*euros?"
-    r"(?:\s+à\s+(?P<hi>\d+(?:[.,]\d+)?)\s*euros?)?",
-    re.IGNORECASE,
-)
+# "H/F", "F/H", "(H/F)", "- H/F": France Travail appends one to titles that already carry one.
+_GENDER = re.compile(r"\s*[-–]?\s*\(?\b[HF]\s*/\s*[HF]\b\)?", re.IGNORECASE)
 _REMOTE = re.compile(r"t[ée]l[ée]\s?-?travail|full[\s-]remote|\bremote\b", re.IGNORECASE)
 _NO_REMOTE = re.compile(
     r"(pas de|sans|aucun|non)\s+(possibilit[ée]\s+de\s+)?t[ée]l[ée]\s?-?travail", re.IGNORECASE
 )
-HOURS_PER_MONTH = 151.67
 
 
 class NormalizationError(ValueError):
@@ -73,7 +70,7 @@ class FranceTravailNormalizer:
         if not isinstance(ext_id, str) or not ext_id.strip():
             raise NormalizationError("champ 'id' manquant ou vide")
         # A few real offers have an empty title: the offer's own ROME appellation names the job.
-        title = clean_text(_str(obj.get("intitule"))) or clean_text(_str(obj.get("appellationlibelle")))
+        title = clean_title(_str(obj.get("intitule"))) or clean_text(_str(obj.get("appellationlibelle")))
         if not title:
             raise NormalizationError("champ 'intitule' manquant ou vide")
         published = _parse_date(obj.get("dateCreation"), "dateCreation", required=True)
@@ -97,8 +94,8 @@ class FranceTravailNormalizer:
                 external_id=ext_id.strip(),
                 title=title,
                 description=description,
-                company=_str(company.get("nom")).strip() or None,
-                location_label=_str(place.get("libelle")).strip() or None,
+                company=clean_text(_str(company.get("nom"))) or None,
+                location_label=clean_text(_str(place.get("libelle"))) or None,
                 postcode=postcode,
                 commune_code=_str(place.get("commune")).strip() or None,
                 department=department,
@@ -171,7 +168,9 @@ def clean_text(text: str) -> str:
         return ""
     if "<" in text and ">" in text:
         text = _TAG.sub(" ", _BR.sub("\n", text))
-    text = unicodedata.normalize("NFC", html.unescape(text)).replace("\r\n", "\n").replace("\r", "\n")
+    # Some sources escape twice ("&amp;apos;"): unescape until nothing changes (at most twice).
+    text = html.unescape(html.unescape(text))
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
@@ -199,15 +198,16 @@ def parse_experience_months(code: str | None, label: str | None) -> int | None:
 
 def parse_salary(label: str | None) -> tuple[float | None, float | None]:
     """Monthly gross salary range in euros from labels like "Mensuel de 2200.0 Euros à 4000.0 Euros"."""
-    if not label:
-        return None, None
-    m = _SALARY.search(label)
-    if not m:
-        return None, None
-    factor = {"mensuel": 1.0, "annuel": 1 / 12, "horaire": HOURS_PER_MONTH}[m.group("period").lower()]
-    lo = float(m.group("lo").replace(",", ".")) * factor
-    hi = float(m.group("hi").replace(",", ".")) * factor if m.group("hi") else None
-    return round(lo, 2), (round(hi, 2) if hi is not None else None)
+    return parse_salary_label(label)
+
+
+def clean_title(text: str) -> str:
+    """``clean_text`` plus one gender marker only: "Chauffeur livreur VL H/F (H/F)" → "Chauffeur livreur VL H/F"."""
+    title = clean_text(text)
+    while len(_GENDER.findall(title)) > 1:
+        last = list(_GENDER.finditer(title))[-1]
+        title = (title[: last.start()] + title[last.end() :]).strip(" -–")
+    return title
 
 
 def detect_remote(description: str) -> bool | None:

@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 from domain.search import GeoFilter, SearchFilters
 from domain.text import fold_offsets
 from referentials.geo import Place
+from referentials.geo.areas import SIDE_BEFORE_PLACE, SIDE_RADIUS_KM, find_area
 
 DEFAULT_COMMUNE_RADIUS_KM = 30.0
 Target = Literal["offers", "candidates"]
@@ -32,8 +33,11 @@ _EXCLUDE_CONTRACT = [
     (re.compile(r"\b(?:sans|pas de|no|without)\s+cdd\b"), "CDD"),
 ]
 _CONTRACTS = [
-    (re.compile(r"\bcdi\b|\bpermanent (?:contract|job|position)\b"), "CDI"),
-    (re.compile(r"\bcdd\b|\bfixed[- ]term\b"), "CDD"),
+    (
+        re.compile(r"\bcdi\b|\bpermanent (?:contract|job|position)\b|\bcontrat a duree indeterminee\b"),
+        "CDI",
+    ),
+    (re.compile(r"\bcdd\b|\bfixed[- ]term\b|\bcontrat a duree determinee\b"), "CDD"),
     (
         re.compile(
             r"\b(?:en |l')?interim(?:aire)?s?\b|\bmissions? d'interim\b|\btemp(?:orary)? (?:job|work)\b"
@@ -50,16 +54,30 @@ _CONTRACTS = [
     (re.compile(r"\bfreelance\b|\bindependant\b|\bliberal\b|\bfree-lance\b"), "LIB"),
 ]
 _BEGINNER = re.compile(
-    r"\b(?:debutants?(?: acceptes?)?|sans experience|premiere experience|jeune diplome|"
+    r"\b(?:debutante?s?(?: acceptee?s?)?|sans experience|premiere experience|jeune diplome|"
     r"no experience|entry[- ]level|beginners?(?: welcome)?|graduate)\b"
 )
 _JUNIOR = re.compile(r"\bjuniors?\b")
 _SENIOR = re.compile(r"\bseniors?\b|\bexperimente(?:e|s|es)?\b|\bexperienced\b")
 _CONFIRMED = re.compile(r"\bconfirme(?:e|s|es)?\b")
+# For a job seeker, seniority words ask for offers that want experience (the bound is a minimum):
+# senior → 3 years, confirmé / expérimenté → 2 years, "expérience exigée" → any stated experience.
+_SEEKER_SENIOR = re.compile(r"\bseniors?\b")
+_SEEKER_CONFIRMED = re.compile(r"\bconfirme(?:e|s|es)?\b|\bexperimente(?:e|s|es)?\b|\bexperienced\b")
+_SEEKER_REQUIRED = re.compile(
+    r"\bexperience (?:exigee|requise|obligatoire|indispensable|demandee)\b|\bavec experience\b"
+    r"|\bexperience required\b"
+)
+SEEKER_SENIOR_MONTHS = 36
+SEEKER_CONFIRMED_MONTHS = 24
+SEEKER_REQUIRED_MONTHS = 1
 _YEARS = re.compile(
     r"\b(\d{1,2})\s*(?:ans|annees|years?|yrs)\s*(?:d'experience|d experience|of experience|experience)?\b"
 )
-_REMOTE = re.compile(r"\b(?:teletravail|remote|a distance|full[- ]remote|home[- ]office)\b")
+_REMOTE = re.compile(
+    r"\b(?:teletravail(?: possible| partiel| total| complet| accepte)?|remote|a distance|full[- ]remote"
+    r"|home[- ]office)\b"
+)
 _RADIUS = re.compile(
     r"\b(?:a|dans un rayon de|within|rayon)?\s*(\d{1,3})\s*km\b(?:\s*(?:de|d'|autour de|around|of|from))?"
 )
@@ -69,7 +87,7 @@ _RECENT = re.compile(
 )
 _THIS_WEEK = re.compile(r"\bcette semaine\b|\bthis week\b|\brecentes?\b|\brecent\b")
 _PREPOSITIONS = re.compile(
-    r"(?:\b(?:pres de|proche de|autour de|aux alentours de|vers|a cote de|sur|dans la region de|"
+    r"(?:\b(?:(?:pres|proche|autour|aux alentours|a cote) (?:de|du)|vers|sur|dans la region de|"
     r"dans le|dans la|dans les|en|a|au|aux|near|around|in|de|d')\s*)$"
 )
 
@@ -90,6 +108,8 @@ class Understanding:
     text: str
     filters: SearchFilters
     notes: list[str] = field(default_factory=list)
+    place: Place | None = None
+    """The place the text named, as resolved (also for "la région nantaise" → Nantes)."""
 
 
 class QueryInterpreter:
@@ -158,11 +178,41 @@ class QueryInterpreter:
                 spans.append(week.span())
                 notes.append("publiées depuis 7 jours")
 
+        place = None
         if explicit.geo is None and not explicit.departments:
-            self._place(text, folded, spans, notes, updates)
+            place = self._area(folded, spans, notes, updates) or self._place(
+                text, folded, spans, notes, updates
+            )
 
         filters = explicit.model_copy(update=updates)
-        return Understanding(text=_remaining(text, spans), filters=filters, notes=notes)
+        return Understanding(text=_remaining(text, spans), filters=filters, notes=notes, place=place)
+
+    def _area(
+        self, folded: str, spans: list[tuple[int, int]], notes: list[str], updates: dict[str, object]
+    ) -> Place | None:
+        """ "dans la région nantaise" → Nantes, 40 km; "l'agglomération lyonnaise" → Lyon, 20 km."""
+        area = find_area(folded)
+        if area is None or _inside((area.start, area.end), spans):
+            return None
+        place = self._named(area.place)
+        if place is None:
+            return None
+        spans.append((area.start, area.end))
+        if place.kind in ("departement", "region"):
+            updates["departments"] = list(place.departments)
+            notes.append(f"lieu : {place.label} (départements {', '.join(place.departments)})")
+        else:
+            radius = area.radius_km or DEFAULT_COMMUNE_RADIUS_KM
+            updates["geo"] = GeoFilter(label=place.label, lat=place.lat, lon=place.lon, radius_km=radius)
+            notes.append(f"lieu : {place.label}, rayon {radius:g} km")
+        return place
+
+    def _named(self, name: str) -> Place | None:
+        for prep in ("à", "en"):
+            for _, _, place in self.places.find_in_text(f"{prep} {name}"):
+                if place.label == name:
+                    return place
+        return None
 
     def _place(
         self,
@@ -171,10 +221,10 @@ class QueryInterpreter:
         spans: list[tuple[int, int]],
         notes: list[str],
         updates: dict[str, object],
-    ) -> None:
+    ) -> Place | None:
         found = [(s, e, p) for s, e, p in self.places.find_in_text(text) if not _inside((s, e), spans)]
         if not found:
-            return
+            return None
         start, end, place = found[0]
         radius_m = None
         for m in _RADIUS.finditer(folded):
@@ -182,16 +232,27 @@ class QueryInterpreter:
                 radius_m = m
         prep = _PREPOSITIONS.search(folded[:start])
         span_start = prep.start() if prep else start
+        side = SIDE_BEFORE_PLACE.search(folded[:start])
         if radius_m is not None:
             span_start = min(span_start, radius_m.start())
+        if side is not None:
+            span_start = min(span_start, side.start())
         spans.append((span_start, end))
         if place.kind in ("departement", "region"):
             updates["departments"] = list(place.departments)
             notes.append(f"lieu : {place.label} (départements {', '.join(place.departments)})")
-            return
-        radius = float(radius_m.group(1)) if radius_m else DEFAULT_COMMUNE_RADIUS_KM
+            return place
+        # "au sud de Lyon": the filter is a circle, so a side of the city is a wider circle around it.
+        radius = (
+            float(radius_m.group(1))
+            if radius_m
+            else SIDE_RADIUS_KM
+            if side is not None
+            else DEFAULT_COMMUNE_RADIUS_KM
+        )
         updates["geo"] = GeoFilter(label=place.label, lat=place.lat, lon=place.lon, radius_km=radius)
         notes.append(f"lieu : {place.label}, rayon {radius:g} km")
+        return place
 
 
 def _experience(
@@ -205,6 +266,27 @@ def _experience(
         notes.append(
             "junior : " + ("2 ans d'expérience demandés au plus" if target == "offers" else "3 ans au plus")
         )
+    elif target == "offers" and (
+        m := _SEEKER_SENIOR.search(folded)
+        or _SEEKER_CONFIRMED.search(folded)
+        or _SEEKER_REQUIRED.search(folded)
+    ):
+        months = (
+            SEEKER_SENIOR_MONTHS
+            if m.re is _SEEKER_SENIOR
+            else SEEKER_CONFIRMED_MONTHS
+            if m.re is _SEEKER_CONFIRMED
+            else SEEKER_REQUIRED_MONTHS
+        )
+        updates["experience_min_months"] = months
+        notes.append(
+            "expérience exigée"
+            if months == SEEKER_REQUIRED_MONTHS
+            else f"expérience demandée : {months // 12} ans au moins"
+        )
+        for pattern in (_SEEKER_SENIOR, _SEEKER_CONFIRMED, _SEEKER_REQUIRED):
+            spans.extend(hit.span() for hit in pattern.finditer(folded))
+        return
     elif target == "candidates" and (m := _SENIOR.search(folded)):
         updates["experience_min_months"] = 60
         notes.append("senior : 5 ans d'expérience au moins")

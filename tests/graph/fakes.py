@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field
 from agent.context import AgentContext
 from cv import ParsedCV, parse_cv_text
 from domain.errors import OfferNotFoundError
+from domain.salary import format_salary
 from domain.search import ScoreParts, SearchFilters
 from services.candidate_search import CandidateResult, CandidateSearchResponse
 from services.match_scoring import Basis
@@ -93,7 +94,10 @@ def _offer_result(rank: int, row: OfferRow) -> OfferResult:
         rank=rank, id=row.external_id, doc_id=row.id, title=row.title, company=row.company_name,
         location=row.location, postcode=None, department="69", lat=row.latitude, lon=row.longitude,
         distance_km=1.5, contract=row.contract_type, contract_label=None, experience=None,
-        salary=row.salary_label, rome_code=None, published_at=row.published_at, score=1.0 / rank,
+        salary=format_salary(row.salary_min_monthly, row.salary_max_monthly)
+        if row.salary_min_monthly or row.salary_max_monthly else None,
+        salary_monthly=(row.salary_min_monthly, row.salary_max_monthly), rome_code=None,
+        published_at=row.published_at, score=1.0 / rank,
         parts=ScoreParts(fused=1.0 / rank),
     )  # fmt: skip
 

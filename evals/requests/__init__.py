@@ -1,0 +1,1 @@
+"""Request understanding: a labelled table of job-search requests → search arguments, dev and held-out."""

@@ -1,0 +1,5 @@
+import sys
+
+from evals.requests.runner import main
+
+sys.exit(main())

@@ -1,0 +1,89 @@
+"""What users read about offers: salaries written one way, clean titles and companies, and list numbers
+that "la 2" resolves to (issue 13, item 6)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from agent.planner.compose import Outcome, compose
+from agent.planner.decide import TurnPlan
+from agent.planner.references import find_references
+from domain.salary import format_salary, format_salary_label, parse_salary_label
+from ingestion.offers.france_travail import clean_text, clean_title
+from tests.graph.fakes import FakeOfferRows, FakeOfferSearch, make_context, offer_row, scripted
+from tests.unit.test_tools import call
+from ui.cards import OfferCard, offer_markdown
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("Mensuel de 2300.0 Euros sur 12.0 mois", "2 300 € brut/mois"),
+        ("Mensuel de 2200.0 Euros à 4000.0 Euros sur 12.0 mois", "2 200 – 4 000 € brut/mois"),
+        ("Annuel de 42000,00 Euros à 50000,00 Euros", "3 500 – 4 167 € brut/mois"),
+        ("Horaire de 11.88 Euros sur 0.0 mois", "1 802 € brut/mois"),  # "sur 0.0 mois" never shown
+        ("Mensuel de 28000.0 Euros", "2 333 € brut/mois"),  # a yearly amount under the wrong period
+        ("De 35000,00 Euros à 35000,00 Euros", "2 917 € brut/mois"),
+        ("Mensuel de 2 100,00 Euros", "2 100 € brut/mois"),
+        ("Annuel de", "non précisé"),
+        ("Cachet de 138.85 Euros", "non précisé"),
+        (None, "non précisé"),
+    ],
+)
+def test_salary_labels_are_written_one_way(label: str | None, shown: str) -> None:
+    assert format_salary_label(label) == shown
+    assert "Euros" not in shown and ".0" not in shown
+
+
+def test_salary_english_and_range_order() -> None:
+    assert format_salary(4000.0, 2200.0, lang="en") == "2,200 – 4,000 € gross/month"
+    assert parse_salary_label("Mensuel de 2200.0 Euros à 4000.0 Euros") == (2200.0, 4000.0)
+
+
+def test_titles_and_companies_are_clean_at_the_source() -> None:
+    assert clean_title("Chauffeur livreur VL H/F (H/F)") == "Chauffeur livreur VL H/F"
+    assert clean_title("Equipier(ère) logistique magasin F/H (H/F)") == "Equipier(ère) logistique magasin F/H"
+    assert clean_title("Cuisinier (H/F)") == "Cuisinier (H/F)"
+    assert clean_title("Administrateur Système &amp; Cloud - H/F") == "Administrateur Système & Cloud - H/F"
+    assert clean_text("Temporis Experts &amp; Cadres Lyon") == "Temporis Experts & Cadres Lyon"
+    assert clean_text("L&amp;apos;Atelier") == "L'Atelier"
+
+
+def _rows() -> list[Any]:
+    return [
+        offer_row("3000001", "Serveur", salary_max=1700),
+        offer_row("3000002", "Serveur en brasserie"),
+        offer_row("3000003", "Chef de rang", salary_min=2100, salary_max=2400),
+        offer_row("3000004", "Serveur H/F", salary_min=1900),
+        offer_row("3000005", "Barman", salary_max=2600),
+    ]
+
+
+async def test_salary_floor_renumbers_the_list_so_references_agree() -> None:
+    rows = _rows()
+    ctx = make_context(
+        scripted(), offer_search=FakeOfferSearch(rows=rows), offer_rows=FakeOfferRows(rows=rows)
+    )
+    message, _ = await call("search_offers", ctx=ctx, query="serveur", salary_min_monthly=1800)
+    body = json.loads(str(message.content))
+    assert body["ids"] == ["3000003", "3000004", "3000005"]
+    assert [r["rank"] for r in body["results"]] == [1, 2, 3]  # not 3, 4, 5
+    assert body["results"][0]["salary"] == "2 100 – 2 400 € brut/mois"
+
+    answer = compose(TurnPlan("search", "fr"), [Outcome("search_offers", {}, body)], [])
+    assert "2. [3000004]" in answer and "3. [3000005]" in answer and "Euros" not in answer
+    assert "≥ 1 800 €/mois" in answer
+    ids, missing = find_references("la 2", body["ids"]).resolve(body["ids"], [])
+    assert ids == ["3000004"] and not missing  # the offer shown as n° 2
+
+
+def test_cards_and_details_show_normalised_salaries() -> None:
+    card = OfferCard(rank=1, id="1", title="Serveur", salary=None)
+    assert "Salaire : non précisé" in offer_markdown(card)
+    details = {"kind": "offer_details", "offers": [
+        {"id": "3000001", "intitule": "Serveur", "salaire": "Mensuel de 1801.8 Euros sur 0.0 mois"}]}  # fmt: skip
+    answer = compose(TurnPlan("details", "fr"), [Outcome("get_offer_details", {}, details)], [])
+    assert "1 802 € brut/mois" in answer and "sur 0.0 mois" not in answer
