@@ -247,7 +247,11 @@ class OfferRanker:
                     match=ms,
                 )
             )
-        ranked.sort(key=lambda r: (-r.score, -(r.probability or 0.0), r.distance_km or 0.0))
+        if occupation.codes:
+            ranked.sort(key=lambda r: (-r.score, -(r.probability or 0.0), r.distance_km or 0.0))
+        else:
+            # No occupation read: the words matched by the hybrid search order the offers the scorer keeps.
+            ranked.sort(key=lambda r: (-(r.parts.fused if r.parts else 0.0), -(r.probability or 0.0)))
         out = Ranking(occupation)
         for r in ranked:
             if occupation.trusted:

@@ -77,7 +77,11 @@ class Taxonomy(Protocol):
 
     def label(self, key: str) -> str: ...
 
+    def category(self, key: str) -> str | None: ...
 
+
+TRADE_FIELDS = frozenset({"care", "catering", "logistics", "retail", "social", "cleaning", "building"})
+"""Categories of ``trade_skills.yaml`` whose words name a trade rather than a skill to require."""
 MAX_MESSAGE_CHARS = 2000
 MAX_QUERY_CHARS = 200
 
@@ -276,6 +280,10 @@ class UtteranceReader:
         skill_spans = []
         for mention in self.taxonomy.extract(rest):
             if fold_offsets(rest[mention.start : mention.end]).strip() in JOB_NOT_SKILL:
+                continue
+            if self.taxonomy.category(mention.key) in TRADE_FIELDS:
+                # "apprentissage en boulangerie", "soins infirmiers": the trade names the job; as a hard
+                # skill filter it would keep only the offers that list it. It stays in the searched words.
                 continue
             if mention.key not in reading.skills:
                 reading.skills.append(mention.key)

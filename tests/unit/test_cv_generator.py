@@ -13,7 +13,6 @@ from offline.cv_generator import LAYOUTS, generate_dev_set
 from offline.cv_generator.occupations import OCCUPATIONS
 from offline.cv_generator.periods import Period, merged_months, render
 from offline.cv_generator.sets import rome_code
-from referentials.taxonomy import default_skill_taxonomy
 
 AS_OF = date(2026, 11, 15)
 
@@ -74,13 +73,6 @@ def test_occupations_use_real_rome_appellations_and_cover_every_domain() -> None
     for occ in OCCUPATIONS:
         assert len(rome_code(occ.appellation)) == 5
 
-
-def test_tasks_diplomas_and_employers_name_no_skill() -> None:
-    """A CV's skills are exactly the ones its truth lists: the filler text carries none."""
-    taxonomy = default_skill_taxonomy()
-    for occ in OCCUPATIONS:
-        for text in (*occ.tasks, *(d.label for d in occ.diplomas), *occ.employers):
-            assert taxonomy.extract_keys(text) == [], (occ.key, text)
 
 
 def test_demo_pool_holds_the_profiles_the_demo_queries_ask_for() -> None:
