@@ -129,6 +129,10 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
         # Nothing of the occupation within the place/contract: the nearest real offers come first, then
         # the related occupations on the spot; one numbering so that "la 2" opens what is shown as 2.
         alternatives = response.no_match.alternatives
+        if args.salary_min_monthly:  # the nearest offers keep the salary floor: only place/contract relax
+            alternatives = await asyncio.to_thread(
+                _salary_at_least, ctx, alternatives, args.salary_min_monthly
+            )
         extra["no_match"] = {
             "message": describe_no_match(response.no_match, response.filters),
             "occupation": response.no_match.occupation,
