@@ -74,7 +74,6 @@ def test_occupations_use_real_rome_appellations_and_cover_every_domain() -> None
         assert len(rome_code(occ.appellation)) == 5
 
 
-
 def test_demo_pool_holds_the_profiles_the_demo_queries_ask_for() -> None:
     """``data/candidates_fr`` (ingested by ``make demo``): distinct from the dev set, places all over France."""
     import json
