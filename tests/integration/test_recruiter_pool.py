@@ -1,0 +1,89 @@
+"""The recruiter demo on the French candidate pool `make demo` ingests: the issue's three headline requests
+return relevant French candidates through the real agent (offline planner, real tools, real indexes).
+
+The pool (`data/candidates_fr`, synthetic, see data/README.md) is ingested once for the module; the offers are
+not needed (candidate search only reads candidates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.context import AgentContext
+from agent.graph import build_graph
+from agent.session import run_turn
+from app.agent import agent_context
+from app.runtime import Engine, build_engine
+from app.settings import Settings
+from domain.filters import haversine_km
+from domain.text import fold
+
+POOL = Path(__file__).resolve().parents[2] / "data" / "candidates_fr"
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def pool_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("pool") / "data", _env_file=None)  # type: ignore[call-arg]
+    engine = build_engine(settings)
+    summary = engine.candidate_ingestion.ingest_path(POOL)
+    assert len(summary.results) >= 300 and not summary.rejected
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def context(pool_engine: Engine) -> AgentContext:
+    settings = pool_engine.settings.model_copy(update={"llm_provider": "offline"})
+    ctx = agent_context(pool_engine, settings)
+    ctx.closing = None  # the module fixture closes the engine
+    return ctx
+
+
+async def _candidates(context: AgentContext, text: str, thread: str) -> list[dict[str, Any]]:
+    graph = build_graph(checkpointer=InMemorySaver())
+    await run_turn(graph, context, text, thread_id=thread, role="recruiter")
+    state = await graph.aget_state({"configurable": {"thread_id": thread}})
+    results = [
+        m.artifact
+        for m in state.values["messages"]
+        if getattr(m, "artifact", None) and m.artifact.get("kind") == "candidates"
+    ]
+    assert results, "no search_candidates result"
+    rows: list[dict[str, Any]] = results[-1]["results"]
+    return rows
+
+
+async def test_senior_python_developers_near_lyon(context: AgentContext, pool_engine: Engine) -> None:
+    rows = await _candidates(context, "trouve-moi des développeurs Python seniors près de Lyon", "py")
+    assert len(rows) >= 5
+    lyon = pool_engine.gazetteer.resolve("Lyon")
+    for r in rows:
+        assert "python" in fold(r["title"] + " " + " ".join(r["skills"])), r
+        assert (r["experience_years"] or 0) >= 5, r
+        cand = pool_engine.candidates.get_by_external_id(r["id"])
+        assert cand is not None and cand.latitude is not None and cand.longitude is not None
+        assert haversine_km(lyon.lat, lyon.lon, cand.latitude, cand.longitude) <= 30.5, r
+
+
+async def test_accountants_with_five_years_in_paris(context: AgentContext) -> None:
+    rows = await _candidates(context, "des comptables avec 5 ans d'expérience à Paris", "compta")
+    assert len(rows) >= 5
+    for r in rows[:5]:
+        assert "compta" in fold(r["title"]), r
+        assert (r["experience_years"] or 0) >= 5, r
+
+
+async def test_data_profiles_open_to_remote_work(context: AgentContext, pool_engine: Engine) -> None:
+    rows = await _candidates(context, "des profils data disponibles en télétravail", "data")
+    assert len(rows) >= 5
+    for r in rows[:5]:
+        assert "data" in fold(r["title"]), r
+        cand = pool_engine.candidates.get_by_external_id(r["id"])
+        assert cand is not None and cand.remote is True, r
