@@ -34,11 +34,13 @@ from services.candidate_search import CandidateSearchService, StoredCandidateSea
 from services.match_scoring import MatchScoring
 from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from services.offer_search import OfferSearchService
-from services.ranking import OfferRanker
+from services.ranking import OfferRanker, read_occupation
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
 
 COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
+TITLE_CONFIDENCE = 0.3
+"""A candidate title read with less confidence than this has no occupation (kept by recruiter searches)."""
 
 
 def index_dir(data_dir: Path, collection: str, kind: str) -> Path:
@@ -174,8 +176,19 @@ class Engine:
 
     @cached_property
     def candidate_search(self) -> CandidateSearchService:
+        def title_codes(title: str) -> list[str]:
+            """Likely ROME codes of a candidate's title; none when the reading is too unsure."""
+            guesses = self.occupations.classify(title, k=3)
+            if not guesses or guesses[0].confidence < TITLE_CONFIDENCE:
+                return []
+            return [g.code for g in guesses if g.confidence >= TITLE_CONFIDENCE / 2]
+
         return CandidateSearchService(
-            searcher=self._searcher("candidates"), repository=self.candidates, interpreter=self.interpreter
+            searcher=self._searcher("candidates"),
+            repository=self.candidates,
+            interpreter=self.interpreter,
+            occupation_of=lambda text: read_occupation(text, self.rome, self.occupations),
+            title_codes=title_codes,
         )
 
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, cast
 
@@ -12,9 +13,13 @@ from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.matcher import CandidateHit
-from services.search_flow import distance_km, interpret_and_rank
+from services.ranking import MATCH_GRADES, Occupation
+from services.search_flow import RankedRows, distance_km, interpret_and_rank
 from store.candidate_models import CandidateRow
 from store.candidates import CandidateRepository
+
+OCCUPATION_POOL = 40
+"""Candidates retrieved before the occupation filter keeps the recruiter's occupation."""
 
 
 class CandidateResult(BaseModel):
@@ -49,31 +54,63 @@ class CandidateSearchService:
     """Search candidates from a recruiter's natural-language request plus explicit filters."""
 
     def __init__(
-        self, *, searcher: HybridSearcher, repository: CandidateRepository, interpreter: QueryInterpreter
+        self,
+        *,
+        searcher: HybridSearcher,
+        repository: CandidateRepository,
+        interpreter: QueryInterpreter,
+        occupation_of: Callable[[str], Occupation] | None = None,
+        title_codes: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.searcher = searcher
         self.repo = repository
         self.interpreter = interpreter
+        self.occupation_of = occupation_of
+        self.title_codes = title_codes
 
     def search(
         self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
     ) -> CandidateSearchResponse:
-        found = interpret_and_rank(
-            interpreter=self.interpreter,
-            searcher=self.searcher,
-            fetch_rows=self.repo.get_many,
-            text=text,
-            filters=filters,
-            top_k=top_k,
-            interpret=interpret,
-            target="candidates",
-        )
+        """Candidates for a recruiter's request; when it names an occupation with confidence, only
+        candidates of that occupation (or its ROME family) are returned, never whoever passes the filters."""
+
+        def retrieve(depth: int) -> RankedRows[CandidateRow]:
+            return interpret_and_rank(
+                interpreter=self.interpreter,
+                searcher=self.searcher,
+                fetch_rows=self.repo.get_many,
+                text=text,
+                filters=filters,
+                top_k=depth,
+                interpret=interpret,
+                target="candidates",
+            )
+
+        found = retrieve(top_k)
+        rows = found.rows
+        # Asked skills already define who fits; without them, the occupation does (« des comptables »).
+        if self.occupation_of is not None and not found.filters.skills:
+            occupation = self.occupation_of(found.text)
+            if occupation.trusted:
+                found = retrieve(max(top_k * 4, OCCUPATION_POOL))
+                rows = [(r, p) for r, p in found.rows if self._fits(r, occupation)]
         results = [
-            _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
+            _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(rows[:top_k], start=1)
         ]
         return CandidateSearchResponse(
             query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
         )
+
+    def _fits(self, row: CandidateRow, occupation: Occupation) -> bool:
+        """The candidate's occupations (the parser's targets, else the title's likely codes) meet the
+        request's; a candidate whose occupation cannot be read is kept (unknown is not unrelated)."""
+        targets = row.profile.get("target_occupations") or []
+        codes = [str(o["code"]) for o in targets if isinstance(o, dict) and o.get("code")]
+        if not codes and self.title_codes is not None and row.title:
+            codes = self.title_codes(row.title)
+        if not codes:
+            return True
+        return any(occupation.grade(code) in MATCH_GRADES for code in codes)
 
 
 def _result(rank: int, row: CandidateRow, parts: ScoreParts, filters: SearchFilters) -> CandidateResult:
