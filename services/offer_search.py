@@ -128,7 +128,8 @@ class OfferSearchService:
             interpret=interpret,
             target="offers",
         )
-        if self.ranker is None:
+        if self.ranker is None or not found.text.strip():
+            # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
             results = [
                 _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
             ]

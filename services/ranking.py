@@ -82,6 +82,8 @@ class Occupation:
     label: str
     confidence: float
     families: tuple[str, ...] = ()
+    broad: bool = False
+    """The family is sure but not the code ("développeur python": several M18 codes): its codes rank alike."""
 
     @property
     def trusted(self) -> bool:
@@ -104,6 +106,8 @@ EXACT = 0.999
 """A ``find_codes`` score this high is an exact ROME appellation ("cariste", "serveur")."""
 FAMILY_SHARE = 0.2
 """A family carrying at least this share of the classifier's probability is one of the request's."""
+BROAD = 0.5
+"""Below this probability for its best code, a reading is of a family rather than of one occupation."""
 CODE_SHARE = 0.08
 """A ROME code carrying at least this probability is one of the request's occupations."""
 
@@ -181,6 +185,7 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         label=guesses[0].label,
         confidence=round(sum(mass[f] for f in families), 4),
         families=tuple(families),
+        broad=guesses[0].confidence < BROAD,
     )
 
 
@@ -234,6 +239,8 @@ class OfferRanker:
             met = _conditions_met(filters, distance, ms, asked_skills)
             probability = ms.probability
             base = GRADE_POINTS.get(grade, min(1.0, (probability or 0.0) * 2))
+            if occupation.broad and grade in MATCH_GRADES:
+                base = GRADE_POINTS["same_code"]  # which code of the family is unsure: the scorer orders them
             score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
             ranked.append(
                 RankedOffer(
