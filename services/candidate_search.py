@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
@@ -74,7 +74,7 @@ class CandidateSearchService:
         """Candidates for a recruiter's request; when it names an occupation with confidence, only
         candidates of that occupation (or its ROME family) are returned, never whoever passes the filters."""
 
-        def retrieve(depth: int) -> RankedRows[CandidateRow]:
+        def retrieve(depth: int) -> RankedRows[Any]:
             return interpret_and_rank(
                 interpreter=self.interpreter,
                 searcher=self.searcher,
