@@ -18,6 +18,8 @@ from services.search_flow import RankedRows, distance_km, interpret_and_rank
 from store.candidate_models import CandidateRow
 from store.candidates import CandidateRepository
 
+TARGET_CONFIDENCE = 0.7
+"""A parsed target occupation weaker than this ("SOUS CHEF" → a diving officer, 0.57) is not trusted."""
 OCCUPATION_POOL = 40
 """Candidates retrieved before the occupation filter keeps the recruiter's occupation."""
 
@@ -102,12 +104,18 @@ class CandidateSearchService:
         )
 
     def _fits(self, row: CandidateRow, occupation: Occupation) -> bool:
-        """The candidate's occupations (the parser's targets, else the title's likely codes) meet the
+        """One of the candidate's occupations (the parser's targets, the title's likely codes) meets the
         request's; a candidate whose occupation cannot be read is kept (unknown is not unrelated)."""
         targets = row.profile.get("target_occupations") or []
-        codes = [str(o["code"]) for o in targets if isinstance(o, dict) and o.get("code")]
-        if not codes and self.title_codes is not None and row.title:
-            codes = self.title_codes(row.title)
+        codes = [
+            str(o["code"])
+            for o in targets
+            if isinstance(o, dict)
+            and o.get("code")
+            and float(o.get("confidence") or 0.0) >= TARGET_CONFIDENCE
+        ]
+        if self.title_codes is not None and row.title:
+            codes += self.title_codes(row.title)  # two readings: either one meeting the request is enough
         if not codes:
             return True
         return any(occupation.grade(code) in MATCH_GRADES for code in codes)
