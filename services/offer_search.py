@@ -7,6 +7,7 @@ offers; when the request's occupation has no offer within its place or contract,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -141,8 +142,8 @@ class OfferSearchService:
         rows = {row.id: row for row, _ in found.rows}
         parts = {row.id: p for row, p in found.rows}
         if occupation.codes:
-            for row in self._occupation_rows(occupation, found.filters, self.pool):
-                rows.setdefault(row.id, row)
+            for row in self._occupation_rows(occupation, found.filters, self.pool, loaded=rows.keys()):
+                rows[row.id] = row
         ranking = ranker.rank(
             found.text,
             found.filters,
@@ -165,11 +166,14 @@ class OfferSearchService:
             no_match=no_match,
         )
 
-    def _occupation_rows(self, occupation: Occupation, filters: SearchFilters, limit: int) -> list[OfferRow]:
-        """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever)."""
+    def _occupation_rows(
+        self, occupation: Occupation, filters: SearchFilters, limit: int, loaded: Collection[int] = ()
+    ) -> list[OfferRow]:
+        """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever); the ones
+        already ``loaded`` from the store are not read again."""
         by_code = filters.model_copy(update={"rome": list(occupation.codes)})
         hits = self.searcher.lexical.search("", by_code, limit)
-        return self.repo.get_many([h.doc_id for h in hits])
+        return self.repo.get_many([h.doc_id for h in hits if h.doc_id not in loaded])
 
     def _nearest(
         self, text: str, filters: SearchFilters, occupation: Occupation, language: str

@@ -236,7 +236,8 @@ class OfferRanker:
         for row, ms in zip(rows, scored, strict=True):
             grade = occupation.grade(row.rome_code)
             distance = _distance(filters, row)
-            met = _conditions_met(filters, distance, ms, asked_skills)
+            matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
+            met = _conditions_met(filters, distance, matched, asked_skills)
             probability = ms.probability
             base = GRADE_POINTS.get(grade, min(1.0, (probability or 0.0) * 2))
             if occupation.broad and grade in MATCH_GRADES:
@@ -248,7 +249,7 @@ class OfferRanker:
                     score=max(0, min(100, score)),
                     grade=grade,
                     probability=probability,
-                    reasons=_reasons(grade, filters, distance, ms, asked_skills, language),
+                    reasons=_reasons(grade, filters, distance, matched, asked_skills, language),
                     distance_km=distance,
                     parts=(parts or {}).get(row.id),
                     match=ms,
@@ -280,16 +281,13 @@ def _distance(filters: SearchFilters, row: OfferRow) -> float | None:
     return round(haversine_km(filters.geo.lat, filters.geo.lon, row.latitude, row.longitude), 1)
 
 
-def _conditions_met(
-    filters: SearchFilters, distance: float | None, ms: MatchScore, asked_skills: int
-) -> float:
+def _conditions_met(filters: SearchFilters, distance: float | None, matched: int, asked_skills: int) -> float:
     """Share of the stated conditions the offer meets (1.0 when none is stated)."""
     met: list[float] = []
     if filters.geo is not None and distance is not None:
         radius = max(filters.geo.radius_km, 1.0)
         met.append(1.0 if distance <= radius else max(0.0, 1.0 - (distance - radius) / radius))
     if asked_skills:
-        matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
         met.append(min(1.0, matched / asked_skills))
     if filters.contracts:
         met.append(1.0)  # a hard filter: every pooled offer has one of the contracts asked
@@ -300,7 +298,7 @@ def _reasons(
     grade: OccupationGrade,
     filters: SearchFilters,
     distance: float | None,
-    ms: MatchScore,
+    matched: int,
     asked_skills: int,
     language: str,
 ) -> list[str]:
@@ -309,7 +307,6 @@ def _reasons(
     if distance is not None:
         out.append(f"{distance:g} km away" if en else f"à {distance:g} km")
     if asked_skills:
-        matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
         out.append(
             f"{matched} of {asked_skills} skills" if en else f"{matched} compétence(s) sur {asked_skills}"
         )
