@@ -265,9 +265,10 @@ class OfferRanker:
             if occupation.trusted:
                 relevant = r.grade in MATCH_GRADES
             elif occupation.codes:
-                # A likely but uncertain occupation: its offers, and others only when the scorer agrees.
+                # A likely but uncertain occupation: its family's offers, and offers without a ROME code
+                # when the scorer agrees; another occupation of the same field is not a match either.
                 relevant = r.grade in MATCH_GRADES or (
-                    r.grade != "unrelated" and (r.probability or 0.0) >= PROBABILITY_FLOOR
+                    r.grade == "unknown" and (r.probability or 0.0) >= PROBABILITY_FLOOR
                 )
             else:
                 relevant = r.probability is not None and r.probability >= PROBABILITY_FLOOR
