@@ -1,7 +1,8 @@
 """``POST /match``: a CV's best offers from a vector, a stored candidate (cached) or a CV's text.
 
 A vector is compared with the offers' vectors (FAISS, cosine). A stored candidate or a CV text goes
-through the whole matcher (hybrid retrieval, then the calibrated scorer: score 0–100 shown as 0–1).
+through the one "search from a CV" path (``services.profile_search``: the request builder, then the ranked
+offer search every door uses; its 0–100 shown as 0–1).
 A stored candidate's results are cached in the database (``store.match_cache``) and refreshed
 lazily, as seed 000 decides: after the TTL, or once offers were added or changed since ``computed_at``;
 a CV or profile change has already deleted them.
@@ -21,9 +22,9 @@ from api.services import EmbeddingService, ReadWriteLock, VectorIndexService
 from cv import ParsedCV, parse_cv
 from domain.errors import CandidateNotFoundError
 from domain.search import SearchFilters
-from scoring.matcher import OfferMatcher
-from scoring.seeker import RomeFinder, seeker_from_profile
 from services.candidate_search import StoredCandidateSearch
+from services.profile_search import RankedOfferSearch, offers_for_profile
+from services.requests import RequestBuilder
 from store.candidates import CandidateRepository
 from store.db import Database
 from store.match_cache import MatchCacheRepository, offers_changed_at
@@ -66,10 +67,10 @@ class MatchService:
     Args:
         candidates: the candidate store.
         stored: stored candidates' profiles and CV texts.
-        rome: the ROME referential (occupations of a profile).
         vectors: FAISS access (read lock) for vector matching.
         embeddings: the model (for the vector's dimension).
-        matcher: the offer matcher (hybrid retrieval + calibrated scorer).
+        offers: the ranked offer search.
+        requests: the request builder (a CV fills what the request leaves open).
         cache: the match cache repository.
         ttl: how long cached results stay valid.
         depth: how many results are computed and cached per profile.
@@ -82,10 +83,10 @@ class MatchService:
         *,
         candidates: CandidateRepository,
         stored: StoredCandidateSearch,
-        rome: RomeFinder,
         vectors: VectorIndexService,
         embeddings: EmbeddingService,
-        matcher: OfferMatcher,
+        offers: RankedOfferSearch,
+        requests: RequestBuilder,
         cache: MatchCacheRepository,
         lock: ReadWriteLock,
         ttl: timedelta,
@@ -96,7 +97,8 @@ class MatchService:
         self.candidates = candidates
         self.vectors = vectors
         self.embeddings = embeddings
-        self.matcher = matcher
+        self.offers = offers
+        self.requests = requests
         self.cache = cache
         self.lock = lock
         self.ttl = ttl
@@ -104,7 +106,6 @@ class MatchService:
         self.offers_changed = offers_changed
         self.clock = clock
         self._stored = stored
-        self._rome = rome
 
     def by_vector(self, vector: Sequence[float], filters: SearchFilters | None, top_k: int) -> MatchOutcome:
         query = self.embeddings.query_vector(vector, "cv_embedding")
@@ -143,14 +144,11 @@ class MatchService:
         return parsed
 
     def _score(self, parsed: ParsedCV, filters: SearchFilters | None, top_k: int) -> list[tuple[str, float]]:
-        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=self._rome)
         with self.lock.read():
-            matches = self.matcher.best_offers(seeker, filters=filters, top_k=top_k)
-        return [
-            (m.row.external_id, round(m.score.score / 100, 4))
-            for m in matches.results
-            if m.score.score is not None
-        ]
+            found = offers_for_profile(
+                self.offers, self.requests, parsed.profile, filters=filters, top_k=top_k
+            )
+        return [(r.id, round(r.score, 4)) for r in found.response.results]
 
 
 def offers_changed_reader(db: Database, poll_s: float) -> OffersChangedAt:

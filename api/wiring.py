@@ -29,10 +29,10 @@ def build_api_services(engine: Engine, config: ApiConfig) -> ApiServices:
     matches = MatchService(
         candidates=engine.candidates,
         stored=engine.stored_candidates,
-        rome=engine.rome,
         vectors=vectors,
         embeddings=embeddings,
-        matcher=engine.offer_matcher,
+        offers=engine.offer_search,
+        requests=engine.requests,
         cache=cache,
         lock=lock,
         ttl=config.match_cache_ttl,

@@ -27,7 +27,7 @@ from retrieval.hybrid import FusionConfig, HybridSearcher
 from retrieval.lexical.base import LexicalBackend
 from retrieval.query.understanding import QueryInterpreter
 from retrieval.vector import FaissVectorIndex
-from scoring.matcher import CandidateMatcher, OfferMatcher
+from scoring.matcher import CandidateMatcher
 from scoring.scorer import MatchScorer
 from scoring.whatif import WhatIfAnalyzer, lexical_counter
 from services.candidate_search import CandidateSearchService, StoredCandidateSearch
@@ -35,6 +35,7 @@ from services.match_scoring import MatchScoring
 from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from services.offer_search import OfferSearchService
 from services.ranking import OfferRanker, read_occupation
+from services.requests import RequestBuilder
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
 
@@ -206,8 +207,9 @@ class Engine:
         )
 
     @cached_property
-    def offer_matcher(self) -> OfferMatcher:
-        return OfferMatcher(searcher=self.searcher, repository=self.offers, scorer=self.scorer)
+    def requests(self) -> RequestBuilder:
+        """The one request builder (CLI flags, tool arguments, a CV's profile → text + hard filters)."""
+        return RequestBuilder(self.gazetteer, self.taxonomy)
 
     @cached_property
     def stored_candidates(self) -> StoredCandidateSearch:

@@ -12,13 +12,12 @@ import typer
 from tqdm import tqdm
 
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
-from bassin.common import DataDir, explicit_request, open_engine, settings_for
+from bassin.common import DataDir, explicit_request, open_engine, print_offer_response, settings_for
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from domain.errors import BassinError
 from ingestion.offers.readers import count_items, read_offer_items
-from services.offer_search import OfferResult, OfferSearchResponse, describe_no_match
 
 app = typer.Typer(
     help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True
@@ -126,44 +125,7 @@ def search(
     if as_json:
         typer.echo(json.dumps(response.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
-        _print_response(response)
-
-
-def _print_response(response: OfferSearchResponse) -> None:
-    if response.understood:
-        typer.echo("Compris : " + " ; ".join(response.understood))
-    if response.text != response.query:
-        typer.echo(f"Texte recherché : {response.text!r}")
-    if response.occupation:
-        typer.echo(f"Métier : {response.occupation}")
-    if response.no_match is not None:
-        typer.echo(describe_no_match(response.no_match, response.filters))
-        _print_results(response.no_match.alternatives)
-        if not response.results:
-            return
-        typer.echo("Métiers proches sur place :")
-    if not response.results:
-        typer.echo("Aucune offre ne correspond. Essayez d'élargir le rayon ou de retirer un filtre.")
-        return
-    _print_results(response.results)
-
-
-def _print_results(results: list[OfferResult]) -> None:
-    for r in results:
-        place = r.location or "lieu non précisé"
-        if r.distance_km is not None:
-            place += f" ({r.distance_km:.0f} km)"
-        when = r.published_at.date().isoformat() if r.published_at else "?"
-        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title} — {r.company or 'entreprise non précisée'}")
-        typer.echo(
-            f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}"
-        )
-        if r.match is not None:
-            typer.echo(f"    pertinence {r.match}/100 · {' · '.join(r.reasons)}")
-        else:
-            typer.echo(
-                f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"
-            )
+        print_offer_response(response)
 
 
 @app.command()

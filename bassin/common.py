@@ -12,7 +12,8 @@ import typer
 from app.runtime import Engine, build_engine
 from app.settings import Settings
 from domain.errors import InvalidQueryError
-from services.requests import BuiltRequest, RequestBuilder, SearchRequest
+from services.offer_search import OfferResult, OfferSearchResponse, describe_no_match
+from services.requests import BuiltRequest, SearchRequest
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
@@ -60,4 +61,46 @@ def explicit_request(
         published_since=published_since,
         rome=rome or (),
     )
-    return RequestBuilder(engine.gazetteer, engine.taxonomy).build(request)
+    return engine.requests.build(request)
+
+
+def print_offer_response(response: OfferSearchResponse, *, evidence: bool = False) -> None:
+    """A ranked offer search as text (``bassin search``, ``bassin match cv``); ``evidence`` adds the
+    scorer's verified claims under each offer."""
+    if response.understood:
+        typer.echo("Compris : " + " ; ".join(response.understood))
+    if response.text != response.query:
+        typer.echo(f"Texte recherché : {response.text!r}")
+    if response.occupation:
+        typer.echo(f"Métier : {response.occupation}")
+    if response.no_match is not None:
+        typer.echo(describe_no_match(response.no_match, response.filters))
+        _print_results(response.no_match.alternatives, evidence)
+        if not response.results:
+            return
+        typer.echo("Métiers proches sur place :")
+    if not response.results:
+        typer.echo("Aucune offre ne correspond. Essayez d'élargir le rayon ou de retirer un filtre.")
+        return
+    _print_results(response.results, evidence)
+
+
+def _print_results(results: list[OfferResult], evidence: bool) -> None:
+    for r in results:
+        place = r.location or "lieu non précisé"
+        if r.distance_km is not None:
+            place += f" ({r.distance_km:.0f} km)"
+        when = r.published_at.date().isoformat() if r.published_at else "?"
+        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title} — {r.company or 'entreprise non précisée'}")
+        typer.echo(
+            f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}"
+        )
+        if r.match is not None:
+            typer.echo(f"    pertinence {r.match}/100 · {' · '.join(r.reasons)}")
+        else:
+            typer.echo(
+                f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"
+            )
+        if evidence and r.scored is not None:
+            for line in r.scored.explanation.lines():
+                typer.echo(f"      · {line}")

@@ -10,12 +10,13 @@ from typing import Annotated, Any
 import typer
 
 from app.runtime import Engine
-from bassin.common import open_engine
+from bassin.common import open_engine, print_offer_response
 from cv import ParsedCV, parse_cv
 from domain.errors import InvalidQueryError, OfferNotFoundError
-from domain.search import GeoFilter, SearchFilters
 from scoring.scorer import MatchScore
 from scoring.seeker import seeker_from_profile
+from services.profile_search import offers_for_profile
+from services.requests import CV_RADIUS_KM, SearchRequest
 
 match_app = typer.Typer(
     help="Noter des correspondances CV ↔ offres, dans les deux sens.", no_args_is_help=True
@@ -59,53 +60,49 @@ def _print_score(title: str, ms: MatchScore) -> None:
 def match_cv(
     file: Annotated[Path, typer.Argument(help="CV (PDF, DOCX, TXT).")],
     city: Annotated[str | None, typer.Option(help="Lieu de recherche (sinon celui du CV).")] = None,
-    radius: Annotated[float, typer.Option(help="Rayon en km.")] = 30.0,
+    radius: Annotated[
+        float | None, typer.Option(help=f"Rayon en km (défaut : {CV_RADIUS_KM:g} autour du lieu).")
+    ] = None,
     contract: Annotated[list[str] | None, typer.Option(help="Contrat(s) voulus, répétable.")] = None,
     top: Annotated[int, typer.Option(min=1, max=50)] = 10,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Best offers for a CV: hybrid retrieval, then calibrated 0–100 scores with verified explanations."""
+    """Best offers for a CV: the same ranked search as the agent's, with calibrated scores explained."""
     engine = open_engine(data_dir)
     try:
         parsed = parse_cv(file.read_bytes(), file.name)
-        seeker = seeker_from_profile(parsed.profile, parsed.text, rome=engine.rome, radius_km=radius)
-        geo = None
-        if city:
-            p = engine.gazetteer.resolve(city)
-            geo = GeoFilter(label=p.label, lat=p.lat, lon=p.lon, radius_km=radius)
-        elif parsed.profile.location and parsed.profile.location.lat is not None:
-            loc = parsed.profile.location
-            geo = GeoFilter(label=loc.label, lat=loc.lat or 0.0, lon=loc.lon or 0.0, radius_km=radius)
-        filters = SearchFilters(geo=geo, contracts=[c.upper() for c in contract or []])
-        matches = engine.offer_matcher.best_offers(seeker, filters=filters, top_k=top)
+        request = SearchRequest(place=city, radius_km=radius, contracts=contract or ())
+        found = offers_for_profile(engine.offer_search, engine.requests, parsed.profile, request, top_k=top)
     finally:
         engine.close()
+    response = found.response
     if as_json:
         payload = {
-            "text": matches.text,
-            "filters": matches.filters.model_dump(mode="json"),
-            "notes": matches.notes,
+            "text": response.text,
+            "filters": response.filters.model_dump(mode="json"),
+            "occupation": response.occupation,
+            "no_match": None if response.no_match is None else response.no_match.model_dump(mode="json"),
             "results": [
                 {
-                    "rank": m.rank,
-                    "id": m.row.external_id,
-                    "title": m.row.title,
-                    "location": m.row.location,
-                    "contract": m.row.contract_type,
-                    "distance_km": m.distance_km,
-                    "retrieval_rank": m.retrieval_rank,
-                    **score_json(m.score),
+                    "rank": r.rank,
+                    "id": r.id,
+                    "title": r.title,
+                    "location": r.location,
+                    "contract": r.contract,
+                    "distance_km": r.distance_km,
+                    "score": r.match,
+                    "grade": r.grade,
+                    "reasons": r.reasons,
+                    "explanation": [] if r.scored is None else [c.text for c in r.scored.explanation.claims],
+                    "scorer": None if r.scored is None else score_json(r.scored),
                 }
-                for m in matches.results
+                for r in response.results
             ],
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    for note in matches.notes:
-        typer.echo(note)
-    for m in matches.results:
-        _print_score(f"{m.rank:>2}. [{m.row.external_id}] {m.row.title} · {m.row.location or '?'}", m.score)
+    print_offer_response(response, evidence=True)
 
 
 @match_app.command("offer")

@@ -15,7 +15,7 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 REAL_OFFERS = SHARED_DATA / "offers" / "france_travail_offers.jsonl.gz"
 REAL_RESUMES = SHARED_DATA / "resumes" / "livecareer_resumes.csv.gz"

@@ -16,9 +16,6 @@ from scoring.matcher import (
     CandidateHit,
     CandidateMatcher,
     CandidateSearch,
-    OfferMatcher,
-    seeker_filters,
-    seeker_search_text,
 )
 from scoring.offer_view import OfferFacts, offer_text, read_offer
 from scoring.reranker import CrossEncoderReranker, RerankOutcome
@@ -39,7 +36,6 @@ __all__ = [
     "MatchScore",
     "MatchScorer",
     "OfferFacts",
-    "OfferMatcher",
     "PairFeatures",
     "RerankOutcome",
     "ScoredList",
@@ -50,9 +46,7 @@ __all__ = [
     "default_calibration",
     "offer_text",
     "read_offer",
-    "seeker_filters",
     "seeker_from_profile",
     "seeker_from_query",
-    "seeker_search_text",
     "verify_claims",
 ]

@@ -1,27 +1,20 @@
-"""Both directions of matching: best offers for a person, best candidates for an offer.
+"""Best candidates for an offer: a candidate search, then the calibrated pair scorer.
 
-Offers for a person: seeker → search text + hard filters → hybrid search (depth K) → the store's rows
-→ the scorer re-scores them → sorted by calibrated score. Candidates for an offer: offer → search text +
-filters → a candidate search (any backend behind ``CandidateSearch``) → same scorer, same pair function.
-
-Hard constraints are never loosened by re-scoring: the scorer only re-orders what the filtered search
-returned, and every row is checked again against the filters (``domain.filters.matches``) before it
-is scored, so a backend bug cannot leak a filtered-out result either.
+(Offers for a person go through the one ranked offer search: ``services.profile_search``.) Offer →
+search text + filters → a candidate search (any backend behind ``CandidateSearch``) → the scorer. Hard
+constraints are never loosened by re-scoring: the scorer only re-orders what the filtered search returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from domain.filters import haversine_km, matches
-from domain.search import GeoFilter, SearchFilters, SearchQuery
-from retrieval.hybrid.searcher import RankedDoc
+from domain.filters import haversine_km
+from domain.search import GeoFilter, SearchFilters
 from scoring.scorer import MatchScore, MatchScorer
 from scoring.seeker import DEFAULT_RADIUS_KM, RomeFinder, Seeker, seeker_from_profile
 from store.models import OfferRow
-from store.offers import offer_document
 
 if TYPE_CHECKING:
     from cv.models import CandidateProfile
@@ -30,104 +23,12 @@ DEFAULT_DEPTH = 50
 SEARCH_SKILLS = 6
 
 
-class Searcher(Protocol):
-    """``HybridSearcher``."""
-
-    def search(self, query: SearchQuery, *, exclude: Sequence[int] = ()) -> list[RankedDoc]: ...
-
-
-class OfferReader(Protocol):
-    """``OfferRepository``."""
-
-    def get_many(self, doc_ids: Sequence[int]) -> list[OfferRow]: ...
-
-
 def seeker_search_text(seeker: Seeker, max_skills: int = SEARCH_SKILLS) -> str:
     """What a seeker searches for: a query's own text, or a profile's title and main skills."""
     if seeker.kind == "query":
         return seeker.title or ""
     parts = [seeker.title or ""] + [s.label for s in seeker.skills[:max_skills]]
     return " ".join(p for p in parts if p).strip()
-
-
-def seeker_filters(seeker: Seeker, *, contracts_are_hard: bool = True) -> SearchFilters:
-    """Hard filters of a profile: its place within its radius, and its contract wishes (when stated)."""
-    geo = None
-    if seeker.lat is not None and seeker.lon is not None:
-        geo = GeoFilter(label=seeker.place or "", lat=seeker.lat, lon=seeker.lon, radius_km=seeker.radius_km)
-    contracts = list(seeker.contracts) if contracts_are_hard else []
-    return SearchFilters(geo=geo, contracts=contracts)
-
-
-@dataclass
-class OfferMatch:
-    """One offer for a person: its rank after re-scoring, its rank in the hybrid search, its score."""
-
-    rank: int
-    retrieval_rank: int
-    row: OfferRow
-    score: MatchScore
-    distance_km: float | None = None
-
-
-@dataclass
-class OfferMatches:
-    text: str
-    filters: SearchFilters
-    results: list[OfferMatch]
-    notes: list[str] = field(default_factory=list)
-
-
-class OfferMatcher:
-    """Best offers for a person (a parsed CV or a search), hybrid retrieval then calibrated re-scoring.
-
-    Args:
-        searcher: the offers' hybrid searcher.
-        repository: the offer store.
-        scorer: the match scorer.
-        depth: how many fused results are re-scored.
-    """
-
-    def __init__(
-        self, *, searcher: Searcher, repository: OfferReader, scorer: MatchScorer, depth: int = DEFAULT_DEPTH
-    ) -> None:
-        self.searcher = searcher
-        self.repo = repository
-        self.scorer = scorer
-        self.depth = depth
-
-    def best_offers(
-        self,
-        seeker: Seeker,
-        *,
-        filters: SearchFilters | None = None,
-        text: str | None = None,
-        top_k: int = 10,
-        rerank: bool = True,
-        exclude: Sequence[int] = (),
-    ) -> OfferMatches:
-        """Search, re-score and sort; ``filters`` default to the seeker's hard filters (``seeker_filters``)."""
-        text = seeker_search_text(seeker) if text is None else text
-        filters = seeker_filters(seeker) if filters is None else filters
-        ranked = self.searcher.search(
-            SearchQuery(text=text, filters=filters, top_k=min(200, max(self.depth, top_k))), exclude=exclude
-        )
-        rows = [
-            r for r in self.repo.get_many([r.doc_id for r in ranked]) if matches(offer_document(r), filters)
-        ]
-        retrieval_rank = {r.doc_id: i for i, r in enumerate(ranked, start=1)}
-        scored = self.scorer.score_offers(seeker, rows, rerank=rerank)
-        by_id = {r.id: r for r in rows}
-        results = []
-        for i, s in enumerate(scored.ranked()[:top_k], start=1):
-            row = by_id[s.doc_id]
-            distance = None
-            if filters.geo is not None and row.latitude is not None and row.longitude is not None:
-                distance = round(
-                    haversine_km(filters.geo.lat, filters.geo.lon, row.latitude, row.longitude), 1
-                )
-            results.append(OfferMatch(i, retrieval_rank[row.id], row, s, distance))
-        return OfferMatches(text=text, filters=filters, results=results, notes=scored.notes)
 
 
 @dataclass(frozen=True)

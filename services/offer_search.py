@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from domain.filters import matches
 from domain.salary import format_salary
 from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
+from scoring.scorer import MatchScore
 from services.ranking import MATCH_GRADES, Occupation, OfferRanker, RankedOffer
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
-from store.offers import OfferRepository, offer_contract_keys
+from store.offers import OfferRepository, offer_contract_keys, offer_document
 
 POOL = 30
 """How many offers each retriever brings to the pool that is re-scored."""
@@ -29,6 +31,8 @@ NEAREST = 5
 
 class OfferResult(BaseModel):
     """A compact offer result: ids, display fields, score and its parts."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     rank: int
     id: str = Field(description="France Travail offer id.")
@@ -60,6 +64,8 @@ class OfferResult(BaseModel):
     reasons: list[str] = Field(
         default_factory=list, description="Why, in words: « même métier », « à 2 km »…"
     )
+    scored: MatchScore | None = Field(default=None, exclude=True, repr=False)
+    """The calibrated scorer's full verdict (contributions, verified claims); not serialised."""
 
 
 class NoMatch(BaseModel):
@@ -129,21 +135,25 @@ class OfferSearchService:
             interpret=interpret,
             target="offers",
         )
+        # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one.
+        pooled = [(row, p) for row, p in found.rows if matches(offer_document(row), found.filters)]
         if self.ranker is None or not found.text.strip():
             # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
             results = [
-                _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(found.rows, start=1)
+                _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(pooled, start=1)
             ]
             return OfferSearchResponse(
                 query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
             )
         ranker = self.ranker
         occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
-        rows = {row.id: row for row, _ in found.rows}
-        parts = {row.id: p for row, p in found.rows}
+        rows = {row.id: row for row, _ in pooled}
+        parts = {row.id: p for row, p in pooled}
         if occupation.codes:
-            for row in self._occupation_rows(occupation, found.filters, self.pool, loaded=rows.keys()):
-                rows[row.id] = row
+            loaded = {row.id for row, _ in found.rows}
+            for row in self._occupation_rows(occupation, found.filters, self.pool, loaded=loaded):
+                if matches(offer_document(row), found.filters):
+                    rows[row.id] = row
         ranking = ranker.rank(
             found.text,
             found.filters,
@@ -192,7 +202,11 @@ class OfferSearchService:
             relaxed = [*relaxed, "contract"]
             steps.append((relaxed, wider))
         for relaxed_now, relaxed_filters in steps:
-            rows = self._occupation_rows(occupation, relaxed_filters, NEAREST_POOL)
+            rows = [
+                row
+                for row in self._occupation_rows(occupation, relaxed_filters, NEAREST_POOL)
+                if matches(offer_document(row), relaxed_filters)
+            ]
             ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)
             near = [r for r in ranking.matches if r.grade in MATCH_GRADES]
             if filters.geo is not None:
@@ -219,6 +233,7 @@ def _ranked_result(rank: int, r: RankedOffer) -> OfferResult:
             "match": r.score,
             "grade": r.grade,
             "reasons": r.reasons,
+            "scored": r.match,
         }
     )
 

@@ -14,6 +14,7 @@ from domain.errors import ServiceUnavailableError
 from domain.search import SearchFilters
 from domain.vocabulary import SearchableContract as Contract
 from services.offer_search import OfferResult, describe_no_match
+from services.profile_search import offers_for_profile
 from services.requests import RequestBuilder, SearchRequest
 from tools.context import ToolContext
 from tools.errors import ToolNotAllowedError
@@ -101,18 +102,24 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     args = SearchOffersArgs.model_validate(kwargs)
     ctx = services(runtime)
     profile = (await asyncio.to_thread(ctx.cvs.get, args.cv_id)).profile if args.cv_id else None
-    text, filters, applied = search_request(ctx, args, profile)
-    top_k = args.top_k * _SALARY_OVERFETCH if args.salary_min_monthly else args.top_k
-    # A CV's search text is its title and skills: its occupation is read from the title alone.
-    occupation_text = (profile.title or "") if profile is not None and not args.query.strip() else None
-    response = await asyncio.to_thread(
-        ctx.offer_search.search,
-        text,
-        filters,
-        top_k=min(top_k, 200),
-        interpret=filters.is_empty(),
-        occupation_text=occupation_text,
-    )
+    top_k = min(args.top_k * _SALARY_OVERFETCH if args.salary_min_monthly else args.top_k, 200)
+    if profile is not None:
+        # The one "search from a CV" path (as /match and `bassin match cv`).
+        found = await asyncio.to_thread(
+            offers_for_profile,
+            ctx.offer_search,
+            RequestBuilder(ctx.places, ctx.skills),
+            profile,
+            search_request_of(args),
+            top_k=top_k,
+        )
+        response, applied = found.response, dict(found.built.applied)
+        applied["cv_id"] = args.cv_id
+    else:
+        text, filters, applied = search_request(ctx, args, None)
+        response = await asyncio.to_thread(
+            ctx.offer_search.search, text, filters, top_k=top_k, interpret=filters.is_empty()
+        )
     results = response.results
     if args.salary_min_monthly:
         results = await asyncio.to_thread(_salary_at_least, ctx, results, args.salary_min_monthly)
@@ -187,15 +194,9 @@ async def search_candidates(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tu
     )
 
 
-def search_request(
-    ctx: ToolContext, args: _SearchArgs, profile: CandidateProfile | None
-) -> tuple[str, SearchFilters, dict[str, Any]]:
-    """Search text, filters and the normalised arguments actually applied (kept as active filters).
-
-    Raises:
-        UnknownPlaceError: ``place`` cannot be geocoded (with suggestions).
-    """
-    request = SearchRequest(
+def search_request_of(args: _SearchArgs) -> SearchRequest:
+    """A tool's arguments as the request builder's request."""
+    return SearchRequest(
         query=args.query,
         skills=args.skills,
         place=args.place,
@@ -208,7 +209,17 @@ def search_request(
         languages=getattr(args, "languages", []),
         published_within_days=getattr(args, "published_within_days", None),
     )
-    built = RequestBuilder(ctx.places, ctx.skills).build(request, profile)
+
+
+def search_request(
+    ctx: ToolContext, args: _SearchArgs, profile: CandidateProfile | None
+) -> tuple[str, SearchFilters, dict[str, Any]]:
+    """Search text, filters and the normalised arguments actually applied (kept as active filters).
+
+    Raises:
+        UnknownPlaceError: ``place`` cannot be geocoded (with suggestions).
+    """
+    built = RequestBuilder(ctx.places, ctx.skills).build(search_request_of(args), profile)
     applied = dict(built.applied)
     if getattr(args, "cv_id", None):
         applied["cv_id"] = getattr(args, "cv_id", None)

