@@ -4,9 +4,10 @@ Ranked = interpret → hybrid pool + occupation-code pool under the hard filters
 relevance floor → cut (``services.offer_search`` with its ``OfferRanker``). Fusion-only = the same service
 without a ranker (the RRF order, as before wave 2).
 
-Run on the demo data dir (``make demo`` first)::
+Run on the demo data dir (``make demo`` first), and on engines scaled up from it (``bench.scaled_engine``:
+the real offers copied with new ids, places jittered)::
 
-    python -m bench.ranking_bench --data-dir var/demo
+    python -m bench.ranking_bench --data-dir var/demo [--scale 100000,1000000]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from app.runtime import Engine, build_engine
 from app.settings import Settings
 from bench.queries import benchmark_queries
+from bench.scaled_engine import scaled_engine
 from bench.stats import summarize, timed_ms
 from services.offer_search import OfferSearchService
 
@@ -45,12 +47,28 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("var/demo"))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--scale", default="", help="also on scaled engines of these sizes: 100000,1000000")
+    parser.add_argument("--workdir", type=Path, default=Path("var/bench-scaled"))
     args = parser.parse_args(argv)
     engine = build_engine(Settings(data_dir=args.data_dir))
+    results = []
     try:
-        print(json.dumps(bench_ranking(engine, args.rounds), indent=2))
+        results.append(bench_ranking(engine, args.rounds))
+        print(json.dumps(results[-1]), flush=True)
+        for size in [int(s) for s in args.scale.split(",") if s.strip()]:
+            scaled = scaled_engine(engine, size, args.workdir)
+            try:
+                results.append(bench_ranking(scaled, args.rounds))
+                print(json.dumps(results[-1]), flush=True)
+            finally:
+                scaled.close()
     finally:
         engine.close()
+    print("| offers | fusion p50 | fusion p95 | ranked p50 | ranked p95 |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        f, k = r["fusion"], r["ranked"]
+        print(f"| {r['offers']:,} | {f['p50_ms']} ms | {f['p95_ms']} ms | {k['p50_ms']} ms | {k['p95_ms']} ms |")
 
 
 if __name__ == "__main__":

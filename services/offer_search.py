@@ -18,13 +18,21 @@ from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
-from services.ranking import MATCH_GRADES, Occupation, OfferRanker, RankedOffer
+from services.ranking import (
+    MATCH_GRADES,
+    Occupation,
+    OfferRanker,
+    RankedOffer,
+    occupation_from_titles,
+)
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
 from store.offers import OfferRepository, offer_contract_keys, offer_document
 
 POOL = 30
 """How many offers each retriever brings to the pool that is re-scored."""
+TITLE_FEEDBACK = 10
+"""How many of the hybrid search's best results are read to infer an occupation the text does not name."""
 NEAREST_POOL = 400
 NEAREST = 5
 
@@ -140,13 +148,18 @@ class OfferSearchService:
         if self.ranker is None or not found.text.strip():
             # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
             results = [
-                _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(pooled, start=1)
+                _result(i, row, parts, found.filters)
+                for i, (row, parts) in enumerate(pooled[:top_k], start=1)
             ]
             return OfferSearchResponse(
                 query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
             )
         ranker = self.ranker
         occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
+        best = [row for row, _ in pooled[:TITLE_FEEDBACK]]
+        if not occupation.codes:
+            # The text alone says no occupation: the best results' titles may (pseudo-relevance feedback).
+            occupation = occupation_from_titles(found.text, best)
         rows = {row.id: row for row, _ in pooled}
         parts = {row.id: p for row, p in pooled}
         if occupation.codes:

@@ -18,12 +18,14 @@ shown 0–100 reads as people expect: the occupation grade first, then how the s
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from domain.filters import haversine_km
 from domain.search import ScoreParts, SearchFilters
+from referentials.taxonomy.rome import content_words
 from scoring.scorer import MatchScore, MatchScorer
 from scoring.seeker import RomeFinder, SkillFinder, seeker_from_query
 from store.models import OfferRow
@@ -62,6 +64,11 @@ OCCUPATION_WEAK = 0.3
 NEAR_TOP = 0.08
 """ROME codes scoring within this of the best one are the request's occupations too."""
 PROBABILITY_FLOOR = 0.01
+"""Without a known occupation, offers the calibrated scorer finds less likely than this are not matches."""
+INFERRED_CONFIDENCE = 0.5
+"""An occupation read from the best results' titles: below ``OCCUPATION_CONFIDENCE``, so never trusted."""
+TITLE_EVIDENCE = 3
+"""Best results whose titles share the request's words, and share one ROME code, to infer it."""
 """Without a known occupation, offers the calibrated scorer finds less likely than this are not matches."""
 
 
@@ -186,6 +193,29 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         confidence=round(sum(mass[f] for f in families), 4),
         families=tuple(families),
         broad=guesses[0].confidence < BROAD,
+    )
+
+
+def occupation_from_titles(text: str, rows: Sequence[OfferRow]) -> Occupation:
+    """The occupation of the best results whose titles share the request's words, or ``NO_OCCUPATION``.
+
+    For requests the classifier cannot read ("accompagnateur périscolaire"): when at least
+    ``TITLE_EVIDENCE`` of ``rows`` (the hybrid search's best, in order) have a title sharing a content word
+    with the request, and most of those carry one ROME code, that code is the request's occupation, with a
+    confidence too low to be trusted (a "nothing matches" is never said on this evidence).
+    """
+    words = {w for w in content_words(text) if len(w) >= 4}
+    if not words:
+        return NO_OCCUPATION
+    matched = [row for row in rows if row.rome_code and words & set(content_words(row.title))]
+    if len(matched) < TITLE_EVIDENCE:
+        return NO_OCCUPATION
+    code, count = Counter(row.rome_code for row in matched).most_common(1)[0]
+    if code is None or count < TITLE_EVIDENCE or count < 0.6 * len(matched):
+        return NO_OCCUPATION
+    labels = Counter(row.appellation or row.title for row in matched if row.rome_code == code)
+    return Occupation(
+        codes=(code,), label=labels.most_common(1)[0][0], confidence=INFERRED_CONFIDENCE, families=(code[:3],)
     )
 
 

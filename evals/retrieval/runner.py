@@ -47,14 +47,17 @@ APPELLATION_GATE = 0.80
 GAIN_GATE = 1.15
 
 
-def evaluation_queries(engine: Engine, resumes: Path, kinds: Sequence[str]) -> list[LabelledQuery]:
+def evaluation_queries(
+    engine: Engine, resumes: Path, kinds: Sequence[str], split: str = "evaluation"
+) -> list[LabelledQuery]:
+    """The labelled queries of ``split`` ("evaluation": reported; "calibration": the one to tune on)."""
     tax = engine.taxonomy
     labels: dict[str, str] = {}
     for doc in engine.offers.iter_documents():
         for key in doc.skills:
             labels.setdefault(key, tax.label(key) if key in tax else key)
     queries = job_queries(engine.offers.iter_documents(), engine.rome, labels) + resume_queries(resumes)
-    return [q for q in queries if q.split == "evaluation" and q.kind in kinds]
+    return [q for q in queries if q.split == split and q.kind in kinds]
 
 
 def run(
@@ -133,6 +136,8 @@ def run(
             "text": text,
             "relevant": relevant,
             "search_ms": round((t1 - t0) * 1000, 1),
+            "occupation": response.occupation,
+            "codes": list(q.codes or q.families),
             "ndcg": {},
             "recall": {},
             "pool": [
@@ -195,11 +200,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--resumes", type=Path, default=REAL_RESUMES)
     parser.add_argument("--kinds", default="appellation,title,resume")
     parser.add_argument("--limit", type=int, default=None, help="first N queries only (smoke runs)")
+    parser.add_argument(
+        "--split",
+        choices=["evaluation", "calibration"],
+        default="evaluation",
+        help="calibration: the queries to tune on (never tune on the evaluation split)",
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     engine = open_offer_corpus(args.data_dir, args.offers)
-    queries = evaluation_queries(engine, args.resumes, args.kinds.split(","))[: args.limit]
+    queries = evaluation_queries(engine, args.resumes, args.kinds.split(","), args.split)[: args.limit]
     records = run(engine, queries, reranker_model=Settings().reranker_model)
     engine.close()
     table, means = summarize(records)

@@ -1,0 +1,39 @@
+"""An occupation the text does not name is read from the best results' titles, never trusted."""
+
+from __future__ import annotations
+
+from services.ranking import NO_OCCUPATION, occupation_from_titles
+from tests.graph.fakes import offer_row
+
+
+def rows(*pairs: tuple[str, str]) -> list:  # type: ignore[type-arg]
+    return [offer_row(f"{i}", title, rome_code=code) for i, (title, code) in enumerate(pairs, start=100)]
+
+
+def test_titles_sharing_the_words_and_one_code_name_the_occupation() -> None:
+    best = rows(
+        ("Accompagnateur/trice périscolaire (H/F)", "G1203"),
+        ("Animateur périscolaire (H/F)", "G1203"),
+        ("Couvreur H/F", "F1619"),
+        ("Animatrice périscolaire Beaune", "G1203"),
+        ("Animateur périscolaire", "G1203"),
+    )
+    found = occupation_from_titles("Accompagnateur/trice périscolaire", best)
+    assert found.codes == ("G1203",) and found.families == ("G1203"[:3],)
+    assert not found.trusted  # never enough to say "nothing matches"
+    assert found.grade("G1203") == "same_code" and found.grade("F1619") == "unrelated"
+
+
+def test_no_reading_without_enough_agreeing_titles() -> None:
+    mixed = rows(
+        ("Responsable d'équipe électricité", "I1326"),
+        ("Responsable d'équipe (H/F)", "G1401"),
+        ("Responsable d'équipe mixte", "I1333"),
+        ("Responsable d'équipe BTP", "F1206"),
+    )
+    assert occupation_from_titles("Responsable d'équipe", mixed) == NO_OCCUPATION
+    few = rows(
+        ("Animateur périscolaire", "G1203"), ("Animateur périscolaire", "G1203"), ("Couvreur", "F1619")
+    )
+    assert occupation_from_titles("périscolaire", few) == NO_OCCUPATION
+    assert occupation_from_titles("de la", few) == NO_OCCUPATION
