@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> None:
     print("| ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         f, k = r["fusion"], r["ranked"]
-        print(f"| {r['offers']:,} | {f['p50_ms']} ms | {f['p95_ms']} ms | {k['p50_ms']} ms | {k['p95_ms']} ms |")
+        print(
+            f"| {r['offers']:,} | {f['p50_ms']} ms | {f['p95_ms']} ms | {k['p50_ms']} ms | {k['p95_ms']} ms |"
+        )
 
 
 if __name__ == "__main__":
