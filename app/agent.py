@@ -39,6 +39,7 @@ def agent_context(engine: Engine, settings: Settings, *, model: BaseChatModel | 
         candidate_search=engine.candidate_search,
         candidate_profiles=StoredCandidateCVs(engine.candidates, UploadedCVs(settings.data_dir / "cvs")),
         scorer=engine.match_scoring,
+        careers=engine.careers,
         model=model or create_chat_model(settings, gazetteer=gazetteer, taxonomy=taxonomy),
         closing=engine.close,
     )

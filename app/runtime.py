@@ -32,6 +32,7 @@ from scoring.scorer import MatchScorer
 from scoring.whatif import WhatIfAnalyzer, lexical_counter
 from services.candidate_search import CandidateSearchService, StoredCandidateSearch
 from services.match_scoring import MatchScoring
+from services.mobility import CareerChangeAdvisor, OccupationMobility
 from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from services.offer_search import OfferSearchService
 from services.ranking import OfferRanker, read_occupation
@@ -205,6 +206,12 @@ class Engine:
             rerank_top_k=s.rerank_top_k,
             rerank_budget_ms=s.rerank_budget_ms,
         )
+
+    @cached_property
+    def careers(self) -> CareerChangeAdvisor:
+        """Occupations close to a former job, by the skills of the stored offers (built on first use)."""
+        mobility = OccupationMobility(self.offers, self.rome.label, self.taxonomy.label)
+        return CareerChangeAdvisor(mobility, lambda text: read_occupation(text, self.rome, self.occupations))
 
     @cached_property
     def requests(self) -> RequestBuilder:

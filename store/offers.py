@@ -104,6 +104,40 @@ class OfferRepository:
         with self.db.session() as s:
             return int(s.scalar(select(func.count()).select_from(OfferRow)) or 0)
 
+    def occupation_skills(self) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, str]]:
+        """Offers per ROME code; per code, how many of its offers ask each skill; each skill's label.
+
+        A skill is its taxonomy key, or ``rome:<code>`` for a ROME competence the employer listed that the
+        taxonomy does not know. One SQL pass for the counts, one for the skills.
+        """
+        skill = func.coalesce(OfferSkillRow.key, "rome:" + OfferSkillRow.code)
+        with self.db.session() as s:
+            offers = {
+                str(code): int(n)
+                for code, n in s.execute(
+                    select(OfferRow.rome_code, func.count())
+                    .where(OfferRow.rome_code.is_not(None))
+                    .group_by(OfferRow.rome_code)
+                )
+            }
+            skills: dict[str, dict[str, int]] = {}
+            labels: dict[str, str] = {}
+            rows = s.execute(
+                select(
+                    OfferRow.rome_code,
+                    skill,
+                    func.min(OfferSkillRow.label),
+                    func.count(func.distinct(OfferRow.id)),
+                )
+                .join(OfferSkillRow, OfferSkillRow.offer_id == OfferRow.id)
+                .where(OfferRow.rome_code.is_not(None), skill.is_not(None))
+                .group_by(OfferRow.rome_code, skill)
+            )
+            for code, key, label, n in rows:
+                skills.setdefault(str(code), {})[str(key)] = int(n)
+                labels.setdefault(str(key), str(label))
+        return offers, skills, labels
+
     def hashes(self) -> dict[int, str]:
         """doc id → content hash for every stored offer (what the indexes must mirror)."""
         with self.db.session() as s:

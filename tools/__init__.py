@@ -9,6 +9,7 @@ from __future__ import annotations
 from langchain_core.tools import BaseTool
 
 from domain.vocabulary import Role
+from tools.careers import suggest_occupations
 from tools.context import ToolContext
 from tools.cv import parse_cv
 from tools.offers import get_offer_details
@@ -22,6 +23,7 @@ ALL_TOOLS: tuple[BaseTool, ...] = (
     parse_cv,
     score_match,
     what_if,
+    suggest_occupations,
 )
 RECRUITER_ONLY = frozenset({"search_candidates"})
 
@@ -37,6 +39,8 @@ def tools_for(role: Role, context: ToolContext | None = None) -> list[BaseTool]:
             continue
         if context is not None and t.name == "search_candidates" and context.candidate_search is None:
             continue
+        if context is not None and t.name == "suggest_occupations" and context.careers is None:
+            continue
         out.append(t)
     return out
 
@@ -49,6 +53,7 @@ __all__ = [
     "score_match",
     "search_candidates",
     "search_offers",
+    "suggest_occupations",
     "tools_for",
     "what_if",
 ]

@@ -15,6 +15,7 @@ from cv import ParsedCV
 from domain.search import SearchFilters
 from referentials.geo import Place
 from services.match_scoring import Basis
+from services.mobility import CareerChange
 from services.offer_details import OfferDetails
 from services.offer_search import OfferSearchResponse
 from store.models import OfferRow
@@ -93,6 +94,12 @@ class Scoring(Protocol):
     def relax(self, filters: SearchFilters, language: AnswerLanguage = "fr") -> list[dict[str, Any]]: ...
 
 
+class CareerAdvisor(Protocol):
+    """``services.mobility.CareerChangeAdvisor``."""
+
+    def suggest(self, former_job: str, k: int = 5) -> CareerChange: ...
+
+
 class CandidateProfiles(Protocol):
     """Stored candidates' parsed CVs by candidate id (for scoring a candidate against an offer)."""
 
@@ -112,3 +119,4 @@ class ToolContext:
     candidate_search: CandidateSearcher | None = None
     scorer: Scoring | None = None
     candidate_profiles: CandidateProfiles | None = None
+    careers: CareerAdvisor | None = None

@@ -90,6 +90,10 @@ _FAILED: dict[str, dict[Lang, str]] = {
     "get_offer_details": {"fr": "Je n'ai pas pu afficher l'offre", "en": "I could not show the offer"},
     "score_match": {"fr": "Je n'ai pas pu évaluer l'adéquation", "en": "I could not score the match"},
     "what_if": {"fr": "Je n'ai pas pu simuler ce changement", "en": "I could not simulate this change"},
+    "suggest_occupations": {
+        "fr": "Je n'ai pas pu proposer de métiers proches",
+        "en": "I could not suggest related occupations",
+    },
 }
 
 
@@ -132,6 +136,8 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
             parts.append(_scores(result, lang, missing=bool(plan.data.get("missing"))))
         elif kind == "what_if":
             parts.append(_what_if(result, lang))
+        elif kind == "occupations":
+            parts.append(_occupations(result, lang))
     if not parts:
         return _REPLIES["clarify"][lang]
     return "\n\n".join(p for p in parts if p)
@@ -299,3 +305,33 @@ def _what_if(result: dict[str, Any], lang: Lang) -> str:
     if result.get("explanation"):
         text += "\n" + " ; ".join(map(str, result["explanation"]))
     return text
+
+
+def _occupations(result: dict[str, Any], lang: Lang) -> str:
+    """Occupations close to a former job (career change), with the skills they share; never a search."""
+    suggestions = result.get("suggestions") or []
+    if not suggestions:
+        return _REPLIES["career_change"][lang]
+    occupation = result.get("former_job") or result.get("occupation")
+    if lang == "fr":
+        of = f"d'{occupation}" if str(occupation)[:1].lower() in "aeéèêiîoôuyh" else f"de {occupation}"
+        head = (
+            f"Pour quitter le métier {of}, voici des métiers d'autres familles dont les offres "
+            "demandent des compétences que vous avez sans doute déjà :"
+        )
+        lines = [
+            f"- {s['label']} — {s['offers']} offre(s) ; en commun : {', '.join(s['shared_skills'])}"
+            for s in suggestions
+        ]
+        tail = "Lequel vous attire ? Dites-le-moi (avec un lieu), je chercherai les offres."
+    else:
+        head = (
+            f"To move on from {occupation}, here are occupations of other families whose offers ask for "
+            "skills you probably already have:"
+        )
+        lines = [
+            f"- {s['label']} — {s['offers']} offer(s); shared: {', '.join(s['shared_skills'])}"
+            for s in suggestions
+        ]
+        tail = "Which one appeals to you? Tell me (with a place) and I will search the offers."
+    return "\n".join([head, *lines, tail])

@@ -126,6 +126,8 @@ def offline_reader() -> Reader:
         if plan.reply is not None or not plan.steps:
             return {"reply": plan.reply or plan.intent}
         step = plan.steps[0]
+        if step["tool"] == "suggest_occupations":  # a career change: occupations suggested, nothing searched
+            return {"reply": "career_change"}
         return dict(step["args"]) if step["tool"] == "search_offers" else {"reply": step["tool"]}
 
     return read

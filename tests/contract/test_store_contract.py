@@ -137,6 +137,30 @@ def test_get_many_returns_offers_in_the_order_asked(
     assert repository.get_many([]) == []
 
 
+def test_occupation_skills_count_offers_per_code_and_skill(
+    repository: OfferRepository, offer_records: list[OfferRecord]
+) -> None:
+    records = offer_records[:200]
+    repository.upsert_many(records)
+    offers, skills, labels = repository.occupation_skills()
+    expected: dict[str, int] = {}
+    for r in records:
+        if r.rome_code:
+            expected[r.rome_code] = expected.get(r.rome_code, 0) + 1
+    assert offers == expected
+    code = max(skills, key=lambda c: len(skills[c]))
+    with repository.db.session() as s:
+        ids = list(s.scalars(select(OfferRow.id).where(OfferRow.rome_code == code)))
+        asked = {
+            (k.key or f"rome:{k.code}")
+            for k in s.scalars(select(OfferSkillRow).where(OfferSkillRow.offer_id.in_(ids)))
+            if k.key or k.code
+        }
+    assert set(skills[code]) == asked
+    assert all(1 <= n <= offers[code] for n in skills[code].values())
+    assert all(labels[key] for key in asked)
+
+
 def test_raw_payload_round_trips(repository: OfferRepository, offer_records: list[OfferRecord]) -> None:
     records = offer_records[:40]
     payload = {

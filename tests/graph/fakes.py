@@ -19,6 +19,7 @@ from domain.salary import format_salary
 from domain.search import ScoreParts, SearchFilters
 from services.candidate_search import CandidateResult, CandidateSearchResponse
 from services.match_scoring import Basis
+from services.mobility import CareerChange, OccupationSuggestion
 from services.offer_details import OfferDetails, offer_details_from_row
 from services.offer_search import OfferResult, OfferSearchResponse
 from store.models import OfferRow, OfferSkillRow
@@ -206,6 +207,16 @@ class FakeScoring:
                 "changes": [str(changes)], "explanation": []}  # fmt: skip
 
 
+class FakeCareers:
+    """Suggests one occupation for any former job it can read (``services.mobility.CareerChangeAdvisor``)."""
+
+    def suggest(self, former_job: str, k: int = 5) -> CareerChange:
+        if "astronaute" in former_job:
+            return CareerChange("", (), [])
+        suggestion = OccupationSuggestion("D1505", "Hôte / Hôtesse de caisse", 0.8, ["Encaissement"], 7)
+        return CareerChange("Vendeur / Vendeuse", ("D1211",), [suggestion][:k])
+
+
 class ScriptedModel(BaseChatModel):
     """A tool-calling chat model that replays scripted messages; ``bind_tools`` returns itself."""
 
@@ -254,6 +265,7 @@ def make_context(model: BaseChatModel, **services: Any) -> AgentContext:
         "cvs": FakeCVs(),
         "candidate_search": FakeCandidateSearch(),
         "scorer": FakeScoring(),
+        "careers": FakeCareers(),
     }
     defaults.update(services)
     return AgentContext(model=model, **defaults)

@@ -308,3 +308,18 @@ async def test_an_empty_search_is_followed_by_measured_relaxations(graph: Any, p
     answer = out["messages"][-1].content
     assert "Aucune offre" in answer and "+3 offres à 50 km" in answer
     assert out["active_search"]["args"]["contracts"] == ["CDI"]
+
+
+async def test_a_career_change_suggests_close_occupations_instead_of_searching_the_old_one(
+    graph: Any, planner: Any
+) -> None:
+    search = FakeOfferSearch()
+    ctx = make_context(planner, offer_search=search)
+    said = "je veux changer de métier, j'étais vendeuse"
+    out = await graph.ainvoke({"messages": [("user", said)]}, thread("career"), context=ctx)
+    assert [name for name, _ in turn_calls(out)] == ["suggest_occupations"]
+    assert search.calls == []  # the old job is never searched
+    answer = out["messages"][-1].content
+    assert "Hôte / Hôtesse de caisse" in answer and "Encaissement" in answer
+    vague = await graph.ainvoke({"messages": [("user", "je veux me reconvertir")]}, thread("c2"), context=ctx)
+    assert turn_calls(vague) == [] and "changer de métier" in vague["messages"][-1].content

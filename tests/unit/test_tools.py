@@ -14,11 +14,18 @@ from langgraph.prebuilt import ToolRuntime
 from pydantic import ValidationError
 
 from agent.state import State
-from domain.errors import BassinError, OfferNotFoundError, OffersApiError, UnknownPlaceError
+from domain.errors import (
+    BassinError,
+    OfferNotFoundError,
+    OffersApiError,
+    ServiceUnavailableError,
+    UnknownPlaceError,
+)
 from services.offer_details import HttpOfferDetails, OfferDetails, RepositoryOfferDetails
 from tests.graph.fakes import (
     DEFAULT_OFFERS,
     FakeCandidateSearch,
+    FakeCareers,
     FakeCVs,
     FakeOfferDetails,
     FakeOfferSearch,
@@ -74,13 +81,27 @@ def test_schemas_hide_services_and_speak_to_the_model() -> None:
         "parse_cv",
         "score_match",
         "what_if",
+        "suggest_occupations",
     ]
     assert "search_candidates" in [t.name for t in tools_for("recruiter")]
 
 
 def test_tools_of_services_not_deployed_are_not_bound() -> None:
-    ctx = make_context(scripted(), scorer=None, candidate_search=None)
+    ctx = make_context(scripted(), scorer=None, candidate_search=None, careers=None)
     assert [t.name for t in tools_for("recruiter", ctx)] == ["search_offers", "get_offer_details", "parse_cv"]
+
+
+async def test_suggest_occupations_names_close_jobs_and_cites_no_offer() -> None:
+    ctx = make_context(scripted(), careers=FakeCareers())
+    message, _ = await call("suggest_occupations", ctx=ctx, former_job="j'étais vendeuse")
+    body = json.loads(str(message.content))
+    assert body["kind"] == "occupations" and body["ids"] == []  # occupations are not offers to cite
+    assert body["former_job"] == "vendeuse" and body["occupation"] == "Vendeur / Vendeuse"
+    assert body["suggestions"][0] == {
+        "code": "D1505", "label": "Hôte / Hôtesse de caisse", "shared_skills": ["Encaissement"], "offers": 7,
+    }  # fmt: skip
+    with pytest.raises(ServiceUnavailableError):
+        await call("suggest_occupations", ctx=make_context(scripted(), careers=None), former_job="cariste")
 
 
 async def test_search_offers_applies_filters_and_returns_compact_results() -> None:
