@@ -14,6 +14,7 @@ from tqdm import tqdm
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
 from bassin.common import DataDir, explicit_request, open_engine, settings_for
 from bassin.eval_cli import evaluate
+from bassin.france_travail_cli import ingest_france_travail
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from domain.errors import BassinError
@@ -34,6 +35,7 @@ app.command("explain")(explain)
 app.command("serve")(serve)
 app.command("eval")(evaluate)
 ingest_app.command("cvs")(ingest_cvs)
+ingest_app.command("france-travail")(ingest_france_travail)
 app.command("search-candidates")(search_candidates)
 forget_app.command("candidate")(forget_candidate)
 

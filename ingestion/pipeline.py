@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from domain.offers import OfferRecord
 from ingestion.indexer import CollectionIndexer, EncodePlan, EncodeStats, SyncReport
@@ -221,6 +222,24 @@ class IndexingPipeline:
             self.indexer.remove(doc_ids)
             self.indexer.flush()
         return list(existing)
+
+    def confirm(self, external_ids: Sequence[str], at: datetime) -> int:
+        """Record that the source still lists these offers; closed ones among them reopen and are
+        indexed again. Returns how many reopened."""
+        reopened = self.repo.mark_seen(external_ids, at)
+        if reopened:
+            self.indexer.index(reopened)
+            self.indexer.flush()
+        return len(reopened)
+
+    def close(self, external_ids: Sequence[str], at: datetime) -> int:
+        """Close offers the source no longer lists: out of both indexes at once, kept in SQL with
+        ``closed_at``. Returns how many were open."""
+        doc_ids = self.repo.close_many(external_ids, at)
+        if doc_ids:
+            self.indexer.remove(doc_ids)
+            self.indexer.flush()
+        return len(doc_ids)
 
     def sync(self, *, progress: Callable[[int], object] | None = None) -> SyncReport:
         return self.indexer.sync(progress=progress)
