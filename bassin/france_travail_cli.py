@@ -89,7 +89,6 @@ def ingest_france_travail(
     first_since = parse_since(since)
     period = parse_period(every) if every else None
     deps, romes = _split(departements), _split(rome)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     metrics = SyncMetrics()
     if metrics_port is not None:
         start_http_server(metrics_port, registry=metrics.registry)

@@ -148,6 +148,34 @@ class IndexingPipeline:
         self.repo = repository
         self.normalizer = normalizer
         self.indexer = indexer
+        self._pool: ProcessPoolExecutor | None = None
+
+    @contextmanager
+    def reusing_pool(self) -> Iterator[None]:
+        """Keep one normalising process for every ``ingest`` inside the block.
+
+        For callers that ingest many small batches (the France Travail connector, one per partition):
+        forking a process per call costs more than normalising a page of offers.
+        """
+        if self._pool is not None:
+            yield
+            return
+        with _normalizing_pool(self.normalizer) as pool:
+            if pool is not None:
+                pool.submit(int).result()  # fork now, before the caller starts threads
+            self._pool = pool
+            try:
+                yield
+            finally:
+                self._pool = None
+
+    @contextmanager
+    def _pool_for_call(self) -> Iterator[ProcessPoolExecutor | None]:
+        if self._pool is not None:
+            yield self._pool
+        else:
+            with _normalizing_pool(self.normalizer) as pool:
+                yield pool
 
     def ingest(
         self, items: Iterable[RawItem], *, progress: Callable[[int], object] | None = None
@@ -163,7 +191,7 @@ class IndexingPipeline:
         start = time.perf_counter()
         batches = _chunks(items, self.indexer.batch_size)
         with (
-            _normalizing_pool(self.normalizer) as pool,
+            self._pool_for_call() as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="bassin-index") as worker,
         ):
             normalized = (

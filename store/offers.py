@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -173,16 +173,14 @@ class OfferRepository:
         with self.db.session() as s:
             return list(s.scalars(select(OfferRow.external_id).where(*where).order_by(OfferRow.id)))
 
-    def unconfirmed(
-        self, older_than: timedelta, now: datetime, *, limit: int, source: str = "france_travail"
-    ) -> list[str]:
-        """Open offers the source has not confirmed for ``older_than``, least recently confirmed first."""
+    def unconfirmed(self, before: datetime, *, limit: int, source: str = "france_travail") -> list[str]:
+        """Open offers the source has not confirmed since ``before``, least recently confirmed first."""
         last = func.coalesce(OfferRow.seen_at, OfferRow.created_at)
         with self.db.session() as s:
             return list(
                 s.scalars(
                     select(OfferRow.external_id)
-                    .where(OfferRow.source == source, OfferRow.closed_at.is_(None), last < now - older_than)
+                    .where(OfferRow.source == source, OfferRow.closed_at.is_(None), last < before)
                     .order_by(last, OfferRow.id)
                     .limit(limit)
                 )

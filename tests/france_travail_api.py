@@ -197,7 +197,7 @@ class FakeFranceTravail:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(length).decode("utf-8"))
                 url = urlsplit(self.path)
@@ -207,7 +207,7 @@ class FakeFranceTravail:
                     return
                 self._send(*fake._token(form))
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 if fake.delay_s:
                     time.sleep(fake.delay_s)

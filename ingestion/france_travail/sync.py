@@ -21,6 +21,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -43,6 +44,7 @@ class OfferPipeline(Protocol):
     """What the connector needs from ``IndexingPipeline``."""
 
     def ingest(self, items: Sequence[RawItem]) -> IngestSummary: ...
+    def reusing_pool(self) -> AbstractContextManager[None]: ...
     def confirm(self, external_ids: Sequence[str], at: datetime) -> int: ...
     def close(self, external_ids: Sequence[str], at: datetime) -> int: ...
 
@@ -60,9 +62,7 @@ class OfferLedger(Protocol):
         rome_codes: Sequence[str] = (),
         source: str = "france_travail",
     ) -> list[str]: ...
-    def unconfirmed(
-        self, older_than: timedelta, now: datetime, *, limit: int, source: str = "france_travail"
-    ) -> list[str]: ...
+    def unconfirmed(self, before: datetime, *, limit: int, source: str = "france_travail") -> list[str]: ...
 
 
 @dataclass
@@ -201,7 +201,8 @@ class FranceTravailSync:
         run, resumed = self._start(since, deps, romes)
         client = self.client_factory()
         try:
-            await self._pull(client, run)
+            with self.pipeline.reusing_pool():
+                await self._pull(client, run)
             await self._close_unseen(client, run, deps, romes)
             await self._recheck(client, run)
         except BaseException:
@@ -300,9 +301,9 @@ class FranceTravailSync:
     async def _recheck(self, client: FranceTravailClient, run: RunState) -> None:
         if self.recheck_limit <= 0:
             return
-        stale = await asyncio.to_thread(
-            self.ledger.unconfirmed, self.recheck_after, self.clock(), limit=self.recheck_limit
-        )
+        # never the offers this run just saw, however short ``recheck_after``
+        before = min(self.clock() - self.recheck_after, run.started_at)
+        stale = await asyncio.to_thread(self.ledger.unconfirmed, before, limit=self.recheck_limit)
         if stale:
             run.counts.rechecked += len(stale)
             await self._verify(client, run, stale)

@@ -11,6 +11,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,10 @@ class RecordingPipeline:
         self.ingested.extend(ids)
         return IngestSummary(read=len(ids), inserted=len(fresh), unchanged=len(ids) - len(fresh))
 
+    @contextmanager
+    def reusing_pool(self) -> Iterator[None]:
+        yield
+
     def confirm(self, external_ids: Sequence[str], at: datetime) -> int:
         self.seen.update(external_ids)
         return 0
@@ -69,7 +74,7 @@ class NoLedger:
     def unseen_since(self, since: datetime, **_: Any) -> list[str]:
         return []
 
-    def unconfirmed(self, older_than: timedelta, now: datetime, **_: Any) -> list[str]:
+    def unconfirmed(self, before: datetime, **_: Any) -> list[str]:
         return []
 
 
@@ -163,7 +168,9 @@ def test_bursts_of_429_and_5xx_are_survived_honouring_retry_after(
     api.retry_after = "1"
     pipeline = RecordingPipeline()
     t0 = time.perf_counter()
-    summary = pull(connector(api, tmp_path, pipeline, concurrency=1, max_retries=8), since=datetime(2025, 11, 15))
+    summary = pull(
+        connector(api, tmp_path, pipeline, concurrency=1, max_retries=8), since=datetime(2025, 11, 15)
+    )
     elapsed = time.perf_counter() - t0
     assert api.requests["429"] == 3 and api.requests["503"] + api.requests["500"] + api.requests["502"] == 3
     assert len(pipeline.ingested) == len(set(pipeline.ingested)) > 0
