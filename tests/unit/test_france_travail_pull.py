@@ -51,6 +51,7 @@ class RecordingPipeline:
     def __init__(self) -> None:
         self.ingested: list[str] = []
         self.seen: set[str] = set()
+        self.closed: list[str] = []
 
     def ingest(self, items: Sequence[RawItem]) -> IngestSummary:
         ids = [str(i.payload["id"]) for i in items if i.payload]
@@ -67,12 +68,16 @@ class RecordingPipeline:
         return 0
 
     def close(self, external_ids: Sequence[str], at: datetime) -> int:
-        return 0
+        self.closed.extend(external_ids)
+        return len(external_ids)
 
 
 class NoLedger:
+    def __init__(self, unseen: Sequence[str] = ()) -> None:
+        self.unseen = list(unseen)
+
     def unseen_since(self, since: datetime, **_: Any) -> list[str]:
-        return []
+        return self.unseen
 
     def unconfirmed(self, before: datetime, **_: Any) -> list[str]:
         return []
@@ -94,13 +99,17 @@ def config(api: FakeFranceTravail, **overrides: Any) -> ApiConfig:
 
 
 def connector(
-    api: FakeFranceTravail, tmp_path: Path, pipeline: RecordingPipeline, **overrides: Any
+    api: FakeFranceTravail,
+    tmp_path: Path,
+    pipeline: RecordingPipeline,
+    ledger: NoLedger | None = None,
+    **overrides: Any,
 ) -> FranceTravailSync:
     cfg = config(api, **overrides)
     return FranceTravailSync(
         lambda: FranceTravailClient(cfg),
         pipeline,
-        NoLedger(),
+        ledger or NoLedger(),
         CheckpointStore(tmp_path / "checkpoint.json"),
     )
 
@@ -232,3 +241,29 @@ def test_rate_limit_spaces_requests(api: FakeFranceTravail, tmp_path: Path) -> N
     sent = summary.requests + api.requests["token"]
     assert sent > 10
     assert elapsed >= (sent - 1) / 40.0
+
+
+def test_a_crowded_second_splits_by_departement_and_asks_before_closing(
+    all_offers: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    from tests.france_travail_api import departement_of
+
+    crowded = []
+    for o in [o for o in all_offers if departement_of(o)][:30]:
+        o = dict(o)
+        o["dateCreation"] = "2025-11-14T10:00:00.500Z"
+        crowded.append(o)
+    api = FakeFranceTravail(crowded, page_size=5, max_start=5).start()  # cap 10 < 30 in one second
+    try:
+        api.withdraw(["GONE001"])
+        pipeline = RecordingPipeline()
+        ledger = NoLedger(unseen=["GONE001", "UNKNOWN1", crowded[0]["id"]])
+        summary = pull(connector(api, tmp_path, pipeline, ledger), since=datetime(2025, 11, 14, 9))
+        assert sorted(pipeline.ingested[:30]) == sorted(o["id"] for o in crowded)
+        assert summary.counts.partitions >= 101 and not summary.complete
+        # a split by département may miss offers placed in none: unseen ones are asked first
+        assert api.requests["detail"] == 3
+        assert pipeline.closed == ["GONE001", "UNKNOWN1"]
+        assert pipeline.ingested[30:] == [crowded[0]["id"]], "alive: refreshed, not closed"
+    finally:
+        api.stop()
