@@ -223,7 +223,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
             "embedding_model": engine.embedder.model_id,
             "embedding_dim": engine.embedder.dim,
             "lexical_backend": engine.settings.effective_lexical_backend,
-            "offers_sql": engine.offers.count(),
+            "offers_sql": engine.offers.count(),  # open offers (closed ones stay in SQL, out of the indexes)
+            "offers_closed": engine.offers.count_closed(),
             "offers_faiss": engine.vectors.count(),
             "offers_lexical": engine.lexical.count(),
             "candidates_sql": engine.candidates.count(),

@@ -30,12 +30,13 @@ from tests.france_travail_api import CLIENT_ID, CLIENT_SECRET, FakeFranceTravail
 
 
 def fresh_offers(source: list[dict[str, Any]], n: int, now: datetime) -> list[dict[str, Any]]:
-    """``n`` new offers (real ones under new ids) created during the last hour."""
+    """``n`` new offers (real ones under new ids) created during the last five minutes (after the last
+    run's window, as an hour's new offers are when the increment runs hourly)."""
     out = []
     for i, src in enumerate(random.Random(1).sample(source, n)):
         o = copy.deepcopy(src)
         o["id"] = f"BENCH{i:05d}"
-        o["dateCreation"] = (now - timedelta(seconds=30 + i * 3600 // n)).isoformat().replace("+00:00", "Z")
+        o["dateCreation"] = (now - timedelta(seconds=1 + i * 300 / n)).isoformat().replace("+00:00", "Z")
         out.append(o)
     return out
 

@@ -147,6 +147,7 @@ def test_withdrawn_offers_close_and_leave_search_matches_agent_and_cache(
     after = stats(data_dir)
     open_count = len(offers) - len(withdrawn)
     assert after["offers_sql"] == after["offers_faiss"] == after["offers_lexical"] == open_count
+    assert after["offers_closed"] == len(withdrawn)
     assert after["consistent"] is True
     hashes, closed, _ = open_state(data_dir)
     assert closed == set(withdrawn) and kept in hashes  # kept in SQL, closed

@@ -267,3 +267,18 @@ def test_a_crowded_second_splits_by_departement_and_asks_before_closing(
         assert pipeline.ingested[30:] == [crowded[0]["id"]], "alive: refreshed, not closed"
     finally:
         api.stop()
+
+
+def test_command_line_periods_and_dates() -> None:
+    from bassin.france_travail_cli import parse_period, parse_since
+    from domain.errors import InvalidQueryError
+
+    assert parse_period("1h") == 3600 and parse_period("30m") == 1800 and parse_period("90s") == 90
+    assert parse_since("last") == "last" and parse_since(None) is None
+    assert parse_since("2026-12-01") == datetime.fromisoformat("2026-12-01T00:00:00+00:00")
+    assert parse_since("2026-12-01T08:30:00Z") == datetime.fromisoformat("2026-12-01T08:30:00+00:00")
+    for bad in ("hourly", "0h"):
+        with pytest.raises(InvalidQueryError):
+            parse_period(bad)
+    with pytest.raises(InvalidQueryError):
+        parse_since("yesterday")
