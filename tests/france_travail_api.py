@@ -8,7 +8,8 @@
   when one page holds everything, 204 when nothing matches; newest first;
 - ``GET /partenaire/offresdemploi/v2/offres/{id}``: the offer, 204 once withdrawn, 404 when unknown;
 - injected faults: the next requests answer the statuses queued in ``faults`` (429 with ``Retry-After``),
-  every request after ``fail_after`` searches answers 503, every request can be slowed by ``delay_s``.
+  every request after ``fail_after`` searches answers 503, every request can be slowed by ``delay_s``, and
+  the next ``stall_next`` ones stalled for ``stall_s``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class FakeFranceTravail:
         self.faults: deque[int] = deque()
         self.delay_s = 0.0
         self.fail_after: int | None = None
+        self.stall_next = 0
+        """The next this many API requests take ``stall_s`` seconds (longer than the client waits)."""
+        self.stall_s = 1.0
         """Once this many searches were answered, every request answers 503 (an outage mid-pull)."""
         self.tokens: dict[str, float] = {}
         self.requests: Counter[str] = Counter()
@@ -194,8 +198,11 @@ class FakeFranceTravail:
                 if body is not None:
                     self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a stalled response): as a real server would
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -211,6 +218,12 @@ class FakeFranceTravail:
                 url = urlsplit(self.path)
                 if fake.delay_s:
                     time.sleep(fake.delay_s)
+                with fake.lock:
+                    stall = fake.stall_next > 0
+                    fake.stall_next -= 1 if stall else 0
+                if stall:
+                    fake.requests["stalled"] += 1
+                    time.sleep(fake.stall_s)
                 if not url.path.startswith(API_PATH + "/offres/"):
                     self._send(404, {}, {"message": "not found"})
                     return

@@ -282,3 +282,15 @@ def test_command_line_periods_and_dates() -> None:
             parse_period(bad)
     with pytest.raises(InvalidQueryError):
         parse_since("yesterday")
+
+
+def test_stalled_responses_time_out_and_are_retried(api: FakeFranceTravail, tmp_path: Path) -> None:
+    api.stall_next, api.stall_s = 2, 1.0
+    pipeline = RecordingPipeline()
+    since = datetime.fromisoformat("2025-11-15T12:00:00+00:00")
+    summary = pull(connector(api, tmp_path, pipeline, timeout_s=0.3, concurrency=1), since=since)
+    assert api.requests["stalled"] == 2
+    assert summary.retried == {"ReadTimeout": 2}
+    assert set(pipeline.ingested) == {
+        o["id"] for o in api.offers.values() if o["dateCreation"] >= "2025-11-15T12"
+    }
