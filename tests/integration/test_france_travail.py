@@ -226,8 +226,17 @@ def test_increment_recheck_and_republication(
     # hourly increment: only offers created since the last run; old offers are re-checked one by one
     monkeypatch.setenv("BASSIN_FT_RECHECK_AFTER_DAYS", "0.000001")
     api.requests.clear()
-    inc = pull(data_dir, "--since", "last")
+    metrics = tmp_path / "bassin_ft.prom"
+    inc = pull(data_dir, "--since", "last", "--metrics-file", str(metrics))
     assert (inc["new"], inc["closed"]) == ("3", "2")
+    from prometheus_client.parser import text_string_to_metric_families
+
+    samples = {
+        s.name: s.value for f in text_string_to_metric_families(metrics.read_text()) for s in f.samples
+    }
+    assert samples["bassin_ft_offers_new_total"] == 3 and samples["bassin_ft_offers_closed_total"] == 2
+    assert samples["bassin_ft_offers_fetched_total"] == 3 + len(offers) - 2  # search + live re-checks
+    assert samples["bassin_ft_last_success_timestamp_seconds"] > 0
     assert int(inc["rechecked"]) == len(offers), "every offer not seen by this run, none it saw"
     assert api.requests["detail"] == len(offers)
     assert api.requests["search"] <= 2, "an increment reads only its window"
