@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
 from app.settings import Settings
 from domain.documents import Collection
+from domain.errors import ConfigurationError
 from ingestion.candidates import CandidateIngestion
+from ingestion.france_travail.checkpoint import CheckpointStore
+from ingestion.france_travail.client import ApiConfig, FranceTravailClient
+from ingestion.france_travail.metrics import SyncMetrics
+from ingestion.france_travail.sync import FranceTravailSync
 from ingestion.indexer import CollectionIndexer, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer
 from ingestion.pipeline import IndexingPipeline
@@ -39,6 +45,7 @@ from services.ranking import OfferRanker, read_occupation
 from services.requests import RequestBuilder
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
+from store.match_cache import invalidate_offers
 
 COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
 TITLE_CONFIDENCE = 0.3
@@ -250,6 +257,38 @@ class Engine:
             department_of_postcode=self.gazetteer.department_of_postcode,
         )
         return IndexingPipeline(repository=self.offers, normalizer=normalizer, indexer=self.indexer("offers"))
+
+    def france_travail(self, *, metrics: SyncMetrics | None = None) -> FranceTravailSync:
+        """The France Travail connector over this engine's pipeline (credentials from settings)."""
+        s = self.settings
+        if not s.ft_client_id or s.ft_client_secret is None:
+            raise ConfigurationError(
+                "Identifiants France Travail manquants : définissez BASSIN_FT_CLIENT_ID et "
+                "BASSIN_FT_CLIENT_SECRET (https://francetravail.io). / France Travail credentials missing."
+            )
+        config = ApiConfig(
+            client_id=s.ft_client_id,
+            client_secret=s.ft_client_secret,
+            api_url=s.ft_api_url,
+            token_url=s.ft_token_url,
+            scope=s.ft_scope,
+            rate_per_second=s.ft_rate_per_second,
+            max_retries=s.ft_max_retries,
+            timeout_s=s.ft_timeout_s,
+            page_size=s.ft_page_size,
+            max_start=s.ft_max_start,
+            backoff_base_s=s.ft_backoff_base_s,
+        )
+        return FranceTravailSync(
+            lambda: FranceTravailClient(config),
+            self.pipeline,
+            self.offers,
+            CheckpointStore(s.data_dir / "france_travail" / "checkpoint.json"),
+            invalidate_matches=lambda ids: invalidate_offers(self.db, ids),
+            metrics=metrics,
+            recheck_after=timedelta(days=s.ft_recheck_after_days),
+            recheck_limit=s.ft_recheck_limit,
+        )
 
     @cached_property
     def candidate_ingestion(self) -> CandidateIngestion:

@@ -75,6 +75,37 @@ class Settings(BaseSettings):
         description="Offer-details API base URL (GET /offers?ids=…); the local store when unset.",
     )
 
+    # --- France Travail "Offres d'emploi v2" connector (bassin ingest france-travail) ------------------
+    ft_client_id: str | None = Field(default=None, description="OAuth2 client id of the France Travail app.")
+    ft_client_secret: SecretStr | None = Field(
+        default=None, description="OAuth2 client secret (never logged)."
+    )
+    ft_api_url: str = Field(
+        default="https://api.francetravail.io/partenaire/offresdemploi/v2",
+        description="Base of the offers API (…/offres/search, …/offres/{id}).",
+    )
+    ft_token_url: str = Field(
+        default="https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=%2Fpartenaire",
+        description="OAuth2 token endpoint (client credentials).",
+    )
+    ft_scope: str = Field(default="api_offresdemploiv2 o2dsoffre", description="OAuth2 scope asked for.")
+    ft_rate_per_second: float = Field(
+        default=9.0, gt=0, description="Requests per second sent to the API (its quota is 10/s)."
+    )
+    ft_max_retries: int = Field(
+        default=6, ge=0, description="Retries of a request answered 429, 5xx or timeout."
+    )
+    ft_timeout_s: float = Field(default=30.0, gt=0, description="Timeout of one HTTP request.")
+    ft_recheck_after_days: float = Field(
+        default=7.0, gt=0, description="Open offers unconfirmed for this long are re-checked one by one."
+    )
+    ft_recheck_limit: int = Field(default=500, ge=0, description="Offers re-checked at most per run.")
+    ft_page_size: int = Field(default=150, ge=1, description="Offers per search page (the API's maximum).")
+    ft_max_start: int = Field(
+        default=3000, ge=0, description="Largest first index of a page (the API's per-query cap)."
+    )
+    ft_backoff_base_s: float = Field(default=0.5, gt=0, description="First retry delay without Retry-After.")
+
     # --- scoring ---------------------------------------------------------------------------------------
     reranker_model: str | None = Field(
         default=None, description="Cross-encoder model directory (or cached name); unset: no re-ranking."

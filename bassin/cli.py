@@ -14,6 +14,7 @@ from tqdm import tqdm
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
 from bassin.common import DataDir, explicit_request, open_engine, print_offer_response, settings_for
 from bassin.eval_cli import evaluate
+from bassin.france_travail_cli import ingest_france_travail
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from domain.errors import BassinError
@@ -33,6 +34,7 @@ app.command("explain")(explain)
 app.command("serve")(serve)
 app.command("eval")(evaluate)
 ingest_app.command("cvs")(ingest_cvs)
+ingest_app.command("france-travail")(ingest_france_travail)
 app.command("search-candidates")(search_candidates)
 forget_app.command("candidate")(forget_candidate)
 
@@ -183,7 +185,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
             "embedding_model": engine.embedder.model_id,
             "embedding_dim": engine.embedder.dim,
             "lexical_backend": engine.settings.effective_lexical_backend,
-            "offers_sql": engine.offers.count(),
+            "offers_sql": engine.offers.count(),  # open offers (closed ones stay in SQL, out of the indexes)
+            "offers_closed": engine.offers.count_closed(),
             "offers_faiss": engine.vectors.count(),
             "offers_lexical": engine.lexical.count(),
             "candidates_sql": engine.candidates.count(),

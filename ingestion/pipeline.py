@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from domain.offers import OfferRecord
 from ingestion.indexer import CollectionIndexer, EncodePlan, EncodeStats, SyncReport
@@ -147,6 +148,34 @@ class IndexingPipeline:
         self.repo = repository
         self.normalizer = normalizer
         self.indexer = indexer
+        self._pool: ProcessPoolExecutor | None = None
+
+    @contextmanager
+    def reusing_pool(self) -> Iterator[None]:
+        """Keep one normalising process for every ``ingest`` inside the block.
+
+        For callers that ingest many small batches (the France Travail connector, one per partition):
+        forking a process per call costs more than normalising a page of offers.
+        """
+        if self._pool is not None:
+            yield
+            return
+        with _normalizing_pool(self.normalizer) as pool:
+            if pool is not None:
+                pool.submit(int).result()  # fork now, before the caller starts threads
+            self._pool = pool
+            try:
+                yield
+            finally:
+                self._pool = None
+
+    @contextmanager
+    def _pool_for_call(self) -> Iterator[ProcessPoolExecutor | None]:
+        if self._pool is not None:
+            yield self._pool
+        else:
+            with _normalizing_pool(self.normalizer) as pool:
+                yield pool
 
     def ingest(
         self, items: Iterable[RawItem], *, progress: Callable[[int], object] | None = None
@@ -162,7 +191,7 @@ class IndexingPipeline:
         start = time.perf_counter()
         batches = _chunks(items, self.indexer.batch_size)
         with (
-            _normalizing_pool(self.normalizer) as pool,
+            self._pool_for_call() as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="bassin-index") as worker,
         ):
             normalized = (
@@ -221,6 +250,24 @@ class IndexingPipeline:
             self.indexer.remove(doc_ids)
             self.indexer.flush()
         return list(existing)
+
+    def confirm(self, external_ids: Sequence[str], at: datetime) -> int:
+        """Record that the source still lists these offers; closed ones among them reopen and are
+        indexed again. Returns how many reopened."""
+        reopened = self.repo.mark_seen(external_ids, at)
+        if reopened:
+            self.indexer.index(reopened)
+            self.indexer.flush()
+        return len(reopened)
+
+    def close(self, external_ids: Sequence[str], at: datetime) -> int:
+        """Close offers the source no longer lists: out of both indexes at once, kept in SQL with
+        ``closed_at``. Returns how many were open."""
+        doc_ids = self.repo.close_many(external_ids, at)
+        if doc_ids:
+            self.indexer.remove(doc_ids)
+            self.indexer.flush()
+        return len(doc_ids)
 
     def sync(self, *, progress: Callable[[int], object] | None = None) -> SyncReport:
         return self.indexer.sync(progress=progress)

@@ -44,7 +44,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.candidate_models import CandidateRow
-from store.db import Database, as_utc
+from store.db import Database, as_utc, chunked
 from store.models import Base, OfferRow
 
 CacheReason = Literal["hit", "absent", "cv_changed", "profile_changed", "expired", "new_offers", "too_short"]
@@ -192,6 +192,26 @@ def offers_changed_at(db: Database) -> datetime | None:
     with db.session() as s:
         value = s.scalar(select(func.max(OfferRow.synced_at)))
     return None if value is None else as_utc(value)
+
+
+def invalidate_offers(db: Database, external_ids: Sequence[str]) -> int:
+    """« Offre clôturée → invalider » : drop every cached matching that lists one of these offers.
+
+    Returns the number of profiles whose cache was dropped (recomputed at their next access).
+    """
+    ids = list(dict.fromkeys(external_ids))
+    dropped: set[int] = set()
+    with db.session() as s:
+        for chunk in chunked(ids):
+            dropped.update(
+                s.scalars(
+                    select(MatchResultRow.candidate_id).where(MatchResultRow.offer_external_id.in_(chunk))
+                )
+            )
+        conn = s.connection()
+        for candidate_id in sorted(dropped):
+            _delete_entry(conn, candidate_id)
+    return len(dropped)
 
 
 @event.listens_for(CandidateRow, "after_update")

@@ -80,6 +80,10 @@ class OfferRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # When the source last listed the offer, and when it stopped: a closed offer leaves the indexes and
+    # every answer but keeps its row for the interaction history.
+    seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     skills: Mapped[list[OfferSkillRow]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="OfferSkillRow.id", lazy="selectin"

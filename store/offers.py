@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.documents import IndexDocument
@@ -99,10 +100,103 @@ class OfferRepository:
         self.embeddings.delete(doc_ids)
         return doc_ids
 
-    # --- reads --------------------------------------------------------------------------------
-    def count(self) -> int:
+    # --- expiry -------------------------------------------------------------------------------
+    def mark_seen(self, external_ids: Sequence[str], at: datetime) -> list[int]:
+        """Record that the source listed these offers at ``at``; returns the doc ids this reopened.
+
+        An offer the source lists again after it was closed (republished) is open again: its caller
+        indexes the returned doc ids.
+        """
+        ids = list(dict.fromkeys(external_ids))
+        reopened: list[int] = []
         with self.db.session() as s:
-            return int(s.scalar(select(func.count()).select_from(OfferRow)) or 0)
+            for chunk in chunked(ids):
+                reopened.extend(
+                    s.scalars(
+                        select(OfferRow.id).where(
+                            OfferRow.external_id.in_(chunk), OfferRow.closed_at.is_not(None)
+                        )
+                    )
+                )
+                s.execute(
+                    update(OfferRow)
+                    .where(OfferRow.external_id.in_(chunk))
+                    .values(seen_at=at, closed_at=None, synced_at=OfferRow.synced_at)
+                )
+        return reopened
+
+    def close_many(self, external_ids: Sequence[str], at: datetime) -> list[int]:
+        """Close open offers (kept in SQL, gone from every read below); returns the doc ids closed."""
+        ids = list(dict.fromkeys(external_ids))
+        closed: list[int] = []
+        with self.db.session() as s:
+            for chunk in chunked(ids):
+                found = list(
+                    s.scalars(
+                        select(OfferRow.id).where(
+                            OfferRow.external_id.in_(chunk), OfferRow.closed_at.is_(None)
+                        )
+                    )
+                )
+                if found:
+                    s.execute(
+                        update(OfferRow)
+                        .where(OfferRow.id.in_(found))
+                        .values(closed_at=at, synced_at=OfferRow.synced_at)
+                    )
+                closed.extend(found)
+        return closed
+
+    def unseen_since(
+        self,
+        since: datetime,
+        *,
+        created_from: datetime,
+        created_before: datetime,
+        departments: Sequence[str] = (),
+        rome_codes: Sequence[str] = (),
+        source: str = "france_travail",
+    ) -> list[str]:
+        """External ids of open offers created in ``[created_from, created_before)`` (and in these
+        departments / ROME codes when given) that the source has not listed since ``since``."""
+        where: list[ColumnElement[bool]] = [
+            OfferRow.source == source,
+            OfferRow.closed_at.is_(None),
+            OfferRow.published_at >= created_from,
+            OfferRow.published_at < created_before,
+            or_(OfferRow.seen_at.is_(None), OfferRow.seen_at < since),
+        ]
+        if departments:
+            where.append(OfferRow.department.in_(list(departments)))
+        if rome_codes:
+            where.append(OfferRow.rome_code.in_(list(rome_codes)))
+        with self.db.session() as s:
+            return list(s.scalars(select(OfferRow.external_id).where(*where).order_by(OfferRow.id)))
+
+    def unconfirmed(self, before: datetime, *, limit: int, source: str = "france_travail") -> list[str]:
+        """Open offers the source has not confirmed since ``before``, least recently confirmed first."""
+        last = func.coalesce(OfferRow.seen_at, OfferRow.created_at)
+        with self.db.session() as s:
+            return list(
+                s.scalars(
+                    select(OfferRow.external_id)
+                    .where(OfferRow.source == source, OfferRow.closed_at.is_(None), last < before)
+                    .order_by(last, OfferRow.id)
+                    .limit(limit)
+                )
+            )
+
+    # --- reads (open offers only, unless said otherwise) --------------------------------------
+    def count(self, *, include_closed: bool = False) -> int:
+        query = select(func.count()).select_from(OfferRow)
+        if not include_closed:
+            query = query.where(OfferRow.closed_at.is_(None))
+        with self.db.session() as s:
+            return int(s.scalar(query) or 0)
+
+    def count_closed(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count()).where(OfferRow.closed_at.is_not(None))) or 0)
 
     def occupation_skills(self) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, str]]:
         """Offers per ROME code; per code, how many of its offers ask each skill; each skill's label.
@@ -139,9 +233,14 @@ class OfferRepository:
         return offers, skills, labels
 
     def hashes(self) -> dict[int, str]:
-        """doc id → content hash for every stored offer (what the indexes must mirror)."""
+        """doc id → content hash for every open offer (what the indexes must mirror)."""
         with self.db.session() as s:
-            return {i: h for i, h in s.execute(select(OfferRow.id, OfferRow.content_hash))}
+            return {
+                i: h
+                for i, h in s.execute(
+                    select(OfferRow.id, OfferRow.content_hash).where(OfferRow.closed_at.is_(None))
+                )
+            }
 
     def external_ids(self, doc_ids: Sequence[int]) -> dict[int, str]:
         with self.db.session() as s:
@@ -151,35 +250,45 @@ class OfferRepository:
                 for i, e in s.execute(select(OfferRow.id, OfferRow.external_id).where(OfferRow.id.in_(chunk)))
             }
 
-    def get_many(self, doc_ids: Sequence[int]) -> list[OfferRow]:
-        """Offers by doc id, in the order asked; unknown ids are skipped."""
+    def get_many(self, doc_ids: Sequence[int], *, include_closed: bool = False) -> list[OfferRow]:
+        """Offers by doc id, in the order asked; unknown (and closed) ids are skipped."""
         if not doc_ids:
             return []
         with self.db.session() as s:
             rows = {
                 r.id: r
                 for chunk in chunked(doc_ids)
-                for r in s.scalars(select(OfferRow).where(OfferRow.id.in_(chunk)))
+                for r in s.scalars(_open_only(select(OfferRow).where(OfferRow.id.in_(chunk)), include_closed))
             }
             return [rows[i] for i in doc_ids if i in rows]
 
-    def get_by_external_ids(self, external_ids: Sequence[str]) -> dict[str, OfferRow]:
+    def get_by_external_ids(
+        self, external_ids: Sequence[str], *, include_closed: bool = False
+    ) -> dict[str, OfferRow]:
+        """Offers by external id; unknown (and closed) ids are absent."""
         if not external_ids:
             return {}
         with self.db.session() as s:
             return {
                 r.external_id: r
                 for chunk in chunked(external_ids)
-                for r in s.scalars(select(OfferRow).where(OfferRow.external_id.in_(chunk)))
+                for r in s.scalars(
+                    _open_only(select(OfferRow).where(OfferRow.external_id.in_(chunk)), include_closed)
+                )
             }
 
     def iter_documents(
         self, doc_ids: Sequence[int] | None = None, batch: int = 500
     ) -> Iterator[IndexDocument]:
-        """Index documents for the given doc ids (all offers when None), streamed in batches."""
+        """Index documents for the given doc ids (all open offers when None), streamed in batches.
+
+        Closed offers are never indexed, whatever the ids asked.
+        """
         if doc_ids is None:
             with self.db.session() as s:
-                doc_ids = list(s.scalars(select(OfferRow.id).order_by(OfferRow.id)))
+                doc_ids = list(
+                    s.scalars(select(OfferRow.id).where(OfferRow.closed_at.is_(None)).order_by(OfferRow.id))
+                )
         for start in range(0, len(doc_ids), batch):
             for row in self.get_many(doc_ids[start : start + batch]):
                 yield offer_document(row)
@@ -192,6 +301,10 @@ class OfferRepository:
     def save_embeddings(self, model_id: str, items: Sequence[tuple[int, str]], vectors: np.ndarray) -> None:
         """Store vectors for (doc id, content hash) pairs, replacing older ones for the same model."""
         self.embeddings.save(model_id, items, vectors)
+
+
+def _open_only(query: Any, include_closed: bool) -> Any:
+    return query if include_closed else query.where(OfferRow.closed_at.is_(None))
 
 
 def _row_values(rec: OfferRecord, digest: str) -> dict[str, Any]:

@@ -355,3 +355,44 @@ def test_unreachable_database_says_what_to_do() -> None:
         db.create_schema()
     assert "secret" not in str(raised.value)
     db.dispose()
+
+
+# --- expiry (France Travail connector) ----------------------------------------------------------------
+
+
+def test_closed_offers_leave_every_read_but_stay_in_sql(
+    repository: OfferRepository, offer_records: list[OfferRecord]
+) -> None:
+    records = offer_records[:20]
+    repository.upsert_many(records)
+    ids = [r.external_id for r in records]
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    assert repository.mark_seen(ids, t0) == []
+
+    closed = repository.close_many([*ids[:3], "UNKNOWN"], t0 + timedelta(hours=1))
+    assert len(closed) == 3
+    assert repository.close_many(ids[:3], t0 + timedelta(hours=2)) == [], "closing twice closes nothing"
+    assert (repository.count(), repository.count(include_closed=True), repository.count_closed()) == (
+        17,
+        20,
+        3,
+    )
+    assert set(repository.get_by_external_ids(ids)) == set(ids[3:])
+    assert set(repository.get_by_external_ids(ids, include_closed=True)) == set(ids)
+    assert not set(repository.hashes()) & set(closed)
+    assert [d.external_id for d in repository.iter_documents(closed)] == []
+    assert {d.external_id for d in repository.iter_documents()} == set(ids[3:])
+    row = repository.get_many(closed[:1], include_closed=True)[0]
+    assert row.closed_at == t0 + timedelta(hours=1) and row.seen_at == t0
+
+    later = t0 + timedelta(days=3)
+    repository.mark_seen(ids[3:10], later)
+    lo = min(r.published_at for r in records)
+    hi = max(r.published_at for r in records) + timedelta(seconds=1)
+    assert set(repository.unseen_since(later, created_from=lo, created_before=hi)) == set(ids[10:])
+    assert repository.unseen_since(later, created_from=hi, created_before=hi + timedelta(days=1)) == []
+    assert repository.unconfirmed(later, limit=100) == ids[10:]
+    assert repository.unconfirmed(later, limit=2) == ids[10:12]
+
+    assert len(repository.mark_seen(ids[:1], later)) == 1, "listed again: reopened"
+    assert repository.count() == 18 and ids[0] in repository.get_by_external_ids(ids[:1])
