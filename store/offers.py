@@ -199,7 +199,7 @@ class OfferRepository:
             return int(s.scalar(select(func.count()).where(OfferRow.closed_at.is_not(None))) or 0)
 
     def occupation_skills(self) -> tuple[dict[str, int], dict[str, dict[str, int]], dict[str, str]]:
-        """Offers per ROME code; per code, how many of its offers ask each skill; each skill's label.
+        """Open offers per ROME code; per code, how many of them ask each skill; each skill's label.
 
         A skill is its taxonomy key, or ``rome:<code>`` for a ROME competence the employer listed that the
         taxonomy does not know. One SQL pass for the counts, one for the skills.
@@ -210,7 +210,7 @@ class OfferRepository:
                 str(code): int(n)
                 for code, n in s.execute(
                     select(OfferRow.rome_code, func.count())
-                    .where(OfferRow.rome_code.is_not(None))
+                    .where(OfferRow.rome_code.is_not(None), OfferRow.closed_at.is_(None))
                     .group_by(OfferRow.rome_code)
                 )
             }
@@ -224,7 +224,7 @@ class OfferRepository:
                     func.count(func.distinct(OfferRow.id)),
                 )
                 .join(OfferSkillRow, OfferSkillRow.offer_id == OfferRow.id)
-                .where(OfferRow.rome_code.is_not(None), skill.is_not(None))
+                .where(OfferRow.rome_code.is_not(None), OfferRow.closed_at.is_(None), skill.is_not(None))
                 .group_by(OfferRow.rome_code, skill)
             )
             for code, key, label, n in rows:
