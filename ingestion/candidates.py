@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cv import ParsedCV, parse_cv
+from cv import ParsedCV, parse_cv, read_cv_file
 from domain.candidates import CandidateRecord
 from domain.errors import BassinError, InputFormatError
 from domain.vocabulary import contract_codes
@@ -115,7 +115,7 @@ class CandidateIngestion:
         summary = CandidateBatchSummary()
         for file in _cv_files(path):
             try:
-                summary.results.append(self.ingest_bytes(file.read_bytes(), file.name))
+                summary.results.append(self.ingest_bytes(read_cv_file(file), file.name))
             except BassinError as exc:
                 summary.rejected.append((str(file), str(exc)))
             if progress:
