@@ -42,7 +42,9 @@ def test_key_guessing_on_write_endpoints_is_throttled(read_engine: Engine) -> No
         throttled = c.post("/faiss/delete", json=body, headers={"X-API-Key": "guess-x"})
         assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
         # the valid key is not locked out by someone guessing from the same address
-        ok = c.post("/faiss/delete", json={"index": "offers", "ids": ["NOPE"]}, headers={"X-API-Key": API_KEY})
+        ok = c.post(
+            "/faiss/delete", json={"index": "offers", "ids": ["NOPE"]}, headers={"X-API-Key": API_KEY}
+        )
         assert ok.status_code != 429
 
 
@@ -62,7 +64,10 @@ def test_embeddings_have_a_cpu_budget(read_engine: Engine) -> None:
         # the anonymous per-address quota (2,000 at once, then 600 chars/min here) runs out; not a key's
         codes = [c.post("/embeddings", json={"texts": ["x" * 300]}).status_code for _ in range(10)]
         assert codes[:5] == [200] * 5 and codes[-1] == 429
-        assert c.post("/embeddings", json={"texts": ["x" * 300]}, headers={"X-API-Key": API_KEY}).status_code == 200
+        assert (
+            c.post("/embeddings", json={"texts": ["x" * 300]}, headers={"X-API-Key": API_KEY}).status_code
+            == 200
+        )
 
 
 def _field_named(r: httpx.Response, name: str) -> bool:
@@ -73,14 +78,22 @@ def test_unknown_filter_keys_are_refused(client: httpx.Client, read_engine: Engi
     vec = [float(x) for x in read_engine.embedder.embed_query("cariste")]
     r = client.post("/match", json={"cv_embedding": vec, "filters": {"contract": ["CDI"]}})
     assert _field_named(r, "contract")
-    r = client.post("/faiss/search", json={"index": "offers", "vector": vec, "filters": {"contract": ["CDI"]}})
+    r = client.post(
+        "/faiss/search", json={"index": "offers", "vector": vec, "filters": {"contract": ["CDI"]}}
+    )
     assert _field_named(r, "contract")
     r = client.post(
         "/faiss/search",
-        json={"index": "offers", "vector": vec, "filters": {"geo": {"label": "Lyon", "lat": 45.7, "lon": 4.8, "km": 5}}},
+        json={
+            "index": "offers",
+            "vector": vec,
+            "filters": {"geo": {"label": "Lyon", "lat": 45.7, "lon": 4.8, "km": 5}},
+        },
     )
     assert _field_named(r, "km")
-    good = client.post("/faiss/search", json={"index": "offers", "vector": vec, "filters": {"contracts": ["cdi"]}})
+    good = client.post(
+        "/faiss/search", json={"index": "offers", "vector": vec, "filters": {"contracts": ["cdi"]}}
+    )
     assert good.status_code == 200 and good.json()
 
 
