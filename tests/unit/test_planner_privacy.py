@@ -21,7 +21,18 @@ SAID = [
     "Bonjour, moi c'est Karim Benali (karim.benali@exemple.fr, +33 6 98 76 54 32), cariste à Lille",
     "My name is John Smith, john.smith@example.com, looking for a nurse job in Paris",
 ]
-PERSONAL = ["marie", "dupont", "example.fr", "56 78", "karim", "benali", "exemple.fr", "54 32", "john", "smith"]
+PERSONAL = [
+    "marie",
+    "dupont",
+    "example.fr",
+    "56 78",
+    "karim",
+    "benali",
+    "exemple.fr",
+    "54 32",
+    "john",
+    "smith",
+]
 
 
 @pytest.fixture(scope="module")
