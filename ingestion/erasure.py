@@ -190,9 +190,9 @@ class PersonErasure:
             for table in (ChatFeedbackRow, ChatElementRow, ChatStepRow):
                 s.execute(delete(table).where(table.threadId.in_(ids)))
             s.execute(delete(ChatThreadRow).where(ChatThreadRow.id.in_(ids)))
-            interactions = s.execute(
-                delete(OfferInteractionRow).where(OfferInteractionRow.thread_id.in_(ids))
-            )
+            in_threads = OfferInteractionRow.thread_id.in_(ids)
+            interactions = s.scalar(select(func.count()).select_from(OfferInteractionRow).where(in_threads))
+            s.execute(delete(OfferInteractionRow).where(in_threads))
         report.add("historique du chat (chat_*)", f"{len(ids)} fil(s) supprimé(s)")
         if interactions:
             report.add("interactions avec les offres", f"{interactions} ligne(s) de ces fils")
