@@ -71,8 +71,9 @@ class CandidateRepository:
             return CandidateUpsert(row.id, row.external_id, status, previous)
 
     def find_same_person(self, personal: dict[str, Any]) -> str | None:
-        """The external id of a stored candidate with the same email or phone (or, when neither side has
-        any, the same full name): an edited CV of one person replaces the previous version.
+        """The external id of a stored candidate with the same email, or the same phone and no other name
+        (or, when neither side has any contact, the same full name): an edited CV of one person replaces
+        the previous version.
 
         A scan of the personal-data table (one JSON column): fine for tens of thousands of candidates.
         """
@@ -178,11 +179,19 @@ def identity_keys(personal: dict[str, Any]) -> set[str]:
 
 
 def _same_person(a: set[str], b: set[str]) -> bool:
-    contacts_a = {k for k in a if not k.startswith("name:")}
-    contacts_b = {k for k in b if not k.startswith("name:")}
-    if contacts_a and contacts_b:
-        return bool(contacts_a & contacts_b)
-    return bool(a & b) and not (contacts_a or contacts_b)
+    """Same email; or same phone with no conflicting name; or, without any contact, the same name."""
+
+    def kind(keys: set[str], prefix: str) -> set[str]:
+        return {k for k in keys if k.startswith(prefix)}
+
+    if kind(a, "email:") & kind(b, "email:"):
+        return True
+    names_a, names_b = kind(a, "name:"), kind(b, "name:")
+    names_agree = not names_a or not names_b or bool(names_a & names_b)
+    if kind(a, "phone:") & kind(b, "phone:") and names_agree:
+        return True
+    no_contacts = not (a - names_a) and not (b - names_b)
+    return no_contacts and bool(names_a & names_b)
 
 
 def _fill(row: CandidateRow, rec: CandidateRecord, digest: str, stored_file: str | None) -> None:

@@ -93,8 +93,8 @@ def alive(pids: Sequence[int]) -> list[int]:
     return out
 
 
-def open_engine(data_dir: Path) -> Engine:
-    return build_engine(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
+def open_engine(data_dir: Path, database_url: str | None = None) -> Engine:
+    return build_engine(Settings(data_dir=data_dir, database_url=database_url, _env_file=None))  # type: ignore[call-arg]
 
 
 def index_state(engine: Engine, collection: str) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:

@@ -55,14 +55,14 @@ def _docx(text: str) -> bytes:
     return out.getvalue()
 
 
-def _traces(data_dir: Path, url: str | None = None) -> list[str]:
+def _traces(data_dir: Path, url: str | None) -> list[str]:
     """Every file under the data dir and every SQL row that still holds the person's name or email."""
     found = []
     for path in data_dir.rglob("*"):
         if path.is_file():
             content = path.read_bytes().decode("utf-8", "replace").casefold()
             found += [f"{path.relative_to(data_dir)}: {n}" for n in NEEDLES if n.casefold() in content]
-    engine = open_engine(data_dir)
+    engine = open_engine(data_dir, url)
     try:
         meta = MetaData()
         meta.reflect(engine.db.engine)
@@ -76,10 +76,16 @@ def _traces(data_dir: Path, url: str | None = None) -> list[str]:
     return found
 
 
-def test_forget_erases_the_person_everywhere(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """SQLite in the data dir, or PostgreSQL (agent checkpoints then live in PostgreSQL too)."""
+    return None if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+
+
+def test_forget_erases_the_person_everywhere(tmp_path: Path, database_url: str | None) -> None:
     data = tmp_path / "data"
-    settings = Settings(data_dir=data, llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
-    engine = open_engine(data)
+    settings = Settings(data_dir=data, database_url=database_url, llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    engine = open_engine(data, database_url)
     try:
         from ingestion.offers.readers import read_offer_items
 
@@ -114,16 +120,17 @@ def test_forget_erases_the_person_everywhere(tmp_path: Path) -> None:
     turn = asyncio.run(ask_once(settings, f"Je m'appelle {NAME}, {EMAIL}, voici mon CV", cv=cv_path))
     (data / "ui").mkdir(exist_ok=True)
     (data / "ui" / "chainlit.log").write_text(f"INFO login ok\nINFO message from {EMAIL}\n", encoding="utf-8")
-    assert len(_traces(data)) >= 6  # the test data really holds her everywhere
+    assert len(_traces(data, database_url)) >= 6  # the test data really holds her everywhere
 
-    out = bassin(["forget", "candidate", cid], data)
+    extra = {"BASSIN_DATABASE_URL": database_url} if database_url else {}
+    out = bassin(["forget", "candidate", cid], data, **extra)
     assert out.returncode == 0, out.stderr
     for place in ("base SQL", "cache des correspondances", "index vectoriel", "index lexical", "cvs/",
                   "uploads/", "chat_*", "checkpoints", "journaux"):  # fmt: skip
         assert place in out.stdout, out.stdout
-    assert _traces(data) == []
+    assert _traces(data, database_url) == []
     assert (data / "uploads" / other).exists(), out.stdout  # another person's upload stays
-    engine = open_engine(data)
+    engine = open_engine(data, database_url)
     try:
         with engine.db.session() as s:
             assert s.get(ChatThreadRow, keep) is not None and s.get(ChatThreadRow, gone) is None
