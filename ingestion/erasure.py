@@ -90,16 +90,23 @@ class PersonErasure:
         self._read_text = read_text
 
     def forget(self, external_id: str) -> ErasureReport:
+        """Erase the candidate ``external_id`` and every other stored version of the same person."""
         report = ErasureReport(external_id)
         row = self.repo.get_by_external_id(external_id)
         personal = (self.repo.personal_data(external_id) or {}) if row is not None else {}
         needles = needles_of(personal)
-        sha = row.file_sha256 if row is not None else None
-        if row is not None:
-            self._forget_rows(row, report)
-        names = [external_id, f"cv-{sha[:12]}"] if sha else [external_id]
-        self._remove_files(self.cvs_dir, names, needles, "fichiers CV stockés (cvs/)", report)
-        uploads = [f"upload-{sha[:16]}"] if sha else []
+        rows = [row] if row is not None else []
+        for other in self.repo.same_person_ids(personal) if personal else []:
+            other_row = self.repo.get_by_external_id(other)
+            if other_row is not None and other != external_id:
+                rows.append(other_row)
+                report.add("autre version du même CV", other)
+        stems = [external_id]
+        for r in rows:
+            self._forget_rows(r, report)
+            stems += [r.external_id, f"cv-{r.file_sha256[:12]}"]
+        self._remove_files(self.cvs_dir, stems, [], "fichiers CV stockés (cvs/)", report)
+        uploads = [f"upload-{r.file_sha256[:16]}" for r in rows]
         removed_uploads = self._remove_files(
             self.uploads_dir, uploads, needles, "fichiers déposés (uploads/)", report
         )
@@ -133,7 +140,8 @@ class PersonErasure:
     def _remove_files(
         self, folder: Path, stems: Sequence[str], needles: Sequence[str], place: str, report: ErasureReport
     ) -> list[str]:
-        """Files named after the person's ids (any extension, ``.tmp`` included), or whose text names them."""
+        """Files named after the person's ids (any extension, ``.tmp`` included), or whose text names them
+        (uploads only: stored CVs of other people are other candidates, and each upload is read at most once)."""
         if not folder.is_dir():
             return []
         removed = []

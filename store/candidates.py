@@ -77,19 +77,21 @@ class CandidateRepository:
 
         A scan of the personal-data table (one JSON column): fine for tens of thousands of candidates.
         """
+        same = self.same_person_ids(personal)
+        return same[0] if same else None
+
+    def same_person_ids(self, personal: dict[str, Any]) -> list[str]:
+        """External ids of every stored candidate that is this person (see ``find_same_person``)."""
         mine = identity_keys(personal)
         if not mine:
-            return None
+            return []
         with self.db.session() as s:
             rows = s.execute(
-                select(CandidateRow.external_id, CandidatePersonalRow.data).join(
-                    CandidatePersonalRow, CandidatePersonalRow.candidate_id == CandidateRow.id
-                )
+                select(CandidateRow.external_id, CandidatePersonalRow.data)
+                .join(CandidatePersonalRow, CandidatePersonalRow.candidate_id == CandidateRow.id)
+                .order_by(CandidateRow.id)
             )
-            for external_id, data in rows:
-                if _same_person(mine, identity_keys(data or {})):
-                    return str(external_id)
-        return None
+            return [str(ext) for ext, data in rows if _same_person(mine, identity_keys(data or {}))]
 
     def stored_files(self) -> set[str]:
         with self.db.session() as s:

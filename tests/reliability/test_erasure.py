@@ -162,3 +162,25 @@ def test_an_edited_cv_replaces_the_previous_version(tmp_path: Path) -> None:
         assert engine.candidates.count() == 2
     finally:
         engine.close()
+
+
+def test_forget_also_erases_older_duplicates_of_the_person(tmp_path: Path) -> None:
+    """Data dirs from before identity matching hold the same person twice: forgetting one forgets both."""
+    from cv import parse_cv
+    from ingestion.candidates import candidate_record
+
+    engine = open_engine(tmp_path / "data")
+    try:
+        kept = engine.candidate_ingestion.ingest_bytes(CV.replace(NAME, "Paul Martin").replace(EMAIL, "p@x.fr")
+                                                       .replace(PHONE, "06 99 99 99 99").encode(), "p.txt")  # fmt: skip
+        first = engine.candidate_ingestion.ingest_bytes(CV.encode(), "cv.txt").external_id
+        parsed = parse_cv(CV.replace("Docker", "Docker, Ansible").encode(), "old.txt")
+        legacy = candidate_record(parsed, "ab" * 32).model_copy(update={"external_id": "cv-abababababab"})
+        engine.candidates.upsert(legacy, parsed.personal.model_dump(mode="json"), None)
+        assert engine.candidates.count() == 3
+        report = engine.forget(first)
+        assert ("autre version du même CV", "cv-abababababab") in report.places
+        assert engine.candidates.count() == 1
+        assert engine.candidates.get_by_external_id(kept.external_id) is not None
+    finally:
+        engine.close()
