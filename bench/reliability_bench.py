@@ -175,14 +175,10 @@ def load_cases(rng: random.Random, vectors: list[list[float]], n: int) -> list[t
 
 
 def abuse(url: str) -> dict[str, Any]:
-    """Anonymous abuse from one address: made-up keys, key guessing, CPU-heavy embeddings."""
+    """Anonymous abuse from one address: key guessing, made-up keys, CPU-heavy embeddings (in that order:
+    the made-up keys empty the address's bucket, which would hide the key-guessing budget)."""
     out: dict[str, Any] = {}
     with httpx.Client(base_url=url, timeout=120) as c:
-        codes = [
-            c.get("/offers", params={"ids": "A1"}, headers={"X-API-Key": f"fake-{i}"}).status_code
-            for i in range(150)
-        ]
-        out["made_up_keys"] = {"sent": 150, "passed": codes.count(200), "throttled_429": codes.count(429)}
         body = {"index": "offers", "ids": ["A1"]}
         guesses = [
             c.post("/faiss/delete", json=body, headers={"X-API-Key": f"guess-{i}"}).status_code
@@ -195,6 +191,11 @@ def abuse(url: str) -> dict[str, Any]:
             "throttled_429": guesses.count(429),
             "first_429_at": first,
         }
+        codes = [
+            c.get("/offers", params={"ids": "A1"}, headers={"X-API-Key": f"fake-{i}"}).status_code
+            for i in range(150)
+        ]
+        out["made_up_keys"] = {"sent": 150, "passed": codes.count(200), "throttled_429": codes.count(429)}
         heavy = {"texts": ["développeur python " * 1000] * 64}
         t0 = time.perf_counter()
         r = c.post("/embeddings", json=heavy)

@@ -29,9 +29,9 @@ pytestmark = pytest.mark.integration
 
 
 def test_kill9_during_offer_ingest(tmp_path: Path) -> None:
-    rows = load_raw_offers(limit=2_300)
-    first = write_jsonl_gz(tmp_path / "a.jsonl.gz", rows[:2_000])
-    other = write_jsonl_gz(tmp_path / "b.jsonl.gz", rows[2_000:])
+    rows = load_raw_offers(limit=3_300)
+    first = write_jsonl_gz(tmp_path / "a.jsonl.gz", rows[:3_000])
+    other = write_jsonl_gz(tmp_path / "b.jsonl.gz", rows[3_000:])
     data = tmp_path / "data"
     proc = start_bassin(["ingest", "offers", str(first)], data)
     wait_for(lambda: sql_count(data, "offers") >= 256, 180, "the first batches in SQL", proc)
@@ -43,7 +43,7 @@ def test_kill9_during_offer_ingest(tmp_path: Path) -> None:
     assert "bassin ingest offers, pid" in second.stderr
     engine = open_engine(data)
     try:
-        assert not engine.offers.get_by_external_ids([r["id"] for r in rows[2_000:]])
+        assert not engine.offers.get_by_external_ids([r["id"] for r in rows[3_000:]])
     finally:
         engine.close()
     assert sql_count(data, "offers") >= before
@@ -64,7 +64,7 @@ def test_kill9_during_offer_ingest(tmp_path: Path) -> None:
     try:
         sql, vectors, lexical = index_state(engine, "offers")
         assert sql == vectors == lexical
-        ids = [r["id"] for r in rows[:2_000]]
+        ids = [r["id"] for r in rows[:3_000]]
         assert set(engine.offers.get_by_external_ids(ids)) == set(ids)  # 0 lost
         assert engine.offers.count() == len(set(ids))  # 0 duplicated
     finally:
