@@ -19,7 +19,7 @@ from chainlit.types import ThreadDict
 
 from agent.llm import effective_provider
 from app.settings import Settings
-from cv import parse_cv
+from cv import parse_cv, read_cv_file
 from domain.errors import BassinError, InputFormatError
 from domain.vocabulary import Role
 from store.db import Database
@@ -236,8 +236,8 @@ async def _candidate_cards(artifact: dict[str, Any]) -> None:
 async def _received_cv(element: Any, text: str) -> None:
     """Parse the CV now and show the profile for confirmation; a file the parser refuses is not kept."""
     path = Path(element.path)
-    data = await asyncio.to_thread(path.read_bytes)
     try:
+        data = await asyncio.to_thread(read_cv_file, path)
         parsed = await asyncio.to_thread(parse_cv, data, element.name)
     except InputFormatError as exc:
         await asyncio.to_thread(path.unlink, missing_ok=True)
@@ -261,7 +261,7 @@ async def on_cv_confirm(action: cl.Action) -> None:
         return
     rt = await runtime()
     path = Path(pending["path"])
-    data = await asyncio.to_thread(path.read_bytes)
+    data = await asyncio.to_thread(read_cv_file, path)
     file_id = await asyncio.to_thread(rt.uploads.files.save, data, pending["name"])
     rt.uploads.remember(file_id, parsed)
     await asyncio.to_thread(path.unlink, missing_ok=True)

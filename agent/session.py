@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 
+from cv import read_cv_file
 from domain.vocabulary import Role
 from tools.uploads import UploadedCVs
 
@@ -50,7 +51,7 @@ def new_thread_id() -> str:
 
 def attach_cv(question: str, cv: Path, uploads: UploadedCVs) -> str:
     """Store a CV file as an upload and reference it in the question (``[fichier: <id>]``)."""
-    file_id = uploads.save(cv.read_bytes(), cv.name)
+    file_id = uploads.save(read_cv_file(cv), cv.name)
     return f"{question} [fichier: {file_id}]"
 
 

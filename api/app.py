@@ -41,6 +41,7 @@ from api.schemas import (
     HealthResponse,
     MatchRequest,
     ScoredId,
+    search_filters,
 )
 from domain.errors import BassinError, InvalidQueryError
 from services.offer_details import OfferDetails
@@ -97,6 +98,11 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
         metrics=metrics,
         max_body_bytes=config.max_body_bytes,
         buckets=TokenBuckets(config.rate_limit_per_minute, config.rate_limit_burst),
+        api_keys=config.api_keys,
+        auth_failures=TokenBuckets(config.auth_failures_per_minute, config.auth_failure_burst),
+    )
+    anonymous_chars = TokenBuckets(
+        config.anonymous_embedding_chars_per_minute, max(1, config.anonymous_embedding_chars)
     )
     _add_error_handlers(app)
     writes = [Security(require_key)]
@@ -109,12 +115,13 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
         (``hit``, ``miss:<reason>``, ``bypass``) and ``X-Match-Computed-At``.
         """
         m = services.matches
+        filters = search_filters(body.filters)
         if body.cv_embedding is not None:
-            outcome = await asyncio.to_thread(m.by_vector, body.cv_embedding, body.filters, body.top_k)
+            outcome = await asyncio.to_thread(m.by_vector, body.cv_embedding, filters, body.top_k)
         elif body.cv_id is not None:
-            outcome = await asyncio.to_thread(m.by_candidate, body.cv_id, body.filters, body.top_k)
+            outcome = await asyncio.to_thread(m.by_candidate, body.cv_id, filters, body.top_k)
         else:
-            outcome = await asyncio.to_thread(m.by_text, body.cv_text or "", body.filters, body.top_k)
+            outcome = await asyncio.to_thread(m.by_text, body.cv_text or "", filters, body.top_k)
         response.headers["X-Match-Score"] = outcome.score_kind
         if outcome.cache is not None:
             response.headers["X-Match-Cache"] = outcome.cache
@@ -145,9 +152,21 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
         response.headers["X-Unknown-Ids"] = ",".join(unknown)
         return found
 
-    @app.post("/embeddings", response_model=EmbeddingsResponse, responses=_ERRORS)
-    async def embeddings(body: EmbeddingsRequest) -> EmbeddingsResponse:
-        """Vectors of the index's model (L2-normalised), one per text, in order."""
+    @app.post(
+        "/embeddings",
+        response_model=EmbeddingsResponse,
+        responses={
+            **_ERRORS,
+            401: {"model": ErrorBody, "description": "Over the anonymous budget: add X-API-Key."},
+        },
+    )
+    async def embeddings(body: EmbeddingsRequest, request: Request) -> EmbeddingsResponse:
+        """Vectors of the index's model (L2-normalised), one per text, in order.
+
+        Encoding costs CPU in proportion to the characters: a request may hold at most
+        ``max_embedding_chars`` characters with a valid ``X-API-Key``; without one, a small budget per
+        request and per client address and minute (429 with ``Retry-After`` beyond it).
+        """
         if len(body.texts) > config.max_embedding_texts:
             raise InvalidQueryError(
                 f"Trop de textes : {len(body.texts)} (maximum {config.max_embedding_texts}). / Too many texts."
@@ -157,6 +176,30 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
             raise InvalidQueryError(
                 f"Texte(s) trop long(s) (maximum {config.max_text_chars} caractères) : positions {long[:10]}."
             )
+        state = request.scope.get("state", {})
+        chars = sum(len(t) for t in body.texts)
+        if not state.get("authenticated"):
+            if chars > config.anonymous_embedding_chars:
+                raise HTTPException(
+                    401,
+                    f"Sans clé d'API, {config.anonymous_embedding_chars} caractères au plus par requête "
+                    f"(reçu : {chars}) : ajoutez X-API-Key. / Without an API key at most "
+                    f"{config.anonymous_embedding_chars} characters per request.",
+                    {"WWW-Authenticate": "ApiKey"},
+                )
+            wait = anonymous_chars.take(str(state.get("client_address")), float(chars))
+            if wait > 0:
+                raise HTTPException(
+                    429,
+                    f"Quota d'encodage sans clé atteint : réessayez dans {wait:.0f} s ou ajoutez X-API-Key. "
+                    f"/ Anonymous embedding quota exceeded, retry in {wait:.0f} s.",
+                    {"retry-after": str(max(1, round(wait + 0.5)))},
+                )
+        elif chars > config.max_embedding_chars:
+            raise InvalidQueryError(
+                f"Trop de caractères : {chars} (maximum {config.max_embedding_chars} par requête). "
+                "/ Too many characters in one request."
+            )
         vectors = await asyncio.to_thread(services.embeddings.embed, body.texts)
         e = services.embeddings
         return EmbeddingsResponse(model=e.model_id, dim=e.dim, embeddings=vectors.tolist())
@@ -165,7 +208,7 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
     async def faiss_search(body: FaissSearchRequest) -> list[ScoredId]:
         """Nearest documents of an index (cosine), filters applied exactly, best first."""
         hits = await asyncio.to_thread(
-            services.vectors.search, body.index, body.vector, body.filters, body.top_k
+            services.vectors.search, body.index, body.vector, search_filters(body.filters), body.top_k
         )
         return [ScoredId(id=i, score=s) for i, s in hits]
 

@@ -23,6 +23,11 @@ class ApiConfig:
     max_offer_ids: int = 100
     max_embedding_texts: int = 64
     max_text_chars: int = 20_000
+    max_embedding_chars: int = 100_000
+    anonymous_embedding_chars: int = 2_000
+    anonymous_embedding_chars_per_minute: float = 20_000.0
+    auth_failures_per_minute: float = 10.0
+    auth_failure_burst: int = 10
     max_upsert_items: int = 256
     index_writes: bool = True
     match_cache_ttl: timedelta = timedelta(hours=24)
@@ -39,6 +44,11 @@ class ApiConfig:
             max_offer_ids=settings.api_max_offer_ids,
             max_embedding_texts=settings.api_max_embedding_texts,
             max_text_chars=settings.api_max_text_chars,
+            max_embedding_chars=settings.api_max_embedding_chars,
+            anonymous_embedding_chars=settings.api_anonymous_embedding_chars,
+            anonymous_embedding_chars_per_minute=settings.api_anonymous_embedding_chars_per_minute,
+            auth_failures_per_minute=settings.api_auth_failures_per_minute,
+            auth_failure_burst=settings.api_auth_failure_burst,
             max_upsert_items=settings.api_max_upsert_items,
             index_writes=settings.api_workers == 1,
             match_cache_ttl=timedelta(hours=settings.match_cache_ttl_hours),

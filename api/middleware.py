@@ -1,5 +1,9 @@
 """The ASGI layer around every endpoint: request id, body size limit, rate limit, JSON access log, latency.
 
+Rate limits are per client address for anonymous requests and requests with a key the server does not
+accept, per key only for a valid key (a made-up key per request buys nothing); requests to a write endpoint
+without a valid key also draw on a small per-address budget, so key guessing soon meets 429.
+
 Pure ASGI (no ``BaseHTTPMiddleware``): bodies stream through untouched, only counted. A body larger than
 the limit is refused with 413 from its ``Content-Length`` before it is read, or, for a chunked body, as
 soon as the count passes the limit (the endpoint then answers 413 through the app's handlers).
@@ -8,6 +12,7 @@ soon as the count passes the limit (the endpoint then answers 413 through the ap
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 import time
@@ -31,6 +36,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 UNLIMITED_PATHS = frozenset(
     {"/health", "/metrics", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 )
+WRITE_PATHS = frozenset({"/faiss/upsert", "/faiss/delete"})
 
 
 class TokenBuckets:
@@ -49,19 +55,24 @@ class TokenBuckets:
         self.max_keys = max_keys
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    def take(self, identity: str) -> float:
-        """0 when the request may go; otherwise the seconds to wait before retrying."""
+    def take(self, identity: str, cost: float = 1.0) -> float:
+        """0 when the request may go; otherwise the seconds to wait before retrying.
+
+        ``cost`` above the burst can never be paid: the wait is then infinite (``math.inf``).
+        """
         if self.rate <= 0:
             return 0.0
+        if cost > self.burst:
+            return float("inf")
         now = self.clock()
         tokens, last = self._buckets.get(identity, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens < 1.0:
+        if tokens < cost:
             self._buckets[identity] = (tokens, now)
-            return (1.0 - tokens) / self.rate
+            return (cost - tokens) / self.rate
         if len(self._buckets) >= self.max_keys and identity not in self._buckets:
             self._forget_full(now)
-        self._buckets[identity] = (tokens - 1.0, now)
+        self._buckets[identity] = (tokens - cost, now)
         return 0.0
 
     def _forget_full(self, now: float) -> None:
@@ -75,16 +86,32 @@ def key_id(api_key: str) -> str:
     return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:12]
 
 
+def valid_key(given: str | None, keys: tuple[str, ...]) -> bool:
+    """Whether ``given`` is one of the server's keys (constant-time comparison)."""
+    if not given:
+        return False
+    return any(hmac.compare_digest(given.encode(), k.encode()) for k in keys)
+
+
 class ApiMiddleware:
     """Request id, size limit and rate limit on the way in; JSON log line and latency on the way out."""
 
     def __init__(
-        self, app: ASGIApp, *, metrics: ApiMetrics, max_body_bytes: int, buckets: TokenBuckets
+        self,
+        app: ASGIApp,
+        *,
+        metrics: ApiMetrics,
+        max_body_bytes: int,
+        buckets: TokenBuckets,
+        api_keys: tuple[str, ...] = (),
+        auth_failures: TokenBuckets | None = None,
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
         self.buckets = buckets
+        self.api_keys = api_keys
+        self.auth_failures = auth_failures or TokenBuckets(10.0, 10)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +124,10 @@ class ApiMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         api_key = headers.get(API_KEY_HEADER)
         client = scope.get("client")
-        identity = key_id(api_key) if api_key else f"ip:{client[0] if client else '?'}"
+        address = f"ip:{client[0] if client else '?'}"
+        authenticated = valid_key(api_key, self.api_keys)
+        identity = key_id(api_key) if api_key and authenticated else address
+        scope["state"].update(authenticated=authenticated, client_address=address)
         status = {"code": 500}
 
         async def send_with_id(message: Message) -> None:
@@ -108,7 +138,7 @@ class ApiMiddleware:
             await send(message)
 
         try:
-            refusal = self._refusal(scope, headers, identity)
+            refusal = self._refusal(scope, headers, identity, authenticated, address)
             if refusal is not None:
                 code, reason, detail, extra = refusal
                 self.metrics.rejected.labels(reason).inc()
@@ -130,13 +160,13 @@ class ApiMiddleware:
                         "route": template,
                         "status": status["code"],
                         "duration_ms": round(elapsed * 1000, 2),
-                        "client": identity if api_key else (client[0] if client else None),
+                        "client": identity if authenticated else (client[0] if client else None),
                     }
                 },
             )
 
     def _refusal(
-        self, scope: Scope, headers: dict[str, str], identity: str
+        self, scope: Scope, headers: dict[str, str], identity: str, authenticated: bool, address: str
     ) -> tuple[int, str, str, dict[str, str]] | None:
         length = headers.get("content-length")
         if length is not None:
@@ -144,11 +174,15 @@ class ApiMiddleware:
                 return 400, "bad_length", "En-tête Content-Length invalide. / Invalid Content-Length.", {}
             if int(length) > self.max_body_bytes:
                 return 413, "too_large", _too_large(self.max_body_bytes), {}
+        if scope["path"] in WRITE_PATHS and not authenticated:
+            # every write without a valid key will fail: after a few, the address waits (key guessing)
+            wait = self.auth_failures.take(address)
+            if wait > 0:
+                return _too_many(wait, "auth_failures")
         if scope["path"] not in UNLIMITED_PATHS:
             wait = self.buckets.take(identity)
             if wait > 0:
-                detail = f"Trop de requêtes : réessayez dans {wait:.1f} s. / Rate limit exceeded, retry in {wait:.1f} s."
-                return 429, "rate_limited", detail, {"retry-after": str(max(1, round(wait + 0.5)))}
+                return _too_many(wait, "rate_limited")
         return None
 
     def _counting(self, receive: Receive) -> Receive:
@@ -166,6 +200,11 @@ class ApiMiddleware:
             return message
 
         return counted
+
+
+def _too_many(wait: float, reason: str) -> tuple[int, str, str, dict[str, str]]:
+    detail = f"Trop de requêtes : réessayez dans {wait:.1f} s. / Rate limit exceeded, retry in {wait:.1f} s."
+    return 429, reason, detail, {"retry-after": str(max(1, round(wait + 0.5)))}
 
 
 def _too_large(limit: int) -> str:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
-from domain.search import SearchFilters
+from domain.search import GeoFilter, SearchFilters
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:~-]{0,49}$"
 MAX_DIM = 4_096
@@ -14,14 +24,61 @@ MAX_TOP_K = 100
 
 Identifier = Annotated[str, Field(min_length=1, max_length=50, pattern=ID_PATTERN, examples=["201VPGR"])]
 Vector = Annotated[
-    list[FiniteFloat],
+    list[Annotated[FiniteFloat, Field(strict=True)]],
     Field(min_length=1, max_length=MAX_DIM, description="Finite floats; as many as the model's dimension."),
 ]
 IndexName = Literal["offers", "candidates"]
+TopK = Annotated[StrictInt, Field(ge=1, le=MAX_TOP_K)]
+_Codes = list[Annotated[StrictStr, Field(max_length=100)]]
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys and wrong types are refused (422 naming the field), never ignored nor coerced:
+    a misspelled filter would silently widen the results, ``"5"`` or ``true`` is not a number."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ApiGeoFilter(_Body):
+    """A circle around a place (``lat``/``lon`` in degrees, ``radius_km`` 0–1000)."""
+
+    label: StrictStr = Field(max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_km: float = Field(default=30.0, gt=0, le=1000)
+
+
+class ApiFilters(_Body):
+    """Hard constraints of ``/match`` and ``/faiss/search`` (the fields of ``SearchFilters``, strictly typed)."""
+
+    skills: _Codes = Field(default_factory=list, max_length=100, description="Skill keys, all required.")
+    rome: _Codes = Field(default_factory=list, max_length=100, description="ROME codes, any of.")
+    geo: ApiGeoFilter | None = None
+    departments: _Codes = Field(default_factory=list, max_length=200, description="Département codes.")
+    contracts: _Codes = Field(default_factory=list, max_length=20, description="Contract codes, any of.")
+    exclude_contracts: _Codes = Field(default_factory=list, max_length=20, description="Codes to exclude.")
+    experience_min_months: StrictInt | None = Field(default=None, ge=0)
+    experience_max_months: StrictInt | None = Field(default=None, ge=0)
+    languages: _Codes = Field(default_factory=list, max_length=50, description="Language keys, all required.")
+    remote: StrictBool | None = None
+    published_since: date | None = Field(default=None, strict=False, description="AAAA-MM-JJ.")
+
+    @model_validator(mode="after")
+    def _check_experience(self) -> ApiFilters:
+        lo, hi = self.experience_min_months, self.experience_max_months
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError("experience_min_months > experience_max_months")
+        return self
+
+    def to_filters(self) -> SearchFilters:
+        """The domain filters (normalised: contract codes upper-cased, duplicates dropped)."""
+        data = self.model_dump(exclude={"geo"})
+        geo = GeoFilter(**self.geo.model_dump()) if self.geo is not None else None
+        return SearchFilters(**data, geo=geo)
+
+
+def search_filters(filters: ApiFilters | None) -> SearchFilters | None:
+    return None if filters is None else filters.to_filters()
 
 
 class MatchRequest(_Body):
@@ -35,8 +92,8 @@ class MatchRequest(_Body):
     cv_embedding: Vector | None = None
     cv_id: Identifier | None = None
     cv_text: str | None = Field(default=None, min_length=1, max_length=200_000)
-    top_k: int = Field(default=20, ge=1, le=MAX_TOP_K)
-    filters: SearchFilters | None = Field(
+    top_k: TopK = 20
+    filters: ApiFilters | None = Field(
         default=None,
         description="Hard constraints; for cv_id / cv_text the profile's own place and contracts when absent.",
     )
@@ -72,8 +129,8 @@ class EmbeddingsResponse(BaseModel):
 class FaissSearchRequest(_Body):
     index: IndexName
     vector: Vector
-    top_k: int = Field(default=10, ge=1, le=MAX_TOP_K)
-    filters: SearchFilters | None = None
+    top_k: TopK = 10
+    filters: ApiFilters | None = None
 
 
 class UpsertItem(_Body):

@@ -14,10 +14,12 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from agent.memory import CHECKPOINT_FILE
 from app.settings import Settings
 from domain.documents import Collection
 from domain.errors import ConfigurationError
 from ingestion.candidates import CandidateIngestion
+from ingestion.erasure import ErasureReport, PersonErasure
 from ingestion.france_travail.checkpoint import CheckpointStore
 from ingestion.france_travail.client import ApiConfig, FranceTravailClient
 from ingestion.france_travail.metrics import SyncMetrics
@@ -298,9 +300,30 @@ class Engine:
             files_dir=self.settings.data_dir / "cvs",
         )
 
+    @cached_property
+    def erasure(self) -> PersonErasure:
+        d = self.settings.data_dir
+        return PersonErasure(
+            db=self.db,
+            repository=self.candidates,
+            indexer=lambda: self.indexer("candidates"),
+            data_dir=d,
+            cvs_dir=d / "cvs",
+            uploads_dir=d / "uploads",
+            checkpoint_file=d / CHECKPOINT_FILE,
+        )
+
+    def forget(self, candidate_id: str) -> ErasureReport:
+        """Erase a candidate everywhere (SQL, indexes, files, chat history, agent memory, logs)."""
+        return self.erasure.forget(candidate_id)
+
     def sync(self) -> list[SyncReport]:
         """Reconcile every collection's indexes with SQL."""
         return [self.indexer(c).sync() for c in COLLECTIONS]
+
+    def sweep_cv_files(self) -> list[str]:
+        """Remove CV files an interrupted ingestion left behind (``*.tmp``, files with no candidate row)."""
+        return self.candidate_ingestion.sweep_files()
 
     def close(self) -> None:
         for idx in self._indexes.values():

@@ -120,7 +120,9 @@ class Settings(BaseSettings):
     )
     api_max_body_bytes: int = Field(default=2_000_000, ge=1_024, description="Largest request body accepted.")
     api_rate_limit_per_minute: float = Field(
-        default=600.0, ge=0, description="Requests per minute per API key (or client address); 0: no limit."
+        default=600.0,
+        ge=0,
+        description="Requests per minute per valid API key (per client address without one); 0: no limit.",
     )
     api_rate_limit_burst: int = Field(
         default=60, ge=1, description="Requests allowed at once above the rate."
@@ -130,6 +132,25 @@ class Settings(BaseSettings):
         default=64, ge=1, le=1_024, description="Texts per POST /embeddings."
     )
     api_max_text_chars: int = Field(default=20_000, ge=100, description="Characters per text to embed.")
+    api_max_embedding_chars: int = Field(
+        default=100_000,
+        ge=100,
+        description="Characters per POST /embeddings, all texts together (with a key).",
+    )
+    api_anonymous_embedding_chars: int = Field(
+        default=2_000,
+        ge=0,
+        description="Characters per POST /embeddings without a valid key (0: key needed).",
+    )
+    api_anonymous_embedding_chars_per_minute: float = Field(
+        default=20_000.0, ge=0, description="Characters per minute and client address embedded without a key."
+    )
+    api_auth_failures_per_minute: float = Field(
+        default=10.0, ge=0, description="Write requests without a valid key allowed per minute and address."
+    )
+    api_auth_failure_burst: int = Field(
+        default=10, ge=1, description="Write requests without a valid key allowed at once before 429."
+    )
     api_max_upsert_items: int = Field(default=256, ge=1, le=10_000, description="Items per /faiss write.")
     api_workers: int = Field(default=1, ge=1, description="Server processes (FAISS writes need exactly 1).")
     match_cache_ttl_hours: float = Field(

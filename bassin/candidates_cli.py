@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
-from bassin.common import DataDir, explicit_request, open_engine
+from bassin.common import DataDir, explicit_request, open_engine, open_writer
 
 
 def ingest_cvs(
@@ -19,12 +19,11 @@ def ingest_cvs(
     data_dir: DataDir = None,
 ) -> None:
     """Parse CVs and store them as searchable candidates (personal data kept apart, never indexed)."""
-    engine = open_engine(data_dir)
-    try:
-        with tqdm(unit="CV", desc="CV", file=sys.stderr, disable=None) as bar:
-            summary = engine.candidate_ingestion.ingest_path(path, progress=lambda n: bar.update(n))
-    finally:
-        engine.close()
+    with (
+        open_writer(data_dir, "bassin ingest cvs") as engine,
+        tqdm(unit="CV", desc="CV", file=sys.stderr, disable=None) as bar,
+    ):
+        summary = engine.candidate_ingestion.ingest_path(path, progress=lambda n: bar.update(n))
     if as_json:
         payload = {
             "candidates": [r.__dict__ for r in summary.results],
@@ -86,13 +85,14 @@ def forget_candidate(
     candidate_id: Annotated[str, typer.Argument(help="Identifiant du candidat (cv-…).")],
     data_dir: DataDir = None,
 ) -> None:
-    """Remove a candidate from SQL, FAISS, the lexical index and the stored CV file."""
-    engine = open_engine(data_dir)
-    try:
-        removed = engine.candidate_ingestion.forget(candidate_id)
-    finally:
-        engine.close()
-    if not removed:
-        typer.echo(f"Candidat introuvable : {candidate_id}", err=True)
+    """Erase a candidate everywhere: SQL, indexes, stored and uploaded files, chat history, agent memory, logs."""
+    with open_writer(data_dir, "bassin forget candidate") as engine:
+        report = engine.forget(candidate_id)
+    if not report.found:
+        typer.echo(
+            f"Candidat introuvable : {candidate_id} (aucune donnée ni aucun fichier à son nom)", err=True
+        )
         raise typer.Exit(2)
-    typer.echo(f"Candidat {candidate_id} supprimé (base, index vectoriel, index lexical, fichier).")
+    typer.echo(f"Candidat {candidate_id} effacé. Lieux nettoyés :")
+    for place, what in report.places:
+        typer.echo(f"  - {place} : {what}")

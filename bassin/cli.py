@@ -12,7 +12,14 @@ import typer
 from tqdm import tqdm
 
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
-from bassin.common import DataDir, explicit_request, open_engine, print_offer_response, settings_for
+from bassin.common import (
+    DataDir,
+    explicit_request,
+    open_engine,
+    open_writer,
+    print_offer_response,
+    settings_for,
+)
 from bassin.eval_cli import evaluate
 from bassin.france_travail_cli import ingest_france_travail
 from bassin.match_cli import explain, match_app
@@ -48,13 +55,10 @@ def ingest_offers(
     show_rejected: Annotated[int, typer.Option(help="Nombre de rejets détaillés à afficher.")] = 20,
 ) -> None:
     """Ingest France Travail offers: normalise, upsert into SQL, embed, index (idempotent)."""
-    engine = open_engine(data_dir)
-    try:
+    with open_writer(data_dir, "bassin ingest offers") as engine:
         total = count_items(path)
         with tqdm(total=total, unit="offre", desc="Ingestion", file=sys.stderr, disable=None) as bar:
             summary = engine.pipeline.ingest(read_offer_items(path), progress=lambda n: bar.update(n))
-    finally:
-        engine.close()
     rate = summary.read / summary.seconds if summary.seconds else 0.0
     typer.echo(
         f"Lu : {summary.read} | insérées : {summary.inserted} | mises à jour : {summary.updated} | "
@@ -64,6 +68,14 @@ def ingest_offers(
         f"Durée : {summary.seconds:.1f} s ({rate:.0f} offres/s), dont encodage : {summary.embed_seconds:.1f} s "
         f"pour {summary.embedded} textes"
     )
+    resumed = summary.resumed
+    if resumed is not None and resumed.fixed:
+        typer.echo(
+            f"Reprise : des offres déjà en base manquaient aux index (ingestion interrompue ?) : "
+            f"FAISS +{resumed.vector_added} ({resumed.vector_refreshed} rafraîchies, "
+            f"-{resumed.vector_removed} orphelines), lexical +{resumed.lexical_added} "
+            f"({resumed.lexical_refreshed} rafraîchies, -{resumed.lexical_removed} orphelines)."
+        )
     for reason, n in summary.rejection_reasons().most_common():
         typer.echo(f"  rejet ×{n} : {reason}")
     for r in summary.rejected[:show_rejected]:
@@ -78,11 +90,8 @@ def delete_offers(
     data_dir: DataDir = None,
 ) -> None:
     """Delete offers from SQL, FAISS and the lexical index."""
-    engine = open_engine(data_dir)
-    try:
+    with open_writer(data_dir, "bassin delete offers") as engine:
         deleted = engine.pipeline.delete(ids)
-    finally:
-        engine.close()
     missing = sorted(set(ids) - set(deleted))
     typer.echo(
         f"Supprimées : {len(deleted)}" + (f" | introuvables : {', '.join(missing)}" if missing else "")
@@ -141,11 +150,9 @@ def sync(
     data_dir: DataDir = None,
 ) -> None:
     """Reconcile SQL ↔ FAISS ↔ lexical index (offers and candidates) and report what was fixed."""
-    engine = open_engine(data_dir, rebuild=rebuild)
-    try:
+    with open_writer(data_dir, "bassin sync", rebuild=rebuild) as engine:
         reports = engine.sync()
-    finally:
-        engine.close()
+        swept = engine.sweep_cv_files()
     for report in reports:
         typer.echo(f"[{report.collection}] SQL : {report.sql_count}")
         typer.echo(
@@ -156,7 +163,9 @@ def sync(
             f"  Lexical : +{report.lexical_added} ajoutés, {report.lexical_refreshed} rafraîchis, "
             f"-{report.lexical_removed} orphelins supprimés"
         )
-    fixed = sum(r.fixed for r in reports)
+    if swept:
+        typer.echo(f"[cvs] fichiers orphelins supprimés (ingestion interrompue) : {', '.join(swept)}")
+    fixed = sum(r.fixed for r in reports) + len(swept)
     embedded = sum(r.embedded for r in reports)
     typer.echo("Tout était cohérent." if fixed == 0 else f"Corrections : {fixed} (encodés : {embedded})")
 
@@ -164,13 +173,10 @@ def sync(
 @app.command()
 def reindex(data_dir: DataDir = None) -> None:
     """Rebuild the lexical index from SQL (Elasticsearch: new version, then an atomic alias swap)."""
-    engine = open_engine(data_dir)
-    try:
+    with open_writer(data_dir, "bassin reindex") as engine:
         n = engine.pipeline.reindex_lexical()
         n += engine.indexer("candidates").reindex_lexical()
         backend = engine.settings.effective_lexical_backend
-    finally:
-        engine.close()
     typer.echo(f"Index lexical ({backend}) reconstruit : {n} documents.")
 
 

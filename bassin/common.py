@@ -3,6 +3,8 @@ explicit search filters (--city, --radius, --contract, --skill...)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +16,8 @@ from app.settings import Settings
 from domain.errors import InvalidQueryError
 from services.offer_search import OfferResult, OfferSearchResponse, describe_no_match
 from services.requests import BuiltRequest, SearchRequest
+from store import Database
+from store.locks import exclusive_writer
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
@@ -29,6 +33,23 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 def open_engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
     return build_engine(settings_for(data_dir), rebuild_indexes=rebuild)
+
+
+@contextmanager
+def open_writer(data_dir: Path | None, what: str, *, rebuild: bool = False) -> Iterator[Engine]:
+    """The engine of a write command, under the data's single-writer lock taken before anything is
+    opened or written (a second ingest fails at once, having written nothing)."""
+    settings = settings_for(data_dir)
+    lock_db = Database(settings.resolved_database_url)
+    try:
+        with exclusive_writer(lock_db, settings.data_dir, what):
+            engine = build_engine(settings, rebuild_indexes=rebuild)
+            try:
+                yield engine
+            finally:
+                engine.close()
+    finally:
+        lock_db.dispose()
 
 
 def explicit_request(

@@ -53,6 +53,7 @@ __all__ = [
     "extract_text",
     "parse_cv",
     "parse_cv_text",
+    "read_cv_file",
 ]
 
 Default = Literal["default"]
@@ -104,6 +105,24 @@ def parse_cv_text(
     )
 
 
+def read_cv_file(path: str | Path, limits: CVLimits | None = None) -> bytes:
+    """A CV file's bytes, its size checked before anything is read (a 1 GB file costs nothing).
+
+    Raises:
+        CVFileTooLargeError: the file (or what it grew to while being read) is over ``limits.max_bytes``.
+    """
+    path = Path(path)
+    limit = (limits or CVLimits()).max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        raise CVFileTooLargeError(path.name, size, limit)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise CVFileTooLargeError(path.name, len(data), limit)
+    return data
+
+
 def parse_cv(
     path_or_bytes: str | Path | bytes,
     filename: str | None = None,
@@ -138,11 +157,7 @@ def parse_cv(
     else:
         path = Path(path_or_bytes)
         filename = filename or path.name
-        limits = limits or CVLimits()
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise CVFileTooLargeError(filename, size, limits.max_bytes)
-        data = path.read_bytes()
+        data = read_cv_file(path, limits)
     extracted = extract_text(data, filename, limits)
     parsed = parse_cv_text(
         extracted.text,

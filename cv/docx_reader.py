@@ -7,7 +7,9 @@ tables) and in text boxes, so the body XML is walked directly and every block is
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -36,8 +38,9 @@ class DocxText:
 def check_zip(data: bytes, filename: str | None, max_uncompressed: int, max_ratio: float) -> zipfile.ZipFile:
     """Open the zip container and refuse it when it would decompress to an unreasonable size.
 
-    zipfile never yields more bytes than a member's declared size, so checking the declared sizes
-    before anything is decompressed is enough.
+    The declared sizes are checked first; then every member is inflated in small bounded steps and
+    refused as soon as it yields more than it declared (a lying header: ``zipfile``'s ``read()`` would
+    inflate the whole stream in one call before cutting it to the declared size).
 
     Raises:
         CorruptedCVError: the zip is truncated or damaged.
@@ -59,7 +62,43 @@ def check_zip(data: bytes, filename: str | None, max_uncompressed: int, max_rati
         if info.filename.endswith(".xml") and info.file_size > _MAX_XML_PART:
             # lxml would hold the whole tree in memory; no CV's XML comes near this
             raise ZipBombError(filename, info.file_size, _MAX_XML_PART)
+    for info in infos:
+        _check_actual_size(data, info, filename)
     return archive
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+_STEP = 256 * 1024
+
+
+def _check_actual_size(data: bytes, info: zipfile.ZipInfo, filename: str | None) -> None:
+    """Inflate one member 256 KB at a time, discarding the output, and refuse it past its declared size."""
+    offset = info.header_offset
+    try:
+        signature, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, offset)
+    except struct.error as exc:
+        raise CorruptedCVError(filename, "DOCX", "en-tête zip tronqué") from exc
+    if signature != b"PK\x03\x04":
+        raise CorruptedCVError(filename, "DOCX", "en-tête zip invalide")
+    start = offset + _LOCAL_HEADER.size + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        if len(raw) != info.file_size:
+            raise CorruptedCVError(filename, "DOCX", "taille déclarée fausse")
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise CorruptedCVError(filename, "DOCX", "compression zip inattendue")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced = 0
+    pending = raw
+    try:
+        while pending and not inflater.eof:
+            produced += len(inflater.decompress(pending, _STEP))
+            if produced > info.file_size:
+                raise ZipBombError(filename, produced, info.file_size)
+            pending = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise CorruptedCVError(filename, "DOCX", "flux compressé illisible") from exc
 
 
 def _run_text(element: Any) -> str:

@@ -82,3 +82,15 @@ class ServiceUnavailableError(BassinError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} n'est pas disponible sur cette installation. / {what}: not available here.")
+
+
+class WriterBusyError(BassinError):
+    """Another process is already writing to the same stores (ingest, sync, delete, reindex, forget)."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(
+            f"Une autre écriture est en cours sur ces données ({holder}) : attendez sa fin puis relancez. "
+            "Rien n'a été écrit. / Another ingest, sync or delete is running on this data: wait for it to "
+            "finish, then retry. Nothing was written."
+        )
+        self.holder = holder

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cv import ParsedCV, parse_cv
+from cv import ParsedCV, parse_cv, read_cv_file
 from domain.candidates import CandidateRecord
 from domain.errors import BassinError, InputFormatError
 from domain.vocabulary import contract_codes
@@ -82,18 +84,37 @@ class CandidateIngestion:
         self._parse = parse
 
     def ingest_bytes(self, data: bytes, filename: str) -> CandidateIngestResult:
-        """Parse and store one CV; raises the parser's error (nothing stored) when it cannot be read."""
+        """Parse and store one CV; raises the parser's error (nothing stored) when it cannot be read.
+
+        An edited CV of a person already stored (same email or phone, or same name when neither CV has
+        any) updates that candidate, under its id, instead of adding a second one; its cached matches go.
+        The file is written under a temporary name and moved into place inside the transaction that
+        records it: a crash leaves at worst a ``*.tmp`` or an unrecorded file, which ``sync`` removes.
+        """
         parsed = self._parse(data, filename)
         digest = hashlib.sha256(data).hexdigest()
         record = candidate_record(parsed, digest)
+        personal = parsed.personal.model_dump(mode="json")
+        if self.repo.get_by_external_id(record.external_id) is None:
+            same = self.repo.find_same_person(personal)
+            if same is not None:
+                record = record.model_copy(update={"external_id": same})
         suffix = Path(filename).suffix.lower() if Path(filename).suffix.lower() in CV_SUFFIXES else ""
         stored = self.files_dir / f"{record.external_id}{suffix}"
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        if not stored.exists():
-            tmp = stored.with_suffix(stored.suffix + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(stored)
-        outcome = self.repo.upsert(record, parsed.personal.model_dump(mode="json"), stored.name)
+        tmp = self.files_dir / f".{stored.name}.{uuid.uuid4().hex[:8]}.tmp"
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            outcome = self.repo.upsert(
+                record, personal, stored.name, before_commit=lambda: _move(tmp, stored)
+            )
+        finally:
+            tmp.unlink(missing_ok=True)
+        if outcome.previous_file and outcome.previous_file != stored.name:
+            (self.files_dir / outcome.previous_file).unlink(missing_ok=True)
         if outcome.status != "unchanged":
             self.indexer.index([outcome.doc_id], EncodeStats())
             self.indexer.flush()
@@ -115,23 +136,29 @@ class CandidateIngestion:
         summary = CandidateBatchSummary()
         for file in _cv_files(path):
             try:
-                summary.results.append(self.ingest_bytes(file.read_bytes(), file.name))
+                summary.results.append(self.ingest_bytes(read_cv_file(file), file.name))
             except BassinError as exc:
                 summary.rejected.append((str(file), str(exc)))
             if progress:
                 progress(1)
         return summary
 
-    def forget(self, external_id: str) -> bool:
-        """Remove a candidate from SQL, FAISS, the lexical index and the stored CV file."""
-        row = self.repo.delete(external_id)
-        if row is None:
-            return False
-        self.indexer.remove([row.id])
-        self.indexer.flush()
-        if row.stored_file:
-            (self.files_dir / row.stored_file).unlink(missing_ok=True)
-        return True
+    def sweep_files(self) -> list[str]:
+        """Remove what an interrupted ingestion left in the CV folder: ``*.tmp`` files and CV files no
+        candidate row points to (their transaction never committed). Returns the names removed."""
+        if not self.files_dir.is_dir():
+            return []
+        recorded = self.repo.stored_files()
+        removed = []
+        for file in sorted(self.files_dir.iterdir()):
+            if file.is_file() and (file.name.endswith(".tmp") or file.name not in recorded):
+                file.unlink(missing_ok=True)
+                removed.append(file.name)
+        return removed
+
+
+def _move(source: Path, target: Path) -> None:
+    source.replace(target)
 
 
 def _cv_files(path: Path) -> Iterator[Path]:

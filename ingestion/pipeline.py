@@ -6,7 +6,12 @@ the two leaves SQL ahead of the indexes; ``sync`` brings them back to SQL's stat
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,6 +47,8 @@ class IngestSummary:
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
     encode: EncodeStats = field(default_factory=EncodeStats)
+    resumed: SyncReport | None = None
+    """When offers were already in SQL: what the indexes lacked (an earlier run that died) and got."""
 
     @property
     def accounted(self) -> int:
@@ -80,8 +87,35 @@ def _normalize_all(
 _FORKED_NORMALIZER: FranceTravailNormalizer | None = None
 
 
-def _set_forked_normalizer(normalizer: FranceTravailNormalizer) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int, poll_s: float = 0.5) -> None:
+    """Make this forked worker end when its parent does, even on ``kill -9`` of the parent.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; everywhere, a daemon thread that exits the process as soon
+    as it is re-parented (the worker may be blocked reading its task pipe, which nobody will close).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still applies
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="bassin-parent-watch", daemon=True).start()
+
+
+def _set_forked_normalizer(normalizer: FranceTravailNormalizer, parent_pid: int) -> None:
     global _FORKED_NORMALIZER
+    die_with_parent(parent_pid)
     _FORKED_NORMALIZER = normalizer
 
 
@@ -101,7 +135,7 @@ def _normalizing_pool(normalizer: FranceTravailNormalizer) -> Iterator[ProcessPo
         max_workers=1,
         mp_context=mp.get_context("fork"),
         initializer=_set_forked_normalizer,
-        initargs=(normalizer,),
+        initargs=(normalizer, os.getpid()),
     )
     try:
         yield pool
@@ -209,6 +243,10 @@ class IndexingPipeline:
             self._finish(pending)
         if summary.inserted or summary.updated:
             self.indexer.flush()  # an unchanged re-run rewrites nothing
+        if summary.unchanged:
+            # rows an earlier, interrupted run stored in SQL count as unchanged: finish their indexing
+            summary.resumed = self.indexer.sync()
+            summary.encode.embedded += summary.resumed.embedded
         summary.seconds = time.perf_counter() - start
         return summary
 

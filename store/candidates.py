@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -22,6 +24,8 @@ class CandidateUpsert:
     doc_id: int
     external_id: str
     status: Literal["inserted", "updated", "unchanged"]
+    previous_file: str | None = None
+    """The stored CV file the row pointed to before (to remove when it changed)."""
 
 
 class CandidateRepository:
@@ -34,14 +38,24 @@ class CandidateRepository:
         self.embeddings = EmbeddingStore(db, self.collection)
 
     def upsert(
-        self, record: CandidateRecord, personal: dict[str, Any], stored_file: str | None
+        self,
+        record: CandidateRecord,
+        personal: dict[str, Any],
+        stored_file: str | None,
+        *,
+        before_commit: Callable[[], None] | None = None,
     ) -> CandidateUpsert:
+        """Insert or update a candidate; ``before_commit`` runs inside the transaction, last (it moves the
+        CV file into place: if it fails nothing is recorded, if the commit fails ``sync`` sweeps the file)."""
         digest = record.content_hash()
         with self.db.session() as s:
             row = s.scalar(select(CandidateRow).where(CandidateRow.external_id == record.external_id))
-            if row is not None and row.content_hash == digest:
-                return CandidateUpsert(row.id, row.external_id, "unchanged")
+            if row is not None and row.content_hash == digest and row.stored_file == stored_file:
+                if before_commit is not None:
+                    before_commit()
+                return CandidateUpsert(row.id, row.external_id, "unchanged", row.stored_file)
             status: Literal["inserted", "updated"] = "updated" if row is not None else "inserted"
+            previous = row.stored_file if row is not None else None
             if row is None:
                 row = CandidateRow(external_id=record.external_id)
                 s.add(row)
@@ -52,7 +66,36 @@ class CandidateRepository:
                 s.add(CandidatePersonalRow(candidate_id=row.id, data=personal))
             else:
                 personal_row.data = personal
-            return CandidateUpsert(row.id, row.external_id, status)
+            if before_commit is not None:
+                before_commit()
+            return CandidateUpsert(row.id, row.external_id, status, previous)
+
+    def find_same_person(self, personal: dict[str, Any]) -> str | None:
+        """The external id of a stored candidate with the same email, or the same phone and no other name
+        (or, when neither side has any contact, the same full name): an edited CV of one person replaces
+        the previous version.
+
+        A scan of the personal-data table (one JSON column): fine for tens of thousands of candidates.
+        """
+        same = self.same_person_ids(personal)
+        return same[0] if same else None
+
+    def same_person_ids(self, personal: dict[str, Any]) -> list[str]:
+        """External ids of every stored candidate that is this person (see ``find_same_person``)."""
+        mine = identity_keys(personal)
+        if not mine:
+            return []
+        with self.db.session() as s:
+            rows = s.execute(
+                select(CandidateRow.external_id, CandidatePersonalRow.data)
+                .join(CandidatePersonalRow, CandidatePersonalRow.candidate_id == CandidateRow.id)
+                .order_by(CandidateRow.id)
+            )
+            return [str(ext) for ext, data in rows if _same_person(mine, identity_keys(data or {}))]
+
+    def stored_files(self) -> set[str]:
+        with self.db.session() as s:
+            return {f for f in s.scalars(select(CandidateRow.stored_file)) if f}
 
     def delete(self, external_id: str) -> CandidateRow | None:
         """Remove a candidate, its personal data and embeddings; returns the removed row."""
@@ -111,6 +154,46 @@ class CandidateRepository:
 
     def save_embeddings(self, model_id: str, items: Sequence[tuple[int, str]], vectors: np.ndarray) -> None:
         self.embeddings.save(model_id, items, vectors)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+
+
+def _values(field: Any) -> Iterable[str]:
+    items = field if isinstance(field, list) else [field]
+    for item in items:
+        value = item.get("value") if isinstance(item, dict) else item
+        if isinstance(value, str) and value.strip():
+            yield value
+
+
+def identity_keys(personal: dict[str, Any]) -> set[str]:
+    """``email:…``, ``phone:…`` (last 9 digits: +33 6… and 06… agree) and ``name:…`` keys of a person."""
+    keys = {f"email:{_fold(v)}" for v in _values(personal.get("emails"))}
+    for v in _values(personal.get("phones")):
+        digits = re.sub(r"\D", "", v)
+        if len(digits) >= 9:
+            keys.add(f"phone:{digits[-9:]}")
+    keys |= {f"name:{_fold(v)}" for v in _values(personal.get("name")) if len(_fold(v)) >= 5}
+    return keys
+
+
+def _same_person(a: set[str], b: set[str]) -> bool:
+    """Same email; or same phone with no conflicting name; or, without any contact, the same name."""
+
+    def kind(keys: set[str], prefix: str) -> set[str]:
+        return {k for k in keys if k.startswith(prefix)}
+
+    if kind(a, "email:") & kind(b, "email:"):
+        return True
+    names_a, names_b = kind(a, "name:"), kind(b, "name:")
+    names_agree = not names_a or not names_b or bool(names_a & names_b)
+    if kind(a, "phone:") & kind(b, "phone:") and names_agree:
+        return True
+    no_contacts = not (a - names_a) and not (b - names_b)
+    return no_contacts and bool(names_a & names_b)
 
 
 def _fill(row: CandidateRow, rec: CandidateRecord, digest: str, stored_file: str | None) -> None:

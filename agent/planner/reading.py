@@ -48,6 +48,7 @@ from agent.planner.lexicon import (
     Act,
     wanted_languages,
 )
+from agent.planner.privacy import personal_spans
 from agent.planner.references import References, find_references
 from agent.planner.text import Lang, blank, guess_language
 from domain.text import fold_offsets
@@ -166,7 +167,7 @@ class UtteranceReader:
             text = pattern.sub(french, text)
         folded = fold_offsets(text)
         reading = Reading(text=text, lang=guess_language(text) or fallback_lang)
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int]] = personal_spans(text)
         if m := FILE.search(text):
             reading.file_id = m.group(1)
             spans.append(m.span())

@@ -99,6 +99,6 @@ def prepare_data_dir(engine: Engine) -> DataReport:
     with engine.db.session() as s:
         stored = set(s.scalars(select(CandidateRow.external_id)))
     for stale in sorted(stored - wanted):
-        engine.candidate_ingestion.forget(stale)
+        engine.forget(stale)
     stamp.write_text(fingerprint + "\n")
     return DataReport(data_dir, False, engine.offers.count(), engine.candidates.count())

@@ -259,15 +259,17 @@ def test_without_configured_keys_writes_are_refused(read_engine: Engine) -> None
 
 # --- rate limits, request ids, logs ------------------------------------------------------------------
 def test_rate_limit_per_key(read_engine: Engine) -> None:
-    served, _ = serve_engine(read_engine, api_config(rate_limit_per_minute=6.0, rate_limit_burst=2))
+    config = api_config(rate_limit_per_minute=6.0, rate_limit_burst=2, api_keys=(API_KEY, "second-key-0123"))
+    served, _ = serve_engine(read_engine, config)
     with served, httpx.Client(base_url=served.url) as c:
-        a = {"X-API-Key": "client-a"}
+        a = {"X-API-Key": API_KEY}
         codes = [c.get("/offers", params={"ids": "X1"}, headers=a).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
         limited = c.get("/offers", params={"ids": "X1"}, headers=a)
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
         assert "Trop de requêtes" in limited.json()["detail"]
-        assert c.get("/offers", params={"ids": "X1"}, headers={"X-API-Key": "client-b"}).status_code == 200
+        b = {"X-API-Key": "second-key-0123"}
+        assert c.get("/offers", params={"ids": "X1"}, headers=b).status_code == 200
         assert c.get("/health", headers=a).status_code == 200  # probes are never limited
 
 

@@ -167,7 +167,7 @@ def test_filters_bypass_the_cache_and_deeper_requests_recompute(api: Api) -> Non
 
 def test_forgetting_the_candidate_drops_the_cache(api: Api) -> None:
     api.match()
-    assert api.engine.candidate_ingestion.forget(api.cv_id)
+    assert api.engine.forget(api.cv_id).found
     assert api.entries() == 0
     with api.engine.db.session() as s:
         assert s.scalar(select(func.count()).select_from(MatchResultRow)) == 0

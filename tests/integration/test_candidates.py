@@ -94,13 +94,13 @@ def test_forget_removes_everything(engine: Engine) -> None:
     cid = _ingest(engine, CV_SENIOR_LYON, "marie.txt")
     files = list((engine.settings.data_dir / "cvs").iterdir())
     assert len(files) == 1
-    assert engine.candidate_ingestion.forget(cid) is True
+    assert engine.forget(cid).found is True
     assert engine.candidates.count() == 0
     assert engine.indexes("candidates").vectors.count() == 0
     assert engine.indexes("candidates").lexical.count() == 0
     assert engine.candidates.personal_data(cid) is None
     assert not any((engine.settings.data_dir / "cvs").iterdir())
-    assert engine.candidate_ingestion.forget(cid) is False
+    assert engine.forget(cid).found is False
 
 
 def test_unreadable_cv_stores_nothing(engine: Engine, tmp_path: Path) -> None:
