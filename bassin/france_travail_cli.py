@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from bassin.common import DataDir, open_engine
-from domain.errors import InvalidQueryError
+from bassin.common import DataDir, open_writer
+from domain.errors import InvalidQueryError, WriterBusyError
 from ingestion.france_travail.errors import FranceTravailError
 from ingestion.france_travail.metrics import SyncMetrics
 
@@ -92,27 +92,25 @@ def ingest_france_travail(
     metrics = SyncMetrics()
     if metrics_port is not None:
         start_http_server(metrics_port, registry=metrics.registry)
-    engine = open_engine(data_dir)
-    try:
-        connector = engine.france_travail(metrics=metrics)
-        done = 0
-        while True:
-            started = time.monotonic()
-            run_since = first_since if done == 0 else "last"
-            try:
+    done = 0
+    while True:
+        started = time.monotonic()
+        run_since = first_since if done == 0 else "last"
+        try:
+            # The single-writer lock is taken per run: between runs, other writers (CV ingest…) may go.
+            with open_writer(data_dir, "bassin ingest france-travail") as engine:
+                connector = engine.france_travail(metrics=metrics)
                 summary = asyncio.run(connector.run(since=run_since, departements=deps, rome=romes))
-                typer.echo(summary.line())
-            except FranceTravailError as exc:
-                if period is None:
-                    raise
-                # the checkpoint keeps what was stored: the next tick resumes
-                typer.echo(f"Erreur : {exc}", err=True)
-            finally:
-                if metrics_file is not None:
-                    write_to_textfile(str(metrics_file), metrics.registry)
-            done += 1
-            if period is None or (runs is not None and done >= runs):
-                break
-            time.sleep(max(0.0, period - (time.monotonic() - started)))
-    finally:
-        engine.close()
+            typer.echo(summary.line())
+        except (FranceTravailError, WriterBusyError) as exc:
+            if period is None:
+                raise
+            # the checkpoint keeps what was stored (or another writer holds the data): the next tick resumes
+            typer.echo(f"Erreur : {exc}", err=True)
+        finally:
+            if metrics_file is not None:
+                write_to_textfile(str(metrics_file), metrics.registry)
+        done += 1
+        if period is None or (runs is not None and done >= runs):
+            break
+        time.sleep(max(0.0, period - (time.monotonic() - started)))
