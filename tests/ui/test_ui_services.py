@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from app.settings import UiUser
 from store.db import Database
 from store.interactions import MAX_TIME_SPENT_S, InteractionRepository
 from ui.auth import authenticate, effective_role, hash_password
-from ui.cards import OfferCard, ScorePart, offer_markdown, why_markdown
+from ui.card_text import offer_markdown, summarised, why_markdown
+from ui.cards import OfferCard, ScorePart
 from ui.data_layer import BassinDataLayer, prefixed
 from ui.profiles import CANDIDATE_PROFILE, RECRUITER_PROFILE, profiles_for
 
@@ -124,22 +126,46 @@ def test_interactions_accumulate_per_user_and_offer(db_url: str) -> None:
         db.dispose()
 
 
-def test_card_shows_score_parts_and_skills_and_why_lists_verified_claims() -> None:
+def test_card_puts_key_facts_first_and_the_fit_in_plain_words() -> None:
     card = OfferCard(
         rank=1, id="2051234", title="Développeur Python", company="Acme", location="Lyon", distance_km=4.2,
-        contract="CDI", salary="Mensuel de 3000 Euros", score=72, baseline=9.0,
-        parts=[ScorePart("compétences exigées", 31.0), ScorePart("distance", -2.5), ScorePart("langues", 0.0)],
+        contract="CDI", salary="3 000 € brut/mois", published="2026-11-18", score=72, baseline=9.0,
+        parts=[ScorePart("compétences exigées par l'offre", 31.0), ScorePart("distance", -2.5),
+               ScorePart("langues", 0.0)],
+        reasons=["même métier", "1 compétence exigée sur 2", "à 4 km"],
         matched=["Python"], missing=["Docker"], basis="cv",
         explanation=["Python : demandé par l'offre, présent dans votre CV."],
     )  # fmt: skip
-    text = offer_markdown(card)
-    assert "Développeur Python — Acme" in text and "Lyon · 4 km" in text and "**CDI**" in text
-    assert "Adéquation 72/100" in text and "▰▰▰▰▰▰▰▱▱▱" in text and "avec votre CV" in text
-    assert "compétences exigées +31 · distance -2" in text and "langues" not in text
-    assert "Compétences trouvées : Python" in text and "manquantes : Docker" in text
+    text = offer_markdown(card, today=date(2026, 11, 21))
+    lines = text.split("\n\n")
+    assert lines[0] == "#### 1. Développeur Python"
+    assert lines[1] == "**Acme** · Lyon (à 4 km)"
+    assert lines[2] == "CDI · Salaire : 3 000 € brut/mois · publiée il y a 3 jours"
+    assert "Adéquation 72/100" in lines[3] and "même métier · 1 compétence exigée sur 2 · à 4 km" in lines[3]
+    assert "À acquérir : Docker" in text
+    for jargon in ("sémantique", "ROME", "offre moyenne", "+31"):
+        assert jargon not in text
     why = why_markdown(card)
     assert "Pourquoi 72/100" in why and "- Python : demandé par l'offre, présent dans votre CV." in why
+    assert "Ce qui fait monter la note : compétences exigées par l'offre." in why
+    assert "Ce qui la fait baisser : distance." in why and "langues" not in why
     assert "Ce qui manque" not in why  # no gap on this card: no empty section
+
+
+def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> None:
+    answer = (
+        "12 offre(s) — développeur python, CDI, près de Lyon (30 km) :\n"
+        "1. [2051234] « Développeur Python » — Acme, Lyon (4 km) · CDI\n"
+        "2. [2059999] « Dev back » — Beta, Villeurbanne · CDI\n"
+        "Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation."
+    )
+    text = summarised(answer, {"2051234", "2059999"}, "Les voici ci-dessous.")
+    assert text == (
+        "12 offre(s) — développeur python, CDI, près de Lyon (30 km). Les voici ci-dessous.\n"
+        "Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation."
+    )
+    assert summarised(answer, set(), "x") == answer  # no cards shown: the list stays
+    assert summarised("Bonjour !", {"2051234"}, "x") == "Bonjour !"
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:

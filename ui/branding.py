@@ -1,0 +1,39 @@
+"""Bassin's face in the chat: the footer under the composer, true to who writes the answers.
+
+Chainlit's footer (« Les LLMs peuvent se tromper ») is a translation string; it would be false when no LLM
+runs. ``footer_text`` says which planner or model answers; ``chainlit_app.py`` serves it in place of
+Chainlit's own (the assets — logo, favicon, theme, CSS — live in ``public/``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FOOTER_KEY = ("chat", "watermark")
+
+
+def footer_text(provider: str, model: str | None, language: str) -> str:
+    """The footer for ``provider`` ("offline", "mistral", "openai") in ``language`` (fr first)."""
+    english = language.lower().startswith("en")
+    if provider == "offline":
+        if english:
+            return (
+                "**Bassin** · offline planner: answers are computed from the offers, no language model. "
+                "Check the details with the employer."
+            )
+        return (
+            "**Bassin** · planificateur hors ligne : réponses calculées à partir des offres, sans modèle de "
+            "langage. Vérifiez les détails auprès de l'employeur."
+        )
+    who = f"{provider} · {model}" if model else provider
+    if english:
+        return f"**Bassin** · answers written by {who}: a language model can make mistakes, check the offers."
+    return f"**Bassin** · réponses rédigées par {who} : un modèle de langage peut se tromper, vérifiez les offres."
+
+
+def with_footer(translation: dict[str, Any], text: str) -> dict[str, Any]:
+    """Chainlit's translation for a language with Bassin's footer in place of its own."""
+    section, key = FOOTER_KEY
+    out = dict(translation)
+    out[section] = {**(translation.get(section) or {}), key: text}
+    return out
