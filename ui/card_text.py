@@ -38,7 +38,18 @@ def freshness(published: str | None, today: date | None = None) -> str | None:
         return f"publiée il y a {days} jours"
     if days < 365:
         return f"publiée il y a {days // 30} mois"
-    return f"publiée il y a plus d'un an ({day.strftime('%m/%Y')})"
+    return f"publiée en {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+_KM = re.compile(r"à (\d+(?:[.,]\d+)?) km")
+_COUNTED = re.compile(r"(\d+) (\w+)\(s\)")
+
+
+def plain_reason(reason: str) -> str:
+    """A reason as a person writes it: whole kilometres, plurals agreed (« 1 compétence(s) » → « 1 compétence »)."""
+    reason = _KM.sub(lambda m: f"à {float(m.group(1).replace(',', '.')):.0f} km", reason)
+    return _COUNTED.sub(lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) > 1 else ''}", reason)
 
 
 def _place(location: str | None, distance_km: float | None) -> str | None:
@@ -56,8 +67,9 @@ def offer_markdown(card: OfferCard, today: date | None = None) -> str:
     terms = [card.contract, f"Salaire : {card.salary or 'non précisé'}", freshness(card.published, today)]
     lines.append(" · ".join(t for t in terms if t))
     if card.score is not None:
-        fit = f"**Adéquation {card.score}/100** `{score_bar(card.score)}`"
-        reasons = card.reasons[:REASONS_SHOWN]
+        fit = f"**Adéquation {card.score}/100** {score_bar(card.score)}"
+        # the distance is already on the place line
+        reasons = [plain_reason(r) for r in card.reasons if not _KM.fullmatch(r)][:REASONS_SHOWN]
         lines.append(fit + (" — " + " · ".join(reasons) if reasons else ""))
     elif card.abstained:
         lines.append(f"_Pas de note : {card.abstained}_")
@@ -74,7 +86,7 @@ def why_markdown(card: OfferCard) -> str:
         return f"**{card.title}** — pas de note : {card.abstained or 'information insuffisante'}."
     lines = [f"**Pourquoi {card.score}/100 pour « {card.title} » ?** (comparé à {against})", ""]
     if card.reasons:
-        lines += ["En bref : " + " · ".join(card.reasons), ""]
+        lines += ["En bref : " + " · ".join(plain_reason(r) for r in card.reasons), ""]
     lines += [f"- {text}" for text in card.explanation] or ["- Aucun élément vérifiable à citer."]
     if card.gaps:
         lines += ["", f"**Ce qui manque** (demandé par l'offre, absent de {against}) :"]

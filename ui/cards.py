@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import BassinError
+from domain.vocabulary import CONTRACT_LABELS
 from scoring.missing import is_gap, missing_lines
 from scoring.scorer import MatchScore
 from services.match_scoring import Basis, MatchScoring
@@ -28,7 +29,7 @@ PLAIN_LABELS: dict[str, str] = {
     "skills_seeker": "vos compétences citées dans l'offre",
     "rome": "métier",
     "title": "intitulé du poste",
-    "semantic": "description proche de votre profil",
+    "semantic": "description proche de votre CV",
     "experience": "expérience",
     "distance": "distance",
     "contract": "type de contrat",
@@ -132,8 +133,7 @@ class CardBuilder:
                 company=r.get("company"),
                 location=r.get("location"),
                 distance_km=r.get("distance_km"),
-                contract=(row.contract_label if row is not None and row.contract_label else None)
-                or r.get("contract"),
+                contract=contract_text(r.get("contract"), row.contract_label if row is not None else None),
                 salary=r.get("salary"),
                 published=r.get("published"),
                 lat=row.latitude if row is not None else None,
@@ -142,7 +142,7 @@ class CardBuilder:
             )
             ms = scores.get(card.id)
             if ms is not None:
-                _fill_score(card, ms)
+                _fill_score(card, ms, basis_kind)
                 card.reasons = plain_reasons(card, ms)
             if basis_kind == "query" and r.get("match") is not None:
                 # The search's own relevance (occupation first, then the stated conditions), in words.
@@ -180,9 +180,13 @@ def candidate_cards(artifact: dict[str, Any]) -> list[CandidateCard]:
     ]
 
 
-def _fill_score(card: OfferCard, ms: MatchScore) -> None:
+def _fill_score(card: OfferCard, ms: MatchScore, basis: str) -> None:
     card.score, card.abstained, card.baseline = ms.score, ms.abstained, ms.baseline
-    card.parts = [ScorePart(PLAIN_LABELS.get(c.feature, c.label), c.points) for c in ms.contributions]
+    labels = {
+        **PLAIN_LABELS,
+        "semantic": "description proche de votre " + ("CV" if basis == "cv" else "recherche"),
+    }
+    card.parts = [ScorePart(labels.get(c.feature, c.label), c.points) for c in ms.contributions]
     claims = ms.explanation.claims
     card.matched = list(dict.fromkeys(c.label for c in claims if c.kind == "skill_match" and c.label))
     card.missing = list(
@@ -214,3 +218,14 @@ def plain_reasons(card: OfferCard, ms: MatchScore) -> list[str]:
     if ms.features.get("contract") == 1.0:
         out.append("contrat souhaité")
     return out
+
+
+def contract_text(code: str | None, label: str | None) -> str | None:
+    """The contract in short (« CDI », « intérim », « CDD · 6 mois »), from its code and the offer's label."""
+    names = [CONTRACT_LABELS["fr"].get(c.strip(), c.strip()) for c in (code or "").split(",") if c.strip()]
+    if not names:
+        return label
+    text = " / ".join(names)
+    if label and " - " in label:  # "Contrat à durée déterminée - 6 Mois": the duration is worth keeping
+        text += " · " + label.split(" - ", 1)[1].strip().lower()
+    return text

@@ -48,10 +48,13 @@ def _layout(fig: go.Figure, height: int, margin: dict[str, int]) -> None:
 def score_breakdown(card: OfferCard) -> go.Figure:
     """What raises or lowers the score (points, in plain words), the largest part at the top."""
     parts = sorted((p for p in card.parts if abs(p.points) >= 0.5), key=lambda p: abs(p.points))
+    low = min([0.0, *(p.points for p in parts)])
+    high = max([0.0, *(p.points for p in parts)])
+    pad = max(1.0, 0.22 * (high - low))  # room for the values written beside the bars
     fig = go.Figure(
         go.Bar(
             x=[p.points for p in parts],
-            y=[p.label for p in parts],
+            y=[_wrap(p.label) for p in parts],
             orientation="h",
             marker_color=[_POSITIVE if p.points >= 0 else _NEGATIVE for p in parts],
             text=[f"{p.points:+.0f}" for p in parts],
@@ -60,10 +63,27 @@ def score_breakdown(card: OfferCard) -> go.Figure:
             hovertemplate="%{y} : %{x:+.1f} points<extra></extra>",
         )
     )
-    _layout(fig, 90 + 30 * len(parts), {"l": 8, "r": 30, "t": 8, "b": 36})
-    fig.update_xaxes(title_text="points gagnés ou perdus", zeroline=True, zerolinecolor="#9aa5ab")
+    _layout(fig, 70 + 38 * len(parts), {"l": 8, "r": 8, "t": 8, "b": 36})
+    fig.update_xaxes(
+        title_text="points gagnés ou perdus",
+        range=[low - pad, high + pad],
+        nticks=5,
+        zeroline=True,
+        zerolinecolor="#9aa5ab",
+    )
     fig.update_yaxes(automargin=True)
     return fig
+
+
+def _wrap(label: str, width: int = 18) -> str:
+    """A long axis label on two or more lines (phones have no room for 35 characters)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def results_map(cards: Sequence[OfferCard], centre: tuple[float, float] | None = None) -> go.Figure | None:
