@@ -31,7 +31,7 @@ from domain.vocabulary import Role
 from store.db import Database
 from tools.cv import profile_summary
 from ui.auth import authenticate, effective_role
-from ui.branding import footer_text, with_footer
+from ui.branding import footer_text, with_bassin_texts
 from ui.card_text import candidate_markdown, offer_markdown, personal_markdown, summarised, why_markdown
 from ui.cards import OfferCard, candidate_cards
 from ui.charts import figure_json, results_map, score_breakdown
@@ -96,10 +96,11 @@ _LANGUAGE = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,4})?(-[a-zA-Z0-9]{2,8})?(-x-[a-zA-Z0
 
 
 async def translations(language: str = Query(default="fr-FR", pattern=_LANGUAGE)) -> JSONResponse:
-    """Chainlit's texts with Bassin's footer: the planner or model that really answers."""
+    """Chainlit's texts with Bassin's: the footer names the planner or model that really answers."""
     effective = chainlit_config.ui.language or language
     footer = footer_text(PROVIDER, settings.llm_model or DEFAULT_MODELS.get(PROVIDER), effective)
-    return JSONResponse({"translation": with_footer(chainlit_config.load_translation(effective), footer)})
+    texts = with_bassin_texts(chainlit_config.load_translation(effective), footer, effective)
+    return JSONResponse({"translation": texts})
 
 
 for _route in (

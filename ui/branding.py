@@ -31,9 +31,31 @@ def footer_text(provider: str, model: str | None, language: str) -> str:
     return f"**Bassin** · réponses rédigées par {who} : un modèle de langage peut se tromper, vérifiez les offres."
 
 
-def with_footer(translation: dict[str, Any], text: str) -> dict[str, Any]:
-    """Chainlit's translation for a language with Bassin's footer in place of its own."""
+# Chainlit's login form asks for an e-mail; Bassin's users log in with a name (BASSIN_UI_USERS).
+_LOGIN = {
+    "fr": {"title": "Connectez-vous à Bassin", "label": "Identifiant", "placeholder": "votre identifiant",
+           "required": "l'identifiant est obligatoire"},
+    "en": {"title": "Sign in to Bassin", "label": "User name", "placeholder": "your user name",
+           "required": "the user name is required"},
+}  # fmt: skip
+
+
+def with_bassin_texts(translation: dict[str, Any], footer: str, language: str) -> dict[str, Any]:
+    """Chainlit's translation for a language with Bassin's footer and login texts in place of its own."""
     section, key = FOOTER_KEY
     out = dict(translation)
-    out[section] = {**(translation.get(section) or {}), key: text}
+    out[section] = {**(translation.get(section) or {}), key: footer}
+    words = _LOGIN["en" if language.lower().startswith("en") else "fr"]
+    auth = dict(out.get("auth") or {})
+    login = dict(auth.get("login") or {})
+    form = dict(login.get("form") or {})
+    form["email"] = {
+        **(form.get("email") or {}),
+        "label": words["label"],
+        "placeholder": words["placeholder"],
+        "required": words["required"],
+    }
+    login["form"], login["title"] = form, words["title"]
+    auth["login"] = login
+    out["auth"] = auth
     return out
