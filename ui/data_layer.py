@@ -49,6 +49,13 @@ class BassinDataLayer(SQLAlchemyDataLayer):
         }
         return await super().execute_sql(prefixed(query), params)
 
+    async def create_element(self, element: Any) -> None:
+        """Keep what Bassin shows (charts), never a file the user attached: a CV is kept only once its owner
+        confirms it (``tools.uploads``), and a refused one not at all."""
+        if getattr(element, "path", None):
+            return
+        await super().create_element(element)
+
 
 def step_metadata(step: dict[str, Any]) -> dict[str, Any]:
     """A stored step's metadata as a dict (SQLite hands JSON columns back as text)."""

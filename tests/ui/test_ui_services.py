@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from chainlit.context import init_http_context
+from chainlit.element import File, Text
 from chainlit.types import Feedback, Pagination, ThreadFilter
 from chainlit.user import User
 from pydantic import SecretStr
@@ -22,6 +23,7 @@ from ui.card_text import offer_markdown, summarised, why_markdown
 from ui.cards import OfferCard, ScorePart
 from ui.data_layer import BassinDataLayer, prefixed
 from ui.profiles import CANDIDATE_PROFILE, RECRUITER_PROFILE, profiles_for
+from ui.storage import LocalFileStorage
 
 USERS = [
     UiUser(name="camille", password=SecretStr("clair"), role="candidate"),
@@ -181,3 +183,44 @@ def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
     assert (
         why.index("Excel") < why.index("Ce qui manque") < why.index("- Permis exigé « B - Véhicule léger »")
     )
+
+
+def test_charts_are_stored_as_files_but_never_an_attached_cv(db_url: str, tmp_path: Path) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _elements_round_trip(db_url, tmp_path)).result()
+
+
+async def _elements_round_trip(db_url: str, tmp_path: Path) -> None:
+    init_http_context()
+    storage = LocalFileStorage(tmp_path / "files")
+    layer = BassinDataLayer(db_url, storage=storage)
+    try:
+        user = await layer.create_user(User(identifier="camille", metadata={"role": "candidate"}))
+        assert user is not None
+        thread_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
+        await layer.update_thread(thread_id, name="x", user_id=user.id)
+        await layer.create_step(
+            {"id": step_id, "threadId": thread_id, "name": "Bassin", "type": "assistant_message", "output": "",
+             "streaming": False, "metadata": {}, "createdAt": "2026-11-21T10:00:00Z"}
+        )  # fmt: skip
+        chart = Text(name="carte-des-offres", content='{"data": []}', mime="application/json")
+        cv = tmp_path / "mon-cv.pdf"
+        cv.write_bytes(b"%PDF-1.4 not kept")
+        attached = File(name="mon-cv.pdf", path=str(cv), mime="application/pdf")
+        for element in (chart, attached):
+            element.thread_id, element.for_id = thread_id, step_id
+            await layer.create_element(element)
+
+        thread = await layer.get_thread(thread_id)
+        assert thread is not None
+        [kept] = thread["elements"] or []
+        assert (
+            kept["name"] == "carte-des-offres"
+            and kept["url"] == f"/bassin/files/{user.id}/{chart.id}/carte-des-offres"
+        )
+        found = storage.read(str(kept["objectKey"]))
+        assert found is not None and found[0].read_text() == '{"data": []}'
+        stored = [p.name for p in (tmp_path / "files").rglob("*") if p.is_file()]
+        assert "mon-cv.pdf" not in stored
+    finally:
+        await layer.close()
