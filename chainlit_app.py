@@ -219,15 +219,15 @@ async def _answer(text: str) -> None:
         on_tool_end=on_tool_end,
     )
     offers = out.artifacts("offers")
-    cards = await asyncio.to_thread(rt.cards.offer_cards, offers[-1]) if offers else []
     candidates = out.artifacts("candidates") if cl.user_session.get("role") == "recruiter" else []
-    shown = {c.id for c in cards} | {str(r["id"]) for r in (candidates[-1]["results"] if candidates else [])}
+    shown = {str(r["id"]) for a in (offers[-1:] + candidates[-1:]) for r in a.get("results") or []}
     # The cards are the one list of results: the answer keeps its count and criteria, not the list again.
     answer.content = summarised(out.answer, shown, "Les voici ci-dessous.")
     if answer.streaming:
         await answer.update()
     else:
         await answer.send()
+    cards = await asyncio.to_thread(rt.cards.offer_cards, offers[-1]) if offers else []
     if cards:
         await _offer_cards(rt, cards, offers[-1])
     if candidates:
