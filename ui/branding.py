@@ -1,8 +1,9 @@
-"""Bassin's face in the chat: the footer under the composer, true to who writes the answers.
+"""Bassin's words in Chainlit's frame: the footer under the composer, true to who writes the answers, and
+the login form (a user name, not an e-mail).
 
 Chainlit's footer (« Les LLMs peuvent se tromper ») is a translation string; it would be false when no LLM
-runs. ``footer_text`` says which planner or model answers; ``chainlit_app.py`` serves it in place of
-Chainlit's own (the assets — logo, favicon, theme, CSS — live in ``public/``).
+runs. ``footer_text`` says which planner or model answers; ``chainlit_app.py`` serves the translations with
+``with_bassin_texts`` in place of Chainlit's own (the assets — logo, favicon, theme, CSS — live in ``public/``).
 """
 
 from __future__ import annotations
