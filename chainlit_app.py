@@ -12,12 +12,18 @@ import asyncio
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import chainlit as cl
+from chainlit.auth import get_current_user
+from chainlit.config import config as chainlit_config
+from chainlit.server import app as chainlit_server
 from chainlit.types import ThreadDict
+from fastapi import Depends, HTTPException, Query
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.routing import APIRoute
 
-from agent.llm import effective_provider
+from agent.llm import DEFAULT_MODELS, effective_provider
 from app.settings import Settings
 from cv import parse_cv, read_cv_file
 from domain.errors import BassinError, InputFormatError
@@ -25,26 +31,27 @@ from domain.vocabulary import Role
 from store.db import Database
 from tools.cv import profile_summary
 from ui.auth import authenticate, effective_role
-from ui.cards import (
-    OfferCard,
-    candidate_cards,
-    candidate_markdown,
-    offer_markdown,
-    personal_markdown,
-    why_markdown,
-)
-from ui.charts import results_map, score_breakdown
-from ui.data_layer import BassinDataLayer
+from ui.branding import footer_text, with_bassin_texts
+from ui.card_text import candidate_markdown, offer_markdown, personal_markdown, summarised, why_markdown
+from ui.cards import OfferCard, candidate_cards
+from ui.charts import figure_json, results_map, score_breakdown
+from ui.data_layer import BassinDataLayer, step_metadata
 from ui.profiles import profile_named, profiles_for
 from ui.render import cv_confirmation, step_input, step_output
 from ui.runtime import UiRuntime, get_runtime
+from ui.storage import URL_PREFIX, LocalFileStorage, owner_of
 from ui.turns import stream_turn
 
 settings = Settings()
+PROVIDER = effective_provider(settings)
 # Tokens are streamed only from an LLM: the offline planner writes its answer at once, and sending it
 # word by word (one websocket frame each) held the cards back by 2-3 s.
-STREAM_TOKENS = effective_provider(settings) != "offline"
+STREAM_TOKENS = PROVIDER != "offline"
 os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.auth_secret())
+# Charts and files of the conversations, so that a thread reopened from the sidebar shows them again.
+STORAGE = LocalFileStorage(settings.data_dir / "ui" / "files")
+CARD_KEY = "bassin_card"
+CANDIDATE_KEY = "bassin_candidate"
 
 
 async def runtime() -> UiRuntime:
@@ -65,7 +72,42 @@ async def login(username: str, password: str) -> cl.User | None:
 @cl.data_layer
 def data_layer() -> BassinDataLayer:
     Database(settings.resolved_database_url).create_schema()  # the chat_* tables come with migration 0004
-    return BassinDataLayer(settings.resolved_database_url)
+    return BassinDataLayer(settings.resolved_database_url, storage=STORAGE)
+
+
+# --- routes of our own, ahead of Chainlit's catch-all page route ----------------------------------------
+
+
+async def stored_file(key: str, user: Annotated[Any, Depends(get_current_user)]) -> FileResponse:
+    """A stored element (chart, file) for the user it belongs to; 404 for anybody else."""
+    if user is None or owner_of(key) != getattr(user, "id", None):
+        raise HTTPException(status_code=404)
+    try:
+        found = STORAGE.read(key)
+    except ValueError as exc:
+        raise HTTPException(status_code=404) from exc
+    if found is None:
+        raise HTTPException(status_code=404)
+    path, mime = found
+    return FileResponse(path, media_type=mime, headers={"Cache-Control": "private, max-age=3600"})
+
+
+_LANGUAGE = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,4})?(-[a-zA-Z0-9]{2,8})?(-x-[a-zA-Z0-9]{1,8})?$"  # Chainlit's own
+
+
+async def translations(language: str = Query(default="fr-FR", pattern=_LANGUAGE)) -> JSONResponse:
+    """Chainlit's texts with Bassin's: the footer names the planner or model that really answers."""
+    effective = chainlit_config.ui.language or language
+    footer = footer_text(PROVIDER, settings.llm_model or DEFAULT_MODELS.get(PROVIDER), effective)
+    texts = with_bassin_texts(chainlit_config.load_translation(effective), footer, effective)
+    return JSONResponse({"translation": texts})
+
+
+for _route in (
+    APIRoute(URL_PREFIX + "/{key:path}", stored_file, methods=["GET"]),
+    APIRoute("/project/translations", translations, methods=["GET"]),
+):
+    chainlit_server.router.routes.insert(0, _route)
 
 
 def _user_role(user: cl.User | None) -> str | None:
@@ -101,7 +143,19 @@ async def on_chat_start() -> None:
 
 @cl.on_chat_resume
 async def on_chat_resume(thread: ThreadDict) -> None:
+    """Give the reopened thread's cards their buttons back (Chainlit keeps messages and charts, not actions)."""
     _start_session()
+    known: dict[str, OfferCard] = {}
+    for step in thread.get("steps") or []:
+        metadata = step_metadata(dict(step))
+        if isinstance(metadata.get(CARD_KEY), dict):
+            card = OfferCard.from_dict(metadata[CARD_KEY])
+            known[card.id] = card
+            for action in _offer_actions(card):
+                await action.send(for_id=step["id"])
+        elif metadata.get(CANDIDATE_KEY):
+            await _profile_action(str(metadata[CANDIDATE_KEY])).send(for_id=step["id"])
+    cl.user_session.set("cards", known)
 
 
 @cl.on_chat_end
@@ -164,49 +218,68 @@ async def _answer(text: str) -> None:
         on_tool_start=on_tool_start,
         on_tool_end=on_tool_end,
     )
-    answer.content = out.answer
+    offers = out.artifacts("offers")
+    candidates = out.artifacts("candidates") if cl.user_session.get("role") == "recruiter" else []
+    shown = {str(r["id"]) for a in (offers[-1:] + candidates[-1:]) for r in a.get("results") or []}
+    # The cards are the one list of results: the answer keeps its count and criteria, not the list again.
+    answer.content = summarised(out.answer, shown, "Les voici ci-dessous.")
     if answer.streaming:
         await answer.update()
     else:
         await answer.send()
-    offers = out.artifacts("offers")
-    if offers:
-        await _offer_cards(rt, offers[-1])
-    candidates = out.artifacts("candidates")
-    if candidates and cl.user_session.get("role") == "recruiter":
+    cards = await asyncio.to_thread(rt.cards.offer_cards, offers[-1]) if offers else []
+    if cards:
+        await _offer_cards(rt, cards, offers[-1])
+    if candidates:
         await _candidate_cards(candidates[-1])
 
 
-async def _offer_cards(rt: UiRuntime, artifact: dict[str, Any]) -> None:
-    cards = await asyncio.to_thread(rt.cards.offer_cards, artifact)
+def _offer_actions(card: OfferCard) -> list[cl.Action]:
+    payload = {"offer_id": card.id}
+    return [
+        cl.Action(name="why", payload=payload, label="Pourquoi ?", tooltip="L'explication vérifiée du score"),
+        cl.Action(name="details", payload=payload, label="Voir l'offre", tooltip="Le détail de l'offre"),
+        cl.Action(name="save", payload=payload, label="Sauvegarder", tooltip="Garder cette offre"),
+        cl.Action(name="applied", payload=payload, label="J'ai postulé", tooltip="Noter la candidature"),
+        cl.Action(
+            name="thumbs_up", payload=payload, icon="thumbs-up", tooltip="Pertinente : elle me correspond"
+        ),
+        cl.Action(name="thumbs_down", payload=payload, icon="thumbs-down", tooltip="Hors sujet"),
+    ]
+
+
+def _profile_action(candidate_id: str) -> cl.Action:
+    return cl.Action(
+        name="open_profile",
+        payload={"candidate_id": candidate_id},
+        label="Ouvrir le profil",
+        tooltip="Afficher les coordonnées du candidat",
+    )
+
+
+def _chart(name: str, figure: Any, size: str = "large") -> cl.Plotly:
+    chart = cl.Plotly(name=name, figure=figure, display="inline", size=size)  # type: ignore[arg-type]
+    chart.content = figure_json(figure)  # no toolbar over the data
+    return chart
+
+
+async def _offer_cards(rt: UiRuntime, cards: list[OfferCard], artifact: dict[str, Any]) -> None:
     known: dict[str, OfferCard] = cl.user_session.get("cards") or {}
     for card in cards:
         known[card.id] = card
-        payload = {"offer_id": card.id}
-        actions = [
-            cl.Action(
-                name="why", payload=payload, label="Pourquoi ?", tooltip="L'explication vérifiée du score"
-            ),
-            cl.Action(name="details", payload=payload, label="Voir l'offre", tooltip="Le détail de l'offre"),
-            cl.Action(name="save", payload=payload, label="Sauvegarder", tooltip="Garder cette offre"),
-            cl.Action(name="applied", payload=payload, label="J'ai postulé", tooltip="Noter la candidature"),
-            cl.Action(
-                name="thumbs_up", payload=payload, label="Pertinente", tooltip="Cette offre me correspond"
-            ),
-            cl.Action(
-                name="thumbs_down",
-                payload=payload,
-                label="Hors sujet",
-                tooltip="Cette offre ne me correspond pas",
-            ),
-        ]
-        await cl.Message(content=offer_markdown(card), actions=actions).send()
+        await cl.Message(
+            content=offer_markdown(card), actions=_offer_actions(card), metadata={CARD_KEY: card.to_dict()}
+        ).send()
     cl.user_session.set("cards", known)
     centre = _centre(rt, artifact.get("applied") or {})
     figure = results_map(cards, centre)
     if figure is not None:
-        chart = cl.Plotly(name="carte-des-offres", figure=figure, display="inline", size="large")
-        await cl.Message(content="Où se trouvent ces offres :", elements=[chart]).send()
+        where = (
+            "Où se trouvent ces offres (km autour du centre de la recherche) :"
+            if centre
+            else ("Où se trouvent ces offres :")
+        )
+        await cl.Message(content=where, elements=[_chart("carte-des-offres", figure)]).send()
 
 
 def _centre(rt: UiRuntime, applied: dict[str, Any]) -> tuple[float, float] | None:
@@ -221,13 +294,11 @@ def _centre(rt: UiRuntime, applied: dict[str, Any]) -> tuple[float, float] | Non
 
 async def _candidate_cards(artifact: dict[str, Any]) -> None:
     for card in candidate_cards(artifact):
-        action = cl.Action(
-            name="open_profile",
-            payload={"candidate_id": card.id},
-            label="Ouvrir le profil",
-            tooltip="Afficher les coordonnées du candidat",
-        )
-        await cl.Message(content=candidate_markdown(card), actions=[action]).send()
+        await cl.Message(
+            content=candidate_markdown(card),
+            actions=[_profile_action(card.id)],
+            metadata={CANDIDATE_KEY: card.id},
+        ).send()
 
 
 # --- CV upload -----------------------------------------------------------------------------------------
@@ -321,8 +392,8 @@ async def on_why(action: cl.Action) -> None:
         await cl.Message(content="Cette offre n'est plus affichée : relancez la recherche.").send()
         return
     elements = []
-    if card.parts:
-        elements.append(cl.Plotly(name=f"score-{card.id}", figure=score_breakdown(card), display="inline"))
+    if any(abs(p.points) >= 0.5 for p in card.parts):
+        elements.append(_chart(f"score-{card.id}", score_breakdown(card), size="medium"))
     await cl.Message(content=why_markdown(card), elements=elements).send()
 
 

@@ -2,26 +2,40 @@
 
 ``CardBuilder`` turns a search tool's artifact into cards with the calibrated match score, its parts and
 the verified explanation (``scoring``), scored against what the search was about: the uploaded
-CV when the search used one, the request otherwise. Markdown rendering lives here too, so that cards look
-the same in the live chat and in a resumed thread.
+CV when the search used one, the request otherwise. Cards are plain data (``to_dict``/``from_dict``): the chat
+keeps them in its messages' metadata, so a conversation reopened later still answers « Pourquoi ? ».
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import BassinError
+from domain.vocabulary import CONTRACT_LABELS
 from scoring.missing import is_gap, missing_lines
 from scoring.scorer import MatchScore
 from services.match_scoring import Basis, MatchScoring
 from tools.context import ToolContext
 from tools.search import SearchOffersArgs, search_request
 
-BAR_CELLS = 10
-PARTS_SHOWN = 4
-SKILLS_SHOWN = 6
+# What each score part means, in words a job seeker uses (``scoring.features.FEATURE_LABELS`` are the
+# scorer's own, e.g. "proximité sémantique", "métier (code ROME)").
+PLAIN_LABELS: dict[str, str] = {
+    "skills_required": "compétences exigées par l'offre",
+    "skills_desired": "compétences souhaitées par l'offre",
+    "skills_seeker": "vos compétences citées dans l'offre",
+    "rome": "métier",
+    "title": "intitulé du poste",
+    "semantic": "description proche de votre CV",
+    "experience": "expérience",
+    "distance": "distance",
+    "contract": "type de contrat",
+    "remote": "télétravail",
+    "languages": "langues",
+}
 
 
 @dataclass
@@ -42,6 +56,8 @@ class OfferCard:
     distance_km: float | None = None
     contract: str | None = None
     salary: str | None = None
+    published: str | None = None
+    """Publication date, ISO (``2026-11-21``)."""
     lat: float | None = None
     lon: float | None = None
     score: int | None = None
@@ -56,6 +72,16 @@ class OfferCard:
     gaps: list[str] = field(default_factory=list)
     """What the offer asks for that the CV/request does not show (verified, the offer's words)."""
     basis: str = "query"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OfferCard:
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["parts"] = [ScorePart(str(p["label"]), float(p["points"])) for p in values.get("parts") or []]
+        return cls(**values)
 
 
 @dataclass
@@ -107,16 +133,17 @@ class CardBuilder:
                 company=r.get("company"),
                 location=r.get("location"),
                 distance_km=r.get("distance_km"),
-                contract=(row.contract_label if row is not None and row.contract_label else None)
-                or r.get("contract"),
+                contract=contract_text(r.get("contract"), row.contract_label if row is not None else None),
                 salary=r.get("salary"),
+                published=r.get("published"),
                 lat=row.latitude if row is not None else None,
                 lon=row.longitude if row is not None else None,
                 basis=basis_kind,
             )
             ms = scores.get(card.id)
             if ms is not None:
-                _fill_score(card, ms)
+                _fill_score(card, ms, basis_kind)
+                card.reasons = plain_reasons(card, ms)
             if basis_kind == "query" and r.get("match") is not None:
                 # The search's own relevance (occupation first, then the stated conditions), in words.
                 card.score, card.abstained = int(r["match"]), None
@@ -153,9 +180,13 @@ def candidate_cards(artifact: dict[str, Any]) -> list[CandidateCard]:
     ]
 
 
-def _fill_score(card: OfferCard, ms: MatchScore) -> None:
+def _fill_score(card: OfferCard, ms: MatchScore, basis: str) -> None:
     card.score, card.abstained, card.baseline = ms.score, ms.abstained, ms.baseline
-    card.parts = [ScorePart(c.label, c.points) for c in ms.contributions]
+    labels = {
+        **PLAIN_LABELS,
+        "semantic": "description proche de votre " + ("CV" if basis == "cv" else "recherche"),
+    }
+    card.parts = [ScorePart(labels.get(c.feature, c.label), c.points) for c in ms.contributions]
     claims = ms.explanation.claims
     card.matched = list(dict.fromkeys(c.label for c in claims if c.kind == "skill_match" and c.label))
     card.missing = list(
@@ -165,109 +196,36 @@ def _fill_score(card: OfferCard, ms: MatchScore) -> None:
     card.gaps = missing_lines(ms.explanation)
 
 
-# --- markdown -----------------------------------------------------------------------------------------
+def plain_reasons(card: OfferCard, ms: MatchScore) -> list[str]:
+    """Why an offer fits a CV, in a few words: « même métier », « 3 compétences exigées sur 4 », « à 2 km »."""
+    out: list[str] = []
+    rome = ms.features.get("rome")
+    if rome is not None and rome >= 0.99:
+        out.append("même métier")
+    elif rome is not None and rome >= 0.4:
+        out.append("métier proche")
+    claims = ms.explanation.claims
+    required_found = len({c.label for c in claims if c.kind == "skill_match" and c.required and c.label})
+    required = required_found + len(card.missing)
+    if required:
+        out.append(f"{required_found} compétence{'s' if required_found > 1 else ''} exigée"
+                   f"{'s' if required_found > 1 else ''} sur {required}")  # fmt: skip
+    elif card.matched:
+        n = len(card.matched)
+        out.append(f"{n} de vos compétences citée{'s' if n > 1 else ''}")
+    if card.distance_km is not None:
+        out.append(f"à {card.distance_km:.0f} km")
+    if ms.features.get("contract") == 1.0:
+        out.append("contrat souhaité")
+    return out
 
 
-def score_bar(score: int) -> str:
-    filled = max(0, min(BAR_CELLS, round(score / (100 / BAR_CELLS))))
-    return "▰" * filled + "▱" * (BAR_CELLS - filled)
-
-
-def top_parts(card: OfferCard, n: int = PARTS_SHOWN) -> list[ScorePart]:
-    return sorted((p for p in card.parts if abs(p.points) >= 0.05), key=lambda p: -abs(p.points))[:n]
-
-
-def offer_markdown(card: OfferCard) -> str:
-    """The card's text: title, company, place and distance, contract, salary, score bar and parts, skills."""
-    head = f"### {card.rank}. {card.title}"
-    if card.company:
-        head += f" — {card.company}"
-    facts = []
-    if card.location:
-        place = card.location
-        if card.distance_km is not None:
-            place += f" · {card.distance_km:.0f} km"
-        facts.append(place)
-    if card.contract:
-        facts.append(f"**{card.contract}**")
-    facts.append(f"Salaire : {card.salary or 'non précisé'}")
-    lines = [head, " · ".join(facts)] if facts else [head]
-    if card.score is not None:
-        against = "votre CV" if card.basis == "cv" else "votre recherche"
-        lines.append(f"**Adéquation {card.score}/100** `{score_bar(card.score)}` (avec {against})")
-        parts = top_parts(card)
-        if card.reasons:
-            lines.append("_" + " · ".join(card.reasons) + "_")
-        elif parts:
-            shown = " · ".join(f"{p.label} {p.points:+.0f}" for p in parts)
-            base = f" (offre moyenne : {card.baseline:.0f})" if card.baseline is not None else ""
-            lines.append(f"_{shown}{base}_")
-    elif card.abstained:
-        lines.append(f"_Pas de note : {card.abstained}_")
-    skills = []
-    if card.matched:
-        skills.append("Compétences trouvées : " + ", ".join(card.matched[:SKILLS_SHOWN]))
-    if card.missing:
-        skills.append("manquantes : " + ", ".join(card.missing[:SKILLS_SHOWN]))
-    if skills:
-        lines.append(" · ".join(skills))
-    lines.append(f"`offre {card.id}`")
-    return "\n\n".join(lines)
-
-
-def why_markdown(card: OfferCard) -> str:
-    """The verified explanation of a card's score: every claim checked against the CV/request and offer."""
-    against = "votre CV" if card.basis == "cv" else "votre recherche"
-    if card.score is None:
-        return f"**{card.title}** — pas de note : {card.abstained or 'information insuffisante'}."
-    lines = [f"**Pourquoi {card.score}/100 pour « {card.title} » ?** (comparé à {against})", ""]
-    lines += [f"- {text}" for text in card.explanation] or ["- Aucun élément vérifiable à citer."]
-    if card.gaps:
-        lines += ["", f"**Ce qui manque** (demandé par l'offre, absent de {against}) :"]
-        lines += [f"- {text}" for text in card.gaps]
-    parts = top_parts(card, n=len(card.parts))
-    if parts:
-        lines += ["", "Part de chaque critère (points au-dessus ou en dessous d'une offre moyenne) :"]
-        lines += [f"- {p.label} : {p.points:+.1f}" for p in parts]
-    return "\n".join(lines)
-
-
-def candidate_markdown(card: CandidateCard) -> str:
-    """A candidate's card: title, experience, place, skills; no name nor contact details."""
-    head = f"### {card.rank}. {card.title or 'Profil sans intitulé'}"
-    facts = []
-    if card.experience_years is not None:
-        facts.append(f"{card.experience_years:.0f} an(s) d'expérience")
-    if card.location:
-        place = card.location
-        if card.distance_km is not None:
-            place += f" · {card.distance_km:.0f} km"
-        facts.append(place)
-    lines = [head]
-    if facts:
-        lines.append(" · ".join(facts))
-    if card.skills:
-        lines.append("Compétences : " + ", ".join(card.skills))
-    lines.append(f"`candidat {card.id}` · données personnelles masquées")
-    return "\n\n".join(lines)
-
-
-def personal_markdown(candidate_id: str, data: dict[str, Any] | None) -> str:
-    """The personal data a recruiter sees after opening a profile."""
-    if not data:
-        return f"Aucune coordonnée enregistrée pour {candidate_id}."
-    lines = [f"**Coordonnées de {candidate_id}**"]
-    for key, label in (
-        ("name", "Nom"),
-        ("emails", "E-mail"),
-        ("phones", "Téléphone"),
-        ("address", "Adresse"),
-    ):
-        value = data.get(key)
-        if isinstance(value, list):
-            value = ", ".join(str(v.get("value", v)) if isinstance(v, dict) else str(v) for v in value)
-        elif isinstance(value, dict):
-            value = value.get("value")
-        if value:
-            lines.append(f"- {label} : {value}")
-    return "\n".join(lines) if len(lines) > 1 else f"Aucune coordonnée enregistrée pour {candidate_id}."
+def contract_text(code: str | None, label: str | None) -> str | None:
+    """The contract in short (« CDI », « intérim », « CDD · 6 mois »), from its code and the offer's label."""
+    names = [CONTRACT_LABELS["fr"].get(c.strip(), c.strip()) for c in (code or "").split(",") if c.strip()]
+    if not names:
+        return label
+    text = " / ".join(names)
+    if label and " - " in label:  # "Contrat à durée déterminée - 6 Mois": the duration is worth keeping
+        text += " · " + label.split(" - ", 1)[1].strip().lower()
+    return text

@@ -1,11 +1,14 @@
 """Charts of results (plotly figures; the chat frontend bundles plotly.js, so nothing is fetched).
 
 No map tiles and no geo projections (they would need a tile server or a CDN topology): places are drawn as
-a plain scatter of kilometres east/north of the search centre, or as distances.
+a plain scatter of kilometres east/north of the search centre. Offers of one place share one marker (several
+offers often give the same town), labelled with their card numbers, so labels do not pile up. Figures carry
+no title (the message above says what they show), no toolbar and no colour scale: they fit a phone's width.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 
@@ -13,81 +16,140 @@ import plotly.graph_objects as go
 
 from ui.cards import OfferCard
 
+PRIMARY = "#0e7c86"
 _POSITIVE = "#2e7d32"
 _NEGATIVE = "#c62828"
+_INK = "#1f2a30"
 _KM_PER_DEGREE = 111.32
+_LABEL_RANKS = 4
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
+"""plotly.js options: no toolbar over the data (Chainlit reads ``config`` from the figure's JSON)."""
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The figure as Chainlit's Plotly element sends it, with ``PLOT_CONFIG`` added."""
+    data = json.loads(fig.to_json())
+    data["config"] = PLOT_CONFIG
+    return json.dumps(data)
+
+
+def _layout(fig: go.Figure, height: int, margin: dict[str, int]) -> None:
+    fig.update_layout(
+        height=height,
+        margin=margin,
+        showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": "Inter, system-ui, sans-serif", "size": 12, "color": _INK},
+        hoverlabel={"font_size": 12},
+    )
 
 
 def score_breakdown(card: OfferCard) -> go.Figure:
-    """Each criterion's points above or below an average offer, largest first (a waterfall-like bar)."""
-    parts = sorted(card.parts, key=lambda p: abs(p.points))
+    """What raises or lowers the score (points, in plain words), the largest part at the top."""
+    parts = sorted((p for p in card.parts if abs(p.points) >= 0.5), key=lambda p: abs(p.points))
+    low = min([0.0, *(p.points for p in parts)])
+    high = max([0.0, *(p.points for p in parts)])
+    pad = max(1.0, 0.22 * (high - low))  # room for the values written beside the bars
     fig = go.Figure(
         go.Bar(
             x=[p.points for p in parts],
-            y=[p.label for p in parts],
+            y=[_wrap(p.label) for p in parts],
             orientation="h",
             marker_color=[_POSITIVE if p.points >= 0 else _NEGATIVE for p in parts],
+            text=[f"{p.points:+.0f}" for p in parts],
+            textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{y} : %{x:+.1f} points<extra></extra>",
         )
     )
-    title = f"{card.title[:60]} — {card.score}/100" if card.score is not None else card.title[:60]
-    if card.baseline is not None:
-        title += f" (offre moyenne {card.baseline:.0f})"
-    fig.update_layout(
-        title=title,
-        xaxis_title="points",
-        height=120 + 26 * len(parts),
-        margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        showlegend=False,
+    _layout(fig, 70 + 38 * len(parts), {"l": 8, "r": 8, "t": 8, "b": 36})
+    fig.update_xaxes(
+        title_text="points gagnés ou perdus",
+        range=[low - pad, high + pad],
+        nticks=5,
+        zeroline=True,
+        zerolinecolor="#9aa5ab",
     )
+    fig.update_yaxes(automargin=True)
     return fig
 
 
-def results_map(cards: Sequence[OfferCard], centre: tuple[float, float] | None = None) -> go.Figure | None:
-    """Where the offers are: km east/north of the search centre (or of their mean), sized by score.
+def _wrap(label: str, width: int = 18) -> str:
+    """A long axis label on two or more lines (phones have no room for 35 characters)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
-    None when fewer than two offers have coordinates.
+
+def results_map(cards: Sequence[OfferCard], centre: tuple[float, float] | None = None) -> go.Figure | None:
+    """Where the offers are: km east/north of the search centre (or of their mean), one marker per place.
+
+    None when the offers with coordinates are in fewer than two places.
     """
-    placed = [c for c in cards if c.lat is not None and c.lon is not None]
-    if len(placed) < 2:
+    places: dict[tuple[float, float], list[OfferCard]] = {}
+    for c in cards:
+        if c.lat is not None and c.lon is not None:
+            places.setdefault((round(c.lat, 3), round(c.lon, 3)), []).append(c)
+    if len(places) < 2:
         return None
     lat0, lon0 = centre or (
-        sum(c.lat or 0.0 for c in placed) / len(placed),
-        sum(c.lon or 0.0 for c in placed) / len(placed),
+        sum(lat for lat, _ in places) / len(places),
+        sum(lon for _, lon in places) / len(places),
     )
-    xs = [((c.lon or 0.0) - lon0) * _KM_PER_DEGREE * math.cos(math.radians(lat0)) for c in placed]
-    ys = [((c.lat or 0.0) - lat0) * _KM_PER_DEGREE for c in placed]
+    xs, ys, labels, hovers, sizes = [], [], [], [], []
+    for (lat, lon), group in places.items():
+        xs.append((lon - lon0) * _KM_PER_DEGREE * math.cos(math.radians(lat0)))
+        ys.append((lat - lat0) * _KM_PER_DEGREE)
+        ranks = [str(c.rank) for c in group]
+        labels.append(", ".join(ranks[:_LABEL_RANKS]) + ("…" if len(ranks) > _LABEL_RANKS else ""))
+        town = group[0].location or ""
+        hovers.append(town + "<br>" + "<br>".join(f"{c.rank}. {c.title[:50]}" for c in group))
+        sizes.append(14 + 5 * min(len(group), 5))
     fig = go.Figure(
         go.Scatter(
             x=xs,
             y=ys,
             mode="markers+text",
-            text=[str(c.rank) for c in placed],
-            textposition="top center",
-            marker={
-                "size": [10 + (c.score or 0) / 6 for c in placed],
-                "color": [c.score if c.score is not None else 0 for c in placed],
-                "colorscale": "Viridis",
-                "cmin": 0,
-                "cmax": 100,
-                "showscale": True,
-                "colorbar": {"title": "score"},
-            },
-            customdata=[[c.title, c.location or "", c.distance_km] for c in placed],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            text=labels,
+            textposition=[_side(i, xs, ys) for i in range(len(xs))],
+            textfont={"size": 12, "color": _INK},
+            marker={"size": sizes, "color": PRIMARY, "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+            hovertext=hovers,
+            hoverinfo="text",
         )
     )
     if centre is not None:
         fig.add_trace(
-            go.Scatter(x=[0], y=[0], mode="markers", marker={"symbol": "x", "size": 12, "color": "black"})
+            go.Scatter(
+                x=[0],
+                y=[0],
+                mode="markers",
+                marker={"symbol": "x-thin", "size": 14, "line": {"width": 2, "color": _INK}},
+                hovertext=["centre de la recherche"],
+                hoverinfo="text",
+            )
         )
-    fig.update_layout(
-        title="Où sont les offres (km par rapport au centre de la recherche)",
-        xaxis_title="km est",
-        yaxis_title="km nord",
-        yaxis={"scaleanchor": "x"},
-        height=380,
-        margin={"l": 40, "r": 10, "t": 50, "b": 40},
-        showlegend=False,
-    )
+    _layout(fig, 340, {"l": 44, "r": 12, "t": 12, "b": 40})
+    fig.update_xaxes(title_text="km vers l'est", zeroline=False, gridcolor="#e3e8ea")
+    fig.update_yaxes(title_text="km vers le nord", zeroline=False, gridcolor="#e3e8ea")
     return fig
+
+
+def _side(i: int, xs: list[float], ys: list[float]) -> str:
+    """Put a label on the side away from its nearest neighbour, so two close markers' labels part."""
+    best, nearest = math.inf, None
+    for j in range(len(xs)):
+        if j != i:
+            d = (xs[j] - xs[i]) ** 2 + (ys[j] - ys[i]) ** 2
+            if d < best:
+                best, nearest = d, j
+    if nearest is None:
+        return "top center"
+    vertical = "bottom" if ys[nearest] > ys[i] else "top"
+    horizontal = "left" if xs[nearest] > xs[i] else "right"
+    return f"{vertical} {horizontal}"

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+from chainlit.data.storage_clients.base import BaseStorageClient
 
 from store.db import normalize_url
 
@@ -35,10 +36,11 @@ def prefixed(query: str) -> str:
 
 
 class BassinDataLayer(SQLAlchemyDataLayer):
-    """``SQLAlchemyDataLayer`` over the ``chat_*`` tables of the store's database."""
+    """``SQLAlchemyDataLayer`` over the ``chat_*`` tables of the store's database; ``storage`` keeps the
+    elements' contents (charts, files), without which Chainlit drops them from the history."""
 
-    def __init__(self, database_url: str) -> None:
-        super().__init__(conninfo=async_url(database_url), show_logger=False)
+    def __init__(self, database_url: str, storage: BaseStorageClient | None = None) -> None:
+        super().__init__(conninfo=async_url(database_url), storage_provider=storage, show_logger=False)
 
     async def execute_sql(self, query: str, parameters: dict[str, Any]) -> list[dict[str, Any]] | int | None:
         params = {
@@ -46,3 +48,21 @@ class BassinDataLayer(SQLAlchemyDataLayer):
             for k, v in parameters.items()
         }
         return await super().execute_sql(prefixed(query), params)
+
+    async def create_element(self, element: Any) -> None:
+        """Keep what Bassin shows (charts), never a file the user attached: a CV is kept only once its owner
+        confirms it (``tools.uploads``), and a refused one not at all."""
+        if getattr(element, "path", None):
+            return
+        await super().create_element(element)
+
+
+def step_metadata(step: dict[str, Any]) -> dict[str, Any]:
+    """A stored step's metadata as a dict (SQLite hands JSON columns back as text)."""
+    metadata = step.get("metadata") or {}
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except json.JSONDecodeError:
+            return {}
+    return metadata if isinstance(metadata, dict) else {}

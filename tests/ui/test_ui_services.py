@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
 from chainlit.context import init_http_context
+from chainlit.element import File, Text
 from chainlit.types import Feedback, Pagination, ThreadFilter
 from chainlit.user import User
 from pydantic import SecretStr
@@ -17,9 +19,11 @@ from app.settings import UiUser
 from store.db import Database
 from store.interactions import MAX_TIME_SPENT_S, InteractionRepository
 from ui.auth import authenticate, effective_role, hash_password
-from ui.cards import OfferCard, ScorePart, offer_markdown, why_markdown
+from ui.card_text import offer_markdown, summarised, why_markdown
+from ui.cards import OfferCard, ScorePart
 from ui.data_layer import BassinDataLayer, prefixed
 from ui.profiles import CANDIDATE_PROFILE, RECRUITER_PROFILE, profiles_for
+from ui.storage import LocalFileStorage
 
 USERS = [
     UiUser(name="camille", password=SecretStr("clair"), role="candidate"),
@@ -124,22 +128,48 @@ def test_interactions_accumulate_per_user_and_offer(db_url: str) -> None:
         db.dispose()
 
 
-def test_card_shows_score_parts_and_skills_and_why_lists_verified_claims() -> None:
+def test_card_puts_key_facts_first_and_the_fit_in_plain_words() -> None:
     card = OfferCard(
         rank=1, id="2051234", title="Développeur Python", company="Acme", location="Lyon", distance_km=4.2,
-        contract="CDI", salary="Mensuel de 3000 Euros", score=72, baseline=9.0,
-        parts=[ScorePart("compétences exigées", 31.0), ScorePart("distance", -2.5), ScorePart("langues", 0.0)],
+        contract="CDI", salary="3 000 € brut/mois", published="2026-11-18", score=72, baseline=9.0,
+        parts=[ScorePart("compétences exigées par l'offre", 31.0), ScorePart("distance", -2.5),
+               ScorePart("langues", 0.0)],
+        reasons=["même métier", "1 compétence exigée sur 2", "à 4 km"],
         matched=["Python"], missing=["Docker"], basis="cv",
         explanation=["Python : demandé par l'offre, présent dans votre CV."],
     )  # fmt: skip
-    text = offer_markdown(card)
-    assert "Développeur Python — Acme" in text and "Lyon · 4 km" in text and "**CDI**" in text
-    assert "Adéquation 72/100" in text and "▰▰▰▰▰▰▰▱▱▱" in text and "avec votre CV" in text
-    assert "compétences exigées +31 · distance -2" in text and "langues" not in text
-    assert "Compétences trouvées : Python" in text and "manquantes : Docker" in text
+    text = offer_markdown(card, today=date(2026, 11, 21))
+    lines = text.split("\n\n")
+    assert lines[0] == "#### 1. Développeur Python"
+    assert lines[1] == "**Acme** · Lyon (à 4 km)"
+    assert lines[2] == "CDI · Salaire : 3 000 € brut/mois · publiée il y a 3 jours"
+    assert (
+        lines[3] == "**Adéquation 72/100** ▰▰▰▰▰▰▰▱▱▱ — même métier · 1 compétence exigée sur 2"
+    )  # km said once
+    assert "À acquérir : Docker" in text
+    for jargon in ("sémantique", "ROME", "offre moyenne", "+31"):
+        assert jargon not in text
     why = why_markdown(card)
     assert "Pourquoi 72/100" in why and "- Python : demandé par l'offre, présent dans votre CV." in why
+    assert "Ce qui fait monter la note : compétences exigées par l'offre." in why
+    assert "Ce qui la fait baisser : distance." in why and "langues" not in why
     assert "Ce qui manque" not in why  # no gap on this card: no empty section
+
+
+def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> None:
+    answer = (
+        "12 offre(s) — développeur python, CDI, près de Lyon (30 km) :\n"
+        "1. [2051234] « Développeur Python » — Acme, Lyon (4 km) · CDI\n"
+        "2. [2059999] « Dev back » — Beta, Villeurbanne · CDI\n"
+        "Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation."
+    )
+    text = summarised(answer, {"2051234", "2059999"}, "Les voici ci-dessous.")
+    assert text == (
+        "12 offre(s) — développeur python, CDI, près de Lyon (30 km). Les voici ci-dessous.\n"
+        "Dites « la 2 » pour le détail, « pourquoi la 1 ? » pour l'adéquation."
+    )
+    assert summarised(answer, set(), "x") == answer  # no cards shown: the list stays
+    assert summarised("Bonjour !", {"2051234"}, "x") == "Bonjour !"
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
@@ -153,3 +183,44 @@ def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
     assert (
         why.index("Excel") < why.index("Ce qui manque") < why.index("- Permis exigé « B - Véhicule léger »")
     )
+
+
+def test_charts_are_stored_as_files_but_never_an_attached_cv(db_url: str, tmp_path: Path) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _elements_round_trip(db_url, tmp_path)).result()
+
+
+async def _elements_round_trip(db_url: str, tmp_path: Path) -> None:
+    init_http_context()
+    storage = LocalFileStorage(tmp_path / "files")
+    layer = BassinDataLayer(db_url, storage=storage)
+    try:
+        user = await layer.create_user(User(identifier="camille", metadata={"role": "candidate"}))
+        assert user is not None
+        thread_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
+        await layer.update_thread(thread_id, name="x", user_id=user.id)
+        await layer.create_step(
+            {"id": step_id, "threadId": thread_id, "name": "Bassin", "type": "assistant_message", "output": "",
+             "streaming": False, "metadata": {}, "createdAt": "2026-11-21T10:00:00Z"}
+        )  # fmt: skip
+        chart = Text(name="carte-des-offres", content='{"data": []}', mime="application/json")
+        cv = tmp_path / "mon-cv.pdf"
+        cv.write_bytes(b"%PDF-1.4 not kept")
+        attached = File(name="mon-cv.pdf", path=str(cv), mime="application/pdf")
+        for element in (chart, attached):
+            element.thread_id, element.for_id = thread_id, step_id
+            await layer.create_element(element)
+
+        thread = await layer.get_thread(thread_id)
+        assert thread is not None
+        [kept] = thread["elements"] or []
+        assert (
+            kept["name"] == "carte-des-offres"
+            and kept["url"] == f"/bassin/files/{user.id}/{chart.id}/carte-des-offres"
+        )
+        found = storage.read(str(kept["objectKey"]))
+        assert found is not None and found[0].read_text() == '{"data": []}'
+        stored = [p.name for p in (tmp_path / "files").rglob("*") if p.is_file()]
+        assert "mon-cv.pdf" not in stored
+    finally:
+        await layer.close()

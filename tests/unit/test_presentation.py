@@ -15,7 +15,8 @@ from domain.salary import format_salary, format_salary_label, parse_salary_label
 from ingestion.offers.france_travail import clean_text, clean_title
 from tests.graph.fakes import FakeOfferRows, FakeOfferSearch, make_context, offer_row, scripted
 from tests.unit.test_tools import call
-from ui.cards import OfferCard, offer_markdown
+from ui.card_text import offer_markdown
+from ui.cards import OfferCard
 
 
 @pytest.mark.parametrize(
