@@ -40,7 +40,7 @@ class ApiConfig:
             max_embedding_texts=settings.api_max_embedding_texts,
             max_text_chars=settings.api_max_text_chars,
             max_upsert_items=settings.api_max_upsert_items,
-            index_writes=settings.api_workers == 1,
+            index_writes=settings.api_workers == 1 or settings.vector_backend != "faiss",
             match_cache_ttl=timedelta(hours=settings.match_cache_ttl_hours),
             match_cache_depth=settings.match_cache_depth,
             offers_changed_poll_s=settings.offers_changed_poll_s,

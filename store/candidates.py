@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from domain.candidates import CandidateRecord
 from domain.documents import IndexDocument
 from store.candidate_models import CandidatePersonalRow, CandidateRow
-from store.db import Database
+from store.db import Database, next_id
 from store.embeddings import EmbeddingStore
 
 
@@ -43,7 +43,7 @@ class CandidateRepository:
                 return CandidateUpsert(row.id, row.external_id, "unchanged")
             status: Literal["inserted", "updated"] = "updated" if row is not None else "inserted"
             if row is None:
-                row = CandidateRow(external_id=record.external_id)
+                row = CandidateRow(id=next_id(s, "candidates"), external_id=record.external_id)
                 s.add(row)
             _fill(row, record, digest, stored_file)
             s.flush()

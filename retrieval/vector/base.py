@@ -38,9 +38,13 @@ class VectorHit:
 class VectorBackend(Protocol):
     """Filtered nearest-neighbour search over one collection's document vectors."""
 
-    backend: VectorBackendName
     model_id: str
     dim: int
+
+    @property
+    def backend(self) -> VectorBackendName:
+        """Which implementation this is (the value of ``BASSIN_VECTOR_BACKEND``)."""
+        ...
 
     @property
     def mode(self) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from elastic_transport import TransportError
@@ -49,8 +49,8 @@ INT8_MIN_DIMS = 128
 """Below this, quantisation saves little memory and costs recall: plain HNSW."""
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 100
-_FILTER_FIELDS = ("doc_id", "content_hash", "skills", "contract", "rome", "department", "languages")
-_FILTER_FIELDS += ("remote", "experience_months", "published", "location", "lat", "lon")
+_FILTER_FIELDS: tuple[str, ...] = ("doc_id", "content_hash", "skills", "contract", "rome", "department")
+_FILTER_FIELDS += ("languages", "remote", "experience_months", "published", "location", "lat", "lon")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -89,7 +89,7 @@ class ElasticsearchVectorIndex:
         ConfigurationError: the node lacks ``dense_vector``/kNN, or cannot be reached.
     """
 
-    backend = "elasticsearch"
+    backend: Final = "elasticsearch"
 
     def __init__(
         self,
@@ -233,7 +233,7 @@ class ElasticsearchVectorIndex:
         body = self.knn_body(vector, filters, limit)
         with self._reachable():
             response = self._client.search(index=self.alias, **body)
-        return self.parse_hits(response)
+        return self.parse_hits(response.body)
 
     def knn_body(self, vector: np.ndarray, filters: SearchFilters | None, limit: int) -> dict[str, Any]:
         """The ``_search`` body of a filtered kNN (also sent inside a hybrid ``msearch``)."""

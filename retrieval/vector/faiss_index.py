@@ -33,6 +33,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Final
 
 import faiss
 import numpy as np
@@ -89,7 +90,7 @@ class FaissVectorIndex:
         [VectorHit(doc_id=42, score=0.83), ...]
     """
 
-    backend = "faiss"
+    backend: Final = "faiss"
 
     def __init__(
         self,

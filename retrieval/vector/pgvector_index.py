@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from sqlalchemy import Connection, Engine, text
@@ -60,7 +60,7 @@ class PgVectorIndex:
         ModelMismatchError: the table holds vectors of another model or dimension.
     """
 
-    backend = "pgvector"
+    backend: Final = "pgvector"
 
     def __init__(
         self,
