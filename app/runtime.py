@@ -27,6 +27,7 @@ from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
 from retrieval.embeddings import EmbeddingProvider, create_embedder
 from retrieval.hybrid import FusionConfig, HybridSearcher
+from retrieval.hybrid.searcher import JointRetriever
 from retrieval.lexical.base import LexicalBackend
 from retrieval.query.understanding import QueryInterpreter
 from retrieval.vector import FaissVectorIndex, VectorBackend
@@ -190,7 +191,24 @@ class Engine:
             vectors=idx.vectors,
             embedder=lambda: self.embedder,
             fusion=FusionConfig(method=s.fusion, lexical_weight=s.fusion_lexical_weight, rrf_k=s.rrf_k),
+            joint=self._joint_retriever(idx),
         )
+
+    def _joint_retriever(self, idx: Indexes) -> JointRetriever | None:
+        """Lexical and vector search in one ``msearch`` when both live in Elasticsearch."""
+        s = self.settings
+        if s.effective_lexical_backend != "elasticsearch" or s.vector_backend != "elasticsearch":
+            return None
+        from retrieval.lexical.elastic import ElasticsearchBackend
+        from retrieval.vector.elastic_vectors import ElasticsearchVectorIndex
+
+        if isinstance(idx.lexical, ElasticsearchBackend) and isinstance(
+            idx.vectors, ElasticsearchVectorIndex
+        ):
+            from retrieval.hybrid.elastic_hybrid import ElasticHybridRetriever
+
+            return ElasticHybridRetriever(self.es_client(), idx.lexical, idx.vectors)
+        return None
 
     def indexer(self, collection: Collection) -> CollectionIndexer:
         idx = self.indexes(collection)

@@ -232,7 +232,9 @@ class ElasticsearchVectorIndex:
             return []
         body = self.knn_body(vector, filters, limit)
         with self._reachable():
-            response = self._client.search(index=self.alias, **body)
+            response = self._client.search(
+                index=self.alias, knn=body["knn"], size=limit, source=False, track_total_hits=False
+            )
         return self.parse_hits(response.body)
 
     def knn_body(self, vector: np.ndarray, filters: SearchFilters | None, limit: int) -> dict[str, Any]:
@@ -254,7 +256,7 @@ class ElasticsearchVectorIndex:
                 if outside:
                     must_not.append({"ids": {"values": outside}})
             knn["filter"] = {"bool": {"filter": clauses, "must_not": must_not}}
-        return {"knn": knn, "size": limit, "source": False, "track_total_hits": False}
+        return {"knn": knn, "size": limit, "_source": False, "track_total_hits": False}
 
     @staticmethod
     def parse_hits(response: Mapping[str, Any]) -> list[VectorHit]:

@@ -79,7 +79,9 @@ def test_upsert_without_vector_encodes_the_stored_document(writer: httpx.Client,
     own_engine.vectors.save()
     r = writer.post("/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target}]})
     assert r.status_code == 200
-    np.testing.assert_allclose(own_engine.vectors.get_vectors([3])[0], model_vector(own_engine, target), atol=1e-5)
+    np.testing.assert_allclose(
+        own_engine.vectors.get_vectors([3])[0], model_vector(own_engine, target), atol=1e-5
+    )
 
 
 def test_upsert_is_all_or_nothing(writer: httpx.Client, own_engine: Engine) -> None:

@@ -76,7 +76,9 @@ def test_offers_the_cli_ingests_survive_the_next_api_upsert(
     finally:
         cli.close()
     target = own_engine.offers.external_ids([9])[9]
-    assert server.post("/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target}]}).is_success
+    assert server.post(
+        "/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target}]}
+    ).is_success
     fresh = on_disk(own_engine.settings.data_dir)
     try:
         assert set(new_ids) <= set(fresh.vectors.ids().tolist())
