@@ -39,6 +39,8 @@ def next_id(s: Session, table: str) -> int | None:
     sequences never go back, and the database assigns the id."""
     if s.get_bind().dialect.name != "sqlite":
         return None
+    if s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'id_watermarks'")).first() is None:
+        return None  # a database not migrated yet (0007 adds the table)
     used = s.execute(
         text(
             f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "

@@ -167,10 +167,13 @@ class ElasticsearchVectorIndex:
         """Fill a new version from ``items``, then move the alias to it; on a refusal nothing is swapped."""
         new_index = self._create_version()
         try:
+            with self._reachable():  # no refresh while filling: fewer, larger segments (HNSW graphs)
+                self._client.indices.put_settings(index=new_index, settings={"refresh_interval": "-1"})
             iterator = iter(items)
             while chunk := list(islice(iterator, BULK_CHUNK)):
                 self.upsert([d for d, _ in chunk], np.stack([v for _, v in chunk]), index=new_index)
             with self._reachable():
+                self._client.indices.put_settings(index=new_index, settings={"refresh_interval": None})
                 self._client.indices.refresh(index=new_index)
         except BaseException:
             with self._reachable():

@@ -24,17 +24,19 @@ TABLES = ("offers", "candidates")
 
 
 def upgrade() -> None:
-    op.create_table(
-        "id_watermarks",
-        sa.Column("name", sa.String(length=40), nullable=False),
-        sa.Column("last_id", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("name", name=op.f("id_watermarks_pkey")),
-    )
+    # A database made by ``create_all`` from the current models and adopted earlier has the table already.
+    if "id_watermarks" not in sa.inspect(op.get_bind()).get_table_names():
+        op.create_table(
+            "id_watermarks",
+            sa.Column("name", sa.String(length=40), nullable=False),
+            sa.Column("last_id", sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint("name", name=op.f("id_watermarks_pkey")),
+        )
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in TABLES:
         op.execute(
-            f"""CREATE TRIGGER {table}_id_watermark AFTER DELETE ON {table} BEGIN
+            f"""CREATE TRIGGER IF NOT EXISTS {table}_id_watermark AFTER DELETE ON {table} BEGIN
                 INSERT OR REPLACE INTO id_watermarks (name, last_id) VALUES ('{table}', max(OLD.id,
                     coalesce((SELECT last_id FROM id_watermarks WHERE name = '{table}'), 0)));
             END"""
