@@ -74,6 +74,13 @@ def test_engine_search_sync_and_reindex_on_the_shared_vector_backend(
         for r in results:
             assert r.contract.startswith("CDI") and r.lat is not None and r.lon is not None
             assert haversine_km(LYON.lat, LYON.lon, r.lat, r.lon) <= LYON.radius_km
+        if shared_settings.vector_backend == "elasticsearch":  # hybrid in one msearch, same lists
+            joint = engine.searcher.joint
+            assert joint is not None
+            q = engine.embedder.embed_query("développeur")
+            lexical, vector = joint("développeur", q, filters, 50)
+            assert lexical == engine.lexical.search("développeur", filters, 50)
+            assert [h.doc_id for h in vector] == [h.doc_id for h in engine.vectors.search(q, filters, 50)]
         docs = {d.doc_id: d for d in engine.offers.iter_documents()}
         query = engine.embedder.embed_query("cariste")
         hits = engine.vectors.search(query, SearchFilters(contracts=["MIS"]), 30)
