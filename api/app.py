@@ -216,7 +216,9 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
         "/faiss/upsert", response_model=FaissUpsertResponse, responses=_WRITE_ERRORS, dependencies=writes
     )
     async def faiss_upsert(body: FaissUpsertRequest) -> FaissUpsertResponse:
-        """Index stored documents with given vectors (or encoded ones); all or nothing. Needs a key."""
+        """(Re)index stored documents with the model's embeddings (SQL first, then the indexes); a given
+        `vector` is checked against the embedding of the stored text and refused (422) when it differs.
+        All or nothing. Needs a key."""
         _check_items(len(body.items), config)
         items = [(item.id, item.vector) for item in body.items]
         done, count = await asyncio.to_thread(services.vectors.upsert, body.index, items)
@@ -226,7 +228,8 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
         "/faiss/delete", response_model=FaissDeleteResponse, responses=_WRITE_ERRORS, dependencies=writes
     )
     async def faiss_delete(body: FaissDeleteRequest) -> FaissDeleteResponse:
-        """Remove vectors from an index (the SQL store keeps the documents). Needs a key."""
+        """Delete documents from the store and every index (offers as `bassin delete offers`, candidates as
+        `bassin forget candidate`), so no sync can bring them back. Needs a key."""
         _check_items(len(body.ids), config)
         out = await asyncio.to_thread(services.vectors.delete, body.index, body.ids)
         return FaissDeleteResponse(
@@ -236,6 +239,15 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
             unknown_ids=out.unknown,
             count=out.count,
         )
+
+    # The same contract under the backend-neutral name (vectors may live in Elasticsearch or pgvector).
+    app.post("/vectors/search", response_model=list[ScoredId], responses=_ERRORS)(faiss_search)
+    app.post(
+        "/vectors/upsert", response_model=FaissUpsertResponse, responses=_WRITE_ERRORS, dependencies=writes
+    )(faiss_upsert)
+    app.post(
+        "/vectors/delete", response_model=FaissDeleteResponse, responses=_WRITE_ERRORS, dependencies=writes
+    )(faiss_delete)
 
     @app.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
     async def health() -> JSONResponse:

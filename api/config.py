@@ -50,7 +50,7 @@ class ApiConfig:
             auth_failures_per_minute=settings.api_auth_failures_per_minute,
             auth_failure_burst=settings.api_auth_failure_burst,
             max_upsert_items=settings.api_max_upsert_items,
-            index_writes=settings.api_workers == 1,
+            index_writes=settings.api_workers == 1 or settings.vector_backend != "faiss",
             match_cache_ttl=timedelta(hours=settings.match_cache_ttl_hours),
             match_cache_depth=settings.match_cache_depth,
             offers_changed_poll_s=settings.offers_changed_poll_s,

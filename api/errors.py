@@ -44,6 +44,20 @@ class UnknownIdsError(BassinError):
         self.ids = ids
 
 
+class VectorMismatchError(InvalidQueryError):
+    """Caller vectors that are not the model's embedding of the stored documents: nothing was written."""
+
+    def __init__(self, ids: list[tuple[str, float]]) -> None:
+        shown = ", ".join(f"{i} (cosinus {c:.3f})" for i, c in ids[:10]) + (" …" if len(ids) > 10 else "")
+        super().__init__(
+            f"Vecteur(s) différent(s) de l'embedding du document stocké : {shown}. L'index ne contient que "
+            "les embeddings que le modèle calcule sur les documents de la base (ce que `bassin sync` "
+            "reconstruit) : omettez `vector` pour qu'il soit calculé. Rien n'a été écrit. / Vectors differ "
+            "from the stored documents' embeddings: omit `vector` to have it computed. Nothing was written."
+        )
+        self.ids = [i for i, _ in ids]
+
+
 class CVFileMissingError(BassinError):
     """The candidate exists but its stored CV file is gone: the profile cannot be matched again."""
 
@@ -55,7 +69,7 @@ class CVFileMissingError(BassinError):
 
 
 class IndexWritesDisabledError(BassinError):
-    """FAISS writes need a single server process: each worker holds its own copy of the index."""
+    """FAISS writes need a single server process: each worker holds its own copy of the index in memory."""
 
     def __init__(self) -> None:
         super().__init__(

@@ -1,8 +1,8 @@
-"""What the HTTP API does, over the live engine: offer details, embeddings, FAISS reads and writes.
+"""What the HTTP API does, over the live engine: offer details, embeddings, vector reads and writes.
 
 Every method is synchronous and thread-safe; the app calls them with ``asyncio.to_thread``. FAISS allows
 concurrent searches but no search during a write: searches take the read side of ``ReadWriteLock`` and
-``/faiss`` writes its write side. The embedding model is called by one thread at a time.
+vector writes its write side. The embedding model is called by one thread at a time.
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ from api.errors import (
     IndexWritesDisabledError,
     UnknownIdsError,
     VectorDimensionError,
+    VectorMismatchError,
     ZeroVectorError,
 )
 from api.schemas import IndexName
 from app.runtime import COLLECTIONS, Engine
-from domain.documents import IndexDocument
 from domain.errors import InvalidQueryError
 from domain.search import SearchFilters
 from retrieval.embeddings import EmbeddingProvider
+from retrieval.vector import FaissVectorIndex
 from services.offer_details import OfferDetails, offer_details_from_row
-from store.candidates import candidate_document
-from store.offers import OfferRepository, offer_document
+from store.offers import OfferRepository
 
 
 class ReadWriteLock:
@@ -131,11 +131,21 @@ class DeleteOutcome:
     count: int
 
 
-class VectorIndexService:
-    """Search, upsert and delete in the FAISS index of a collection, by external id.
+CALLER_VECTOR_AGREEMENT = 0.99
+"""A caller's vector is accepted when its cosine with the model's embedding of the stored text is at
+least this (the same model on other hardware or another runtime differs by ~1e-6)."""
 
-    Writes change the FAISS index only (the SQL store stays the system of record) and are saved at once;
-    the vector of an upsert is the caller's, or the model's encoding of the stored document.
+
+class VectorIndexService:
+    """Search, upsert and delete in a collection's vector index, by external id.
+
+    One writer of truth: writes go through the same indexer as the CLI, SQL first (stored documents and
+    their embeddings), then both indexes from SQL, saved at once under the vector index's writer lock
+    (FAISS reloads what other processes saved and re-applies this write from SQL before saving).
+    An upsert indexes the model's embedding of the stored document; a caller's vector is only checked
+    against it, and refused when it differs. A delete removes the document from the store and every
+    index (offers: like ``bassin delete offers``; candidates: like ``bassin forget candidate``), since an
+    index entry SQL still holds would come back at the next ``bassin sync``.
     """
 
     def __init__(
@@ -159,44 +169,60 @@ class VectorIndexService:
     def search_vector(
         self, index: IndexName, query: np.ndarray, filters: SearchFilters | None, top_k: int
     ) -> list[tuple[str, float]]:
+        self._catch_up(index)
         with self.lock.read():
             hits = self.engine.indexes(index).vectors.search(query, filters, top_k)
         names = self._external_ids(index, [h.doc_id for h in hits])
         return [(names[h.doc_id], round(float(h.score), 4)) for h in hits if h.doc_id in names]
 
+    def _catch_up(self, index: IndexName) -> None:
+        """FAISS files another process saved since this one read them are loaded before searching."""
+        store = self.engine.indexes(index).vectors
+        if isinstance(store, FaissVectorIndex) and store.is_stale():
+            with self.lock.write():
+                store.reload_if_stale()
+
     def upsert(
         self, index: IndexName, items: Sequence[tuple[str, Sequence[float] | None]]
     ) -> tuple[list[str], int]:
-        """Index the stored documents ``items`` name, with the given vectors or encoded ones.
+        """(Re)index the stored documents ``items`` name with the model's embeddings.
 
         Raises:
             UnknownIdsError: some ids are not in the store (nothing is written).
-            VectorDimensionError, ZeroVectorError: a bad vector (nothing is written).
+            VectorDimensionError, ZeroVectorError: a malformed vector (nothing is written).
+            VectorMismatchError: a given vector is not the embedding of the stored document.
         """
         if not self.writes_enabled:
             raise IndexWritesDisabledError()
         last = {ext_id: vec for ext_id, vec in items}  # the last occurrence of an id wins
-        docs = self._documents(index, list(last))
-        missing = [i for i in last if i not in docs]
+        doc_ids = self._doc_ids(index, list(last))
+        missing = [i for i in last if i not in doc_ids]
         if missing:
             raise UnknownIdsError(index, missing)
         given = {
             i: self.embeddings.query_vector(v, f"items[{i}].vector") for i, v in last.items() if v is not None
         }
-        to_encode = [i for i in last if i not in given]
-        if to_encode:
-            encoded = self.embeddings.embed([docs[i].embed_text for i in to_encode])
-            given.update(zip(to_encode, encoded, strict=True))
         ordered = list(last)
-        vectors = np.stack([given[i] for i in ordered]).astype(np.float32)
+        indexer = self.engine.indexer(index)
+        plan = indexer.plan([doc_ids[i] for i in ordered])
+        if plan.todo:
+            plan.vectors[plan.todo] = self.embeddings.embed([plan.docs[i].embed_text for i in plan.todo])
+        row_of = {d.doc_id: row for row, d in enumerate(plan.docs)}
+        differing = []
+        for ext_id, vec in given.items():
+            model = plan.vectors[row_of[doc_ids[ext_id]]]
+            cosine = float(np.dot(vec, model) / max(float(np.linalg.norm(model)), 1e-12))
+            if cosine < CALLER_VECTOR_AGREEMENT:
+                differing.append((ext_id, cosine))
+        if differing:
+            raise VectorMismatchError(differing)
         with self.lock.write():
-            store = self.engine.indexes(index).vectors
-            store.upsert([docs[i] for i in ordered], vectors)
-            store.save()
-            return ordered, store.count()
+            indexer.apply(plan)
+            indexer.flush()
+            return ordered, self.engine.indexes(index).vectors.count()
 
     def delete(self, index: IndexName, ids: Sequence[str]) -> DeleteOutcome:
-        """Remove the vectors of known ids; unknown and unindexed ids are reported, not errors."""
+        """Delete the documents of known ids from the store and every index; unknown ids are reported."""
         if not self.writes_enabled:
             raise IndexWritesDisabledError()
         wanted = list(dict.fromkeys(ids))
@@ -204,16 +230,20 @@ class VectorIndexService:
         unknown = [i for i in wanted if i not in doc_ids]
         with self.lock.write():
             store = self.engine.indexes(index).vectors
-            present = set(np.intersect1d(store.ids(), np.fromiter(doc_ids.values(), dtype=np.int64)).tolist())
-            deleted = [i for i in wanted if doc_ids.get(i) in present]
-            if deleted:
-                store.delete([doc_ids[i] for i in deleted])
-                store.save()
-            not_indexed = [i for i in wanted if i in doc_ids and i not in deleted]
+            with store.writing():
+                indexed = set(store.hashes())
+            known = [i for i in wanted if i in doc_ids]
+            if index == "offers":
+                self.engine.pipeline.delete(known)
+            else:
+                for ext_id in known:
+                    self.engine.forget(ext_id)  # everywhere, as `bassin forget candidate`
+            not_indexed = [i for i in known if doc_ids[i] not in indexed]
+            deleted = [i for i in known if doc_ids[i] in indexed]
             return DeleteOutcome(deleted, not_indexed, unknown, store.count())
 
     def counts(self) -> dict[str, tuple[int, str]]:
-        """Vectors and FAISS mode of each collection's index."""
+        """Vectors and index type of each collection."""
         with self.lock.read():
             out: dict[str, tuple[int, str]] = {}
             for name in COLLECTIONS:
@@ -226,19 +256,6 @@ class VectorIndexService:
         if index == "offers":
             return self.engine.offers.external_ids(doc_ids)
         return {row.id: row.external_id for row in self.engine.candidates.get_many(doc_ids)}
-
-    def _documents(self, index: IndexName, ids: list[str]) -> dict[str, IndexDocument]:
-        if index == "offers":
-            return {
-                ext_id: offer_document(row)
-                for ext_id, row in self.engine.offers.get_by_external_ids(ids).items()
-            }
-        out = {}
-        for ext_id in ids:
-            row = self.engine.candidates.get_by_external_id(ext_id)
-            if row is not None:
-                out[ext_id] = candidate_document(row)
-        return out
 
     def _doc_ids(self, index: IndexName, ids: list[str]) -> dict[str, int]:
         if index == "offers":

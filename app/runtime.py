@@ -9,10 +9,12 @@ Services themselves receive narrow dependencies, never the ``Engine``.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.memory import CHECKPOINT_FILE
 from app.settings import Settings
@@ -32,9 +34,10 @@ from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
 from retrieval.embeddings import EmbeddingProvider, create_embedder
 from retrieval.hybrid import FusionConfig, HybridSearcher
+from retrieval.hybrid.searcher import JointRetriever
 from retrieval.lexical.base import LexicalBackend
 from retrieval.query.understanding import QueryInterpreter
-from retrieval.vector import FaissVectorIndex
+from retrieval.vector import FaissVectorIndex, VectorBackend
 from scoring.matcher import CandidateMatcher
 from scoring.scorer import MatchScorer
 from scoring.whatif import WhatIfAnalyzer, lexical_counter
@@ -49,6 +52,9 @@ from store import Database, OfferRepository
 from store.candidates import CandidateRepository
 from store.match_cache import invalidate_offers
 
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
 COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
 TITLE_CONFIDENCE = 0.3
 """A candidate title read with less confidence than this has no occupation (kept by recruiter searches)."""
@@ -58,23 +64,35 @@ def index_dir(data_dir: Path, collection: str, kind: str) -> Path:
     return data_dir / "indexes" / collection / kind
 
 
-def open_lexical(settings: Settings, collection: str) -> LexicalBackend:
+def connect_es(settings: Settings) -> Elasticsearch:
+    """A checked client for ``BASSIN_ELASTICSEARCH_URL`` (see ``connect_elasticsearch``)."""
+    from retrieval.lexical.elastic import connect_elasticsearch
+
+    if not settings.elasticsearch_url:
+        raise ConfigurationError(
+            "BASSIN_VECTOR_BACKEND=elasticsearch demande BASSIN_ELASTICSEARCH_URL. "
+            "/ BASSIN_VECTOR_BACKEND=elasticsearch needs BASSIN_ELASTICSEARCH_URL."
+        )
+    return connect_elasticsearch(
+        settings.elasticsearch_url,
+        api_key=settings.elasticsearch_api_key.get_secret_value() if settings.elasticsearch_api_key else None,
+        username=settings.elasticsearch_username,
+        password=settings.elasticsearch_password.get_secret_value()
+        if settings.elasticsearch_password
+        else None,
+        ca_certs=str(settings.elasticsearch_ca_certs) if settings.elasticsearch_ca_certs else None,
+    )
+
+
+def open_lexical(
+    settings: Settings, collection: str, client: Callable[[], Elasticsearch] | None = None
+) -> LexicalBackend:
     """The lexical backend chosen by settings: Elasticsearch when a URL is set, tantivy otherwise."""
     if settings.effective_lexical_backend == "elasticsearch":
-        from retrieval.lexical.elastic import ElasticsearchBackend, connect_elasticsearch
+        from retrieval.lexical.elastic import ElasticsearchBackend
 
-        client = connect_elasticsearch(
-            settings.elasticsearch_url or "",
-            api_key=settings.elasticsearch_api_key.get_secret_value()
-            if settings.elasticsearch_api_key
-            else None,
-            username=settings.elasticsearch_username,
-            password=settings.elasticsearch_password.get_secret_value()
-            if settings.elasticsearch_password
-            else None,
-            ca_certs=str(settings.elasticsearch_ca_certs) if settings.elasticsearch_ca_certs else None,
-        )
-        return ElasticsearchBackend(client, collection, index_prefix=settings.elasticsearch_index_prefix)
+        es = client() if client is not None else connect_es(settings)
+        return ElasticsearchBackend(es, collection, index_prefix=settings.elasticsearch_index_prefix)
     from retrieval.lexical.tantivy_backend import TantivyBackend
 
     return TantivyBackend(index_dir(settings.data_dir, collection, "tantivy"), collection)
@@ -84,7 +102,7 @@ def open_lexical(settings: Settings, collection: str) -> LexicalBackend:
 class Indexes:
     """The derived indexes of one collection."""
 
-    vectors: FaissVectorIndex
+    vectors: VectorBackend
     lexical: LexicalBackend
 
 
@@ -99,30 +117,56 @@ class Engine:
         self.embedder = embedder
         self._rebuild = rebuild_indexes
         self._indexes: dict[str, Indexes] = {}
+        self._es: Elasticsearch | None = None
         self.offers = OfferRepository(db)
         self.candidates = CandidateRepository(db)
 
+    def es_client(self) -> Elasticsearch:
+        """One Elasticsearch client per engine, shared by the lexical and vector indexes."""
+        if self._es is None:
+            self._es = connect_es(self.settings)
+        return self._es
+
     def indexes(self, collection: Collection) -> Indexes:
-        """Open (or create) a collection's FAISS and lexical indexes, once."""
+        """Open (or create) a collection's vector and lexical indexes, once."""
         if collection not in self._indexes:
-            s = self.settings
-            faiss_dir = index_dir(s.data_dir, collection, "faiss")
-            if self._rebuild and faiss_dir.exists():
-                shutil.rmtree(faiss_dir)
-            vectors = FaissVectorIndex.open(
-                faiss_dir,
-                model_id=self.embedder.model_id,
-                dim=self.embedder.dim,
-                exact_threshold=s.vector_exact_threshold,
-            )
-            lexical = open_lexical(s, collection)
+            vectors = self._open_vectors(collection)
+            lexical = open_lexical(self.settings, collection, self.es_client)
             if self._rebuild:
                 lexical.clear()
             self._indexes[collection] = Indexes(vectors, lexical)
         return self._indexes[collection]
 
+    def _open_vectors(self, collection: Collection) -> VectorBackend:
+        """The vector backend chosen by ``BASSIN_VECTOR_BACKEND``."""
+        s = self.settings
+        model_id, dim = self.embedder.model_id, self.embedder.dim
+        if s.vector_backend == "elasticsearch":
+            from retrieval.vector.elastic_vectors import ElasticsearchVectorIndex
+
+            return ElasticsearchVectorIndex(
+                self.es_client(),
+                collection,
+                model_id=model_id,
+                dim=dim,
+                index_prefix=s.elasticsearch_index_prefix,
+                recreate=self._rebuild,
+            )
+        if s.vector_backend == "pgvector":
+            from retrieval.vector.pgvector_index import PgVectorIndex
+
+            return PgVectorIndex(
+                self.db.engine, collection, model_id=model_id, dim=dim, recreate=self._rebuild
+            )
+        faiss_dir = index_dir(s.data_dir, collection, "faiss")
+        if self._rebuild and faiss_dir.exists():
+            shutil.rmtree(faiss_dir)
+        return FaissVectorIndex.open(
+            faiss_dir, model_id=model_id, dim=dim, exact_threshold=s.vector_exact_threshold
+        )
+
     @property
-    def vectors(self) -> FaissVectorIndex:
+    def vectors(self) -> VectorBackend:
         return self.indexes("offers").vectors
 
     @property
@@ -157,7 +201,24 @@ class Engine:
             vectors=idx.vectors,
             embedder=lambda: self.embedder,
             fusion=FusionConfig(method=s.fusion, lexical_weight=s.fusion_lexical_weight, rrf_k=s.rrf_k),
+            joint=self._joint_retriever(idx),
         )
+
+    def _joint_retriever(self, idx: Indexes) -> JointRetriever | None:
+        """Lexical and vector search in one ``msearch`` when both live in Elasticsearch."""
+        s = self.settings
+        if s.effective_lexical_backend != "elasticsearch" or s.vector_backend != "elasticsearch":
+            return None
+        from retrieval.lexical.elastic import ElasticsearchBackend
+        from retrieval.vector.elastic_vectors import ElasticsearchVectorIndex
+
+        if isinstance(idx.lexical, ElasticsearchBackend) and isinstance(
+            idx.vectors, ElasticsearchVectorIndex
+        ):
+            from retrieval.hybrid.elastic_hybrid import ElasticHybridRetriever
+
+            return ElasticHybridRetriever(self.es_client(), idx.lexical, idx.vectors)
+        return None
 
     def indexer(self, collection: Collection) -> CollectionIndexer:
         idx = self.indexes(collection)
@@ -328,6 +389,9 @@ class Engine:
     def close(self) -> None:
         for idx in self._indexes.values():
             idx.lexical.close()
+            idx.vectors.close()
+        if self._es is not None:
+            self._es.close()
         self.db.dispose()
 
 

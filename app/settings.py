@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     elasticsearch_password: SecretStr | None = None
     elasticsearch_ca_certs: Path | None = None
     elasticsearch_index_prefix: str = "bassin"
+    vector_backend: Literal["faiss", "elasticsearch", "pgvector"] = Field(
+        default="faiss",
+        description="Where vectors live: FAISS files in data_dir (one process), Elasticsearch dense_vector "
+        "(needs BASSIN_ELASTICSEARCH_URL) or pgvector (needs a PostgreSQL BASSIN_DATABASE_URL); the last two "
+        "are shared by every instance.",
+    )
     vector_exact_threshold: int = Field(
         default=50_000, description="Below this many vectors FAISS uses exact inner product; above, IVF."
     )

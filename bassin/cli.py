@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from app.runtime import COLLECTIONS
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
 from bassin.common import (
     DataDir,
@@ -149,15 +150,17 @@ def sync(
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Reconcile SQL ↔ FAISS ↔ lexical index (offers and candidates) and report what was fixed."""
+    """Reconcile SQL ↔ vector index ↔ lexical index (offers and candidates): add, refresh, remove, and
+    replace indexed vectors that are not the stored embeddings; report what was fixed."""
     with open_writer(data_dir, "bassin sync", rebuild=rebuild) as engine:
         reports = engine.sync()
         swept = engine.sweep_cv_files()
+        backend = engine.settings.vector_backend
     for report in reports:
         typer.echo(f"[{report.collection}] SQL : {report.sql_count}")
         typer.echo(
-            f"  FAISS : +{report.vector_added} ajoutés, {report.vector_refreshed} rafraîchis, "
-            f"-{report.vector_removed} orphelins supprimés"
+            f"  Vecteurs ({backend}) : +{report.vector_added} ajoutés, {report.vector_refreshed} rafraîchis, "
+            f"-{report.vector_removed} orphelins supprimés, {report.vector_repaired} vecteurs étrangers remplacés"
         )
         typer.echo(
             f"  Lexical : +{report.lexical_added} ajoutés, {report.lexical_refreshed} rafraîchis, "
@@ -172,20 +175,27 @@ def sync(
 
 @app.command()
 def reindex(data_dir: DataDir = None) -> None:
-    """Rebuild the lexical index from SQL (Elasticsearch: new version, then an atomic alias swap)."""
+    """Rebuild the lexical and vector indexes from SQL, each into a new version swapped in atomically
+    (Elasticsearch: alias swap; pgvector: table rename; FAISS: new generation)."""
     with open_writer(data_dir, "bassin reindex") as engine:
         n = engine.pipeline.reindex_lexical()
         n += engine.indexer("candidates").reindex_lexical()
+        v = sum(engine.indexer(c).reindex_vectors() for c in COLLECTIONS)
         backend = engine.settings.effective_lexical_backend
+        vector_backend = engine.settings.vector_backend
     typer.echo(f"Index lexical ({backend}) reconstruit : {n} documents.")
+    typer.echo(f"Index vectoriel ({vector_backend}) reconstruit : {v} vecteurs.")
 
 
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None) -> None:
-    """Counts in SQL, FAISS and the lexical index (they agree after ingest or sync)."""
+    """Counts in SQL and both indexes, and a check by content: the same ids with the same content
+    hashes everywhere, and indexed vectors equal to the stored embeddings of the configured model.
+    Exits with status 1 when something differs (``bassin sync`` repairs it)."""
     engine = open_engine(data_dir)
     try:
-        data = {
+        checks = [engine.indexer(c).check() for c in COLLECTIONS]
+        data: dict[str, object] = {
             "data_dir": str(engine.settings.data_dir),
             "database": engine.db.dialect,
             "embedding_model": engine.embedder.model_id,
@@ -198,19 +208,23 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
             "candidates_sql": engine.candidates.count(),
             "candidates_faiss": engine.indexes("candidates").vectors.count(),
             "candidates_lexical": engine.indexes("candidates").lexical.count(),
-            "faiss_index": f"{engine.vectors.mode} (nlist={engine.vectors.nlist})",
+            "vector_backend": engine.settings.vector_backend,
+            "vector_index": engine.vectors.mode,
         }
     finally:
         engine.close()
-    data["consistent"] = (
-        data["offers_sql"] == data["offers_faiss"] == data["offers_lexical"]
-        and data["candidates_sql"] == data["candidates_faiss"] == data["candidates_lexical"]
-    )
+    for check in checks:
+        data[f"{check.collection}_check"] = check.summary()
+    data["consistent"] = all(c.consistent for c in checks)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    for k, v in data.items():
-        typer.echo(f"{k:>16} : {v}")
+    else:
+        for k, v in data.items():
+            typer.echo(f"{k:>16} : {v}")
+        if not data["consistent"]:
+            typer.echo("Incohérences trouvées : lancez `bassin sync`. / Run `bassin sync` to repair.")
+    if not data["consistent"]:
+        raise typer.Exit(1)
 
 
 class AgentRole(StrEnum):

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from domain.candidates import CandidateRecord
 from domain.documents import IndexDocument
 from store.candidate_models import CandidatePersonalRow, CandidateRow
-from store.db import Database
+from store.db import Database, next_id
 from store.embeddings import EmbeddingStore
 
 
@@ -57,7 +57,7 @@ class CandidateRepository:
             status: Literal["inserted", "updated"] = "updated" if row is not None else "inserted"
             previous = row.stored_file if row is not None else None
             if row is None:
-                row = CandidateRow(external_id=record.external_id)
+                row = CandidateRow(id=next_id(s, "candidates"), external_id=record.external_id)
                 s.add(row)
             _fill(row, record, digest, stored_file)
             s.flush()

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapper, Session, sessionmaker
@@ -31,6 +31,24 @@ def chunked(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
     """Consecutive slices of ``items`` short enough for one ``IN (...)`` on every backend."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+def next_id(s: Session, table: str) -> int | None:
+    """The id to give the next row of ``table`` on SQLite: above every id it ever used (its live rows
+    and the watermark its delete trigger keeps), so ids are never reused. None elsewhere: PostgreSQL
+    sequences never go back, and the database assigns the id."""
+    if s.get_bind().dialect.name != "sqlite":
+        return None
+    if s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'id_watermarks'")).first() is None:
+        return None  # a database not migrated yet (0007 adds the table)
+    used = s.execute(
+        text(
+            f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
+            "coalesce((SELECT last_id FROM id_watermarks WHERE name = :t), 0))"
+        ),
+        {"t": table},
+    ).scalar()
+    return int(used or 0) + 1
 
 
 def normalize_url(url: str) -> str:

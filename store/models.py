@@ -120,3 +120,12 @@ class EmbeddingRow(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (Index("ix_embeddings_model", "collection", "model_id"),)
+
+
+class IdWatermarkRow(Base):
+    """The highest id a table ever used (SQLite would hand a deleted newest row's id to the next one)."""
+
+    __tablename__ = "id_watermarks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)

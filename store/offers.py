@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.documents import IndexDocument
 from domain.offers import OfferRecord
-from store.db import Database, as_utc, chunked
+from store.db import Database, as_utc, chunked, next_id
 from store.embeddings import EmbeddingStore
 from store.models import OfferRow, OfferSkillRow, utcnow
 
@@ -368,6 +368,10 @@ def _insert_new(s: Session, records: list[tuple[OfferRecord, str]]) -> list[int]
         {"external_id": rec.external_id, **_row_values(rec, digest), "created_at": now, "synced_at": now}
         for rec, digest in records
     ]
+    first = next_id(s, "offers")
+    if first is not None:
+        for offset, row in enumerate(rows):
+            row["id"] = first + offset
     returned = s.execute(insert(OfferRow).returning(OfferRow.id, OfferRow.external_id), rows).all()
     ids = {ext_id: doc_id for doc_id, ext_id in returned}
     skills = [

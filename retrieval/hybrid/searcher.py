@@ -12,12 +12,16 @@ import numpy as np
 from domain.search import ScoreParts, SearchFilters, SearchQuery
 from retrieval.embeddings.base import EmbeddingProvider
 from retrieval.hybrid.fusion import FusionMethod, fuse
-from retrieval.lexical.base import LexicalBackend
+from retrieval.lexical.base import LexicalBackend, LexicalHit
 from retrieval.vector.base import VectorHit
 
 
 class VectorSearcher(Protocol):
     def search(self, vector: np.ndarray, filters: SearchFilters | None, limit: int) -> list[VectorHit]: ...
+
+
+JointRetriever = Callable[[str, np.ndarray, SearchFilters, int], tuple[list[LexicalHit], list[VectorHit]]]
+"""Both retrievers in one call (Elasticsearch: one ``msearch``), when the backends share a server."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,11 @@ class HybridSearcher:
         vectors: VectorSearcher,
         embedder: Callable[[], EmbeddingProvider],
         fusion: FusionConfig | None = None,
+        joint: JointRetriever | None = None,
     ) -> None:
         self.lexical = lexical
         self.vectors = vectors
+        self.joint = joint
         self._embedder = embedder
         self.fusion = fusion or FusionConfig()
         # The lexical search runs here while the calling thread encodes the query and searches
@@ -69,10 +75,13 @@ class HybridSearcher:
                 for i, h in enumerate(lexical, start=1)
             ]
         else:
-            pending = self._lexical_worker.submit(self.lexical.search, text, query.filters, depth)
-            qvec = self._embedder().embed_query(text)
-            vector = self.vectors.search(qvec, query.filters, depth)
-            lexical = pending.result()
+            if self.joint is not None:
+                lexical, vector = self.joint(text, self._embedder().embed_query(text), query.filters, depth)
+            else:
+                pending = self._lexical_worker.submit(self.lexical.search, text, query.filters, depth)
+                qvec = self._embedder().embed_query(text)
+                vector = self.vectors.search(qvec, query.filters, depth)
+                lexical = pending.result()
             ranked = fuse(
                 lexical,
                 vector,

@@ -334,31 +334,52 @@ class ElasticsearchBackend:
         """
         if limit <= 0:
             return []
-        browse = not text.strip()
-        must_not: list[dict[str, Any]] = []
-        query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters, must_not), "must_not": must_not}}
         with self._reachable():
-            if filters.geo is not None:
-                outside = self._outside_circle(query, filters.geo)
-                if outside:
-                    must_not.append({"ids": {"values": outside}})
-            if browse:
-                sort: list[Any] = [{"published": {"order": "desc", "missing": "_last"}}, {"doc_id": "desc"}]
-            else:
-                query["bool"]["must"] = {
-                    "multi_match": {
-                        "query": truncate_query(text),
-                        "fields": [f"title^{TITLE_BOOST}", "body"],
-                        "type": "most_fields",
-                        "operator": "or",
-                        "zero_terms_query": "none",
-                    }
-                }
-                sort = [{"_score": "desc"}, {"doc_id": "desc"}]
+            query, sort, browse = self._query_and_sort(text, filters)
             return [
                 LexicalHit(int(raw["_id"]), 0.0 if browse else float(raw["_score"]))
                 for raw in self._pages(query, sort, limit)
             ]
+
+    def search_body(self, text: str, filters: SearchFilters, limit: int) -> dict[str, Any]:
+        """The body of ``search`` as one request (for a hybrid ``msearch``); ``limit`` ≤ 10,000."""
+        if not 0 < limit <= PAGE_SIZE:
+            raise ValueError(f"limit must be in 1..{PAGE_SIZE}")
+        with self._reachable():
+            query, sort, _ = self._query_and_sort(text, filters)
+        return {"query": query, "sort": sort, "size": limit, "_source": False, "track_total_hits": False}
+
+    @staticmethod
+    def hits_from(response: Mapping[str, Any], text: str) -> list[LexicalHit]:
+        """The hits of a ``search_body`` response, as ``search`` returns them."""
+        browse = not text.strip()
+        return [
+            LexicalHit(int(raw["_id"]), 0.0 if browse else float(raw["_score"]))
+            for raw in response["hits"]["hits"]
+        ]
+
+    def _query_and_sort(self, text: str, filters: SearchFilters) -> tuple[dict[str, Any], list[Any], bool]:
+        browse = not text.strip()
+        must_not: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters, must_not), "must_not": must_not}}
+        if filters.geo is not None:
+            outside = self._outside_circle(query, filters.geo)
+            if outside:
+                must_not.append({"ids": {"values": outside}})
+        if browse:
+            sort: list[Any] = [{"published": {"order": "desc", "missing": "_last"}}, {"doc_id": "desc"}]
+        else:
+            query["bool"]["must"] = {
+                "multi_match": {
+                    "query": truncate_query(text),
+                    "fields": [f"title^{TITLE_BOOST}", "body"],
+                    "type": "most_fields",
+                    "operator": "or",
+                    "zero_terms_query": "none",
+                }
+            }
+            sort = [{"_score": "desc"}, {"doc_id": "desc"}]
+        return query, sort, browse
 
     def _outside_circle(self, query: dict[str, Any], geo: GeoFilter) -> list[str]:
         """Ids the widened geo filter lets through but ``matches()`` rejects.

@@ -27,10 +27,13 @@ Not thread-safe for writes; concurrent ``search`` calls are fine between writes.
 
 from __future__ import annotations
 
+import fcntl
 import math
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Final
 
 import faiss
 import numpy as np
@@ -70,6 +73,7 @@ _LOAD_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, Run
 # IVF candidates fetched per requested hit, re-ranked with the exact float32 vectors.
 _RERANK_FACTOR = 2
 _COMPACT_CHUNK = 65_536
+_WRITER_LOCK = ".writer.lock"
 
 
 class FaissVectorIndex:
@@ -85,6 +89,8 @@ class FaissVectorIndex:
         >>> index.search(query_vector, SearchFilters(contracts=["CDI"]), limit=10)
         [VectorHit(doc_id=42, score=0.83), ...]
     """
+
+    backend: Final = "faiss"
 
     def __init__(
         self,
@@ -169,6 +175,71 @@ class FaissVectorIndex:
                 if attempt:
                     raise _corrupted(index.path, exc) from exc
         return index
+
+    @contextmanager
+    def writing(self) -> Iterator[bool]:
+        """Hold the directory's writer lock (an ``flock``, so across processes) and catch up first.
+
+        Yields True when another process saved a newer generation since this one read the files: the
+        in-memory state was replaced by it, and the caller must re-apply its own pending changes (from
+        SQL, the system of record) before ``save``. Without this, a long-lived process (the API
+        server) would write back its stale copy and resurrect or drop other processes' documents.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / _WRITER_LOCK, "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield self.reload_if_stale()
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def is_stale(self) -> bool:
+        """True when the directory holds a generation other than the one in memory (cheap: reads the manifest)."""
+        try:
+            manifest = read_manifest(self.path)
+        except _LOAD_ERRORS:
+            return False
+        return manifest is not None and manifest.generation != self._generation
+
+    def reload_if_stale(self) -> bool:
+        """Load the generation on disk when it is not the one in memory; True when it did."""
+        for attempt in range(2):
+            try:
+                manifest = read_manifest(self.path)
+            except _LOAD_ERRORS as exc:
+                raise _corrupted(self.path, exc) from exc
+            if manifest is None or manifest.generation == self._generation:
+                return False
+            if (manifest.model_id, manifest.dim) != (self.model_id, self.dim):
+                raise ModelMismatchError(
+                    str(self.path), manifest.model_id, manifest.dim, self.model_id, self.dim
+                )
+            try:
+                self._load(manifest)
+                return True
+            except FileNotFoundError as exc:
+                if attempt:
+                    raise _corrupted(self.path, exc) from exc
+        return False
+
+    def reindex(self, items: Iterable[tuple[IndexDocument, np.ndarray]]) -> None:
+        """Rebuild from ``items`` and save one new generation (readers keep the previous one until then)."""
+        self.clear()
+        docs: list[IndexDocument] = []
+        vecs: list[np.ndarray] = []
+        for doc, vec in items:
+            docs.append(doc)
+            vecs.append(vec)
+            if len(docs) >= _COMPACT_CHUNK:
+                self.upsert(docs, np.stack(vecs))
+                docs, vecs = [], []
+        if docs:
+            self.upsert(docs, np.stack(vecs))
+        self.rebuild()
+        self.save()
+
+    def close(self) -> None:
+        """Nothing to release (the files are read at open). Idempotent."""
 
     @property
     def mode(self) -> Mode:

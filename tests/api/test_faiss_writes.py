@@ -27,36 +27,61 @@ def unit(seed: int) -> list[float]:
     return [float(x) for x in v / np.linalg.norm(v)]
 
 
-def test_upsert_with_a_vector_then_search_finds_it_first(writer: httpx.Client, own_engine: Engine) -> None:
+def model_vector(engine: Engine, external_id: str) -> list[float]:
+    """The model's embedding of a stored offer: the only vector the index accepts for it."""
+    from store.offers import offer_embed_text
+
+    row = engine.offers.get_by_external_ids([external_id])[external_id]
+    return [float(x) for x in engine.embedder.embed_documents([offer_embed_text(row)])[0]]
+
+
+def test_upsert_with_the_model_vector_then_search_finds_it_first(
+    writer: httpx.Client, own_engine: Engine
+) -> None:
     target = own_engine.offers.external_ids([7])[7]
     before = own_engine.vectors.count()
+    vector = model_vector(own_engine, target)
     r = writer.post(
-        "/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target, "vector": unit(1)}]}
+        "/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target, "vector": vector}]}
     )
     assert r.status_code == 200 and r.json() == {"index": "offers", "upserted": [target], "count": before}
-    hits = writer.post("/faiss/search", json={"index": "offers", "vector": unit(1), "top_k": 3}).json()
-    assert hits[0] == {"id": target, "score": pytest.approx(1.0, abs=1e-4)}
-    # written to disk: a process opening the data dir sees it
+    hits = writer.post("/faiss/search", json={"index": "offers", "vector": vector, "top_k": 3}).json()
+    # offers with the same title share the vector: the target is among the hits at cosine 1
+    assert {"id": target, "score": pytest.approx(1.0, abs=1e-4)} in hits
     reopened = open_engine(own_engine.settings.data_dir)
     try:
-        doc_id = next(iter(own_engine.offers.get_by_external_ids([target]).values())).id
-        np.testing.assert_allclose(reopened.vectors.get_vectors([doc_id])[0], unit(1), atol=1e-6)
+        np.testing.assert_allclose(reopened.vectors.get_vectors([7])[0], vector, atol=1e-5)
+    finally:
+        reopened.close()
+
+
+def test_a_caller_vector_that_is_not_the_stored_embedding_is_refused(
+    writer: httpx.Client, own_engine: Engine
+) -> None:
+    """Issue 19.2: a caller vector far from the model's embedding of the same text was indexed silently."""
+    target = own_engine.offers.external_ids([5])[5]
+    kept = own_engine.vectors.get_vectors([5])[0].copy()
+    r = writer.post(
+        "/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target, "vector": unit(2)}]}
+    )
+    assert r.status_code == 422 and target in r.json()["detail"] and "vector" in r.json()["detail"]
+    np.testing.assert_array_equal(own_engine.vectors.get_vectors([5])[0], kept)
+    reopened = open_engine(own_engine.settings.data_dir)
+    try:
+        np.testing.assert_array_equal(reopened.vectors.get_vectors([5])[0], kept)
     finally:
         reopened.close()
 
 
 def test_upsert_without_vector_encodes_the_stored_document(writer: httpx.Client, own_engine: Engine) -> None:
     target = own_engine.offers.external_ids([3])[3]
-    writer.post(
-        "/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target, "vector": unit(2)}]}
-    )
+    own_engine.vectors.delete([3])
+    own_engine.vectors.save()
     r = writer.post("/faiss/upsert", headers=KEY, json={"index": "offers", "items": [{"id": target}]})
     assert r.status_code == 200
-    row = own_engine.offers.get_by_external_ids([target])[target]
-    from store.offers import offer_embed_text
-
-    expected = own_engine.embedder.embed_documents([offer_embed_text(row)])[0]
-    np.testing.assert_allclose(own_engine.vectors.get_vectors([row.id])[0], expected, atol=1e-5)
+    np.testing.assert_allclose(
+        own_engine.vectors.get_vectors([3])[0], model_vector(own_engine, target), atol=1e-5
+    )
 
 
 def test_upsert_is_all_or_nothing(writer: httpx.Client, own_engine: Engine) -> None:
@@ -83,19 +108,17 @@ def test_upsert_is_all_or_nothing(writer: httpx.Client, own_engine: Engine) -> N
 
 def test_upsert_in_the_candidate_index(writer: httpx.Client, own_engine: Engine) -> None:
     cv_id = own_engine.candidates.get_many([1])[0].external_id
-    r = writer.post(
-        "/faiss/upsert",
-        headers=KEY,
-        json={"index": "candidates", "items": [{"id": cv_id, "vector": unit(4)}]},
-    )
+    r = writer.post("/faiss/upsert", headers=KEY, json={"index": "candidates", "items": [{"id": cv_id}]})
     assert r.status_code == 200 and r.json()["count"] == 2
-    hits = writer.post("/faiss/search", json={"index": "candidates", "vector": unit(4)}).json()
+    vector = [float(x) for x in own_engine.indexes("candidates").vectors.get_vectors([1])[0]]
+    hits = writer.post("/faiss/search", json={"index": "candidates", "vector": vector}).json()
     assert hits[0]["id"] == cv_id
 
 
 def test_delete_reports_each_id_and_persists(writer: httpx.Client, own_engine: Engine) -> None:
     ids = list(own_engine.offers.external_ids([10, 11]).values())
     before = own_engine.vectors.count()
+    assert own_engine.offers.count() == before
     r = writer.post("/faiss/delete", headers=KEY, json={"index": "offers", "ids": [*ids, "NOPE9"]})
     assert r.status_code == 200
     assert r.json() == {
@@ -106,8 +129,9 @@ def test_delete_reports_each_id_and_persists(writer: httpx.Client, own_engine: E
         "count": before - 2,
     }
     again = writer.post("/faiss/delete", headers=KEY, json={"index": "offers", "ids": ids}).json()
-    assert again["deleted"] == [] and again["not_indexed"] == ids
-    assert own_engine.offers.count() == before  # the SQL store keeps them
+    assert again["deleted"] == [] and again["unknown_ids"] == ids
+    # one writer of truth: the offers left the store too, so no sync can bring them back
+    assert own_engine.offers.count() == before - 2
     reopened = open_engine(own_engine.settings.data_dir)
     try:
         assert reopened.vectors.count() == before - 2

@@ -52,7 +52,7 @@ def interpolate(value: str) -> str:
 
 
 def test_the_three_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == {"elasticsearch", "postgres", "bassin"}
+    assert set(services) == {"elasticsearch", "postgres", "bassin", "api-1", "api-2"}
     es_image = services["elasticsearch"]["image"]
     assert es_image.startswith("docker.elastic.co/elasticsearch/elasticsearch:8.19.")
     assert services["postgres"]["image"] in {"postgres:16", "pgvector/pgvector:pg16"}
@@ -185,3 +185,21 @@ def test_docker_compose_accepts_the_file() -> None:
         [docker, "compose", "-f", str(COMPOSE), "config", "--quiet"], capture_output=True, text=True, cwd=ROOT
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_api_instances_share_every_store_and_keep_no_state(services: dict[str, dict[str, Any]]) -> None:
+    """The "scale" profile: two API instances, nothing per instance (issue 17)."""
+    for name in ("api-1", "api-2"):
+        api = services[name]
+        env = {k: interpolate(v) for k, v in environment(api).items()}
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            **{k.removeprefix(ENV_PREFIX).lower(): v for k, v in env.items() if k.startswith(ENV_PREFIX)},
+        )
+        assert api["profiles"] == ["scale"] and "volumes" not in api
+        assert settings.vector_backend in {"elasticsearch", "pgvector"}
+        assert settings.effective_lexical_backend == "elasticsearch"
+        assert settings.resolved_database_url.startswith("postgresql+psycopg://")
+        assert parse_cli(api["command"][1:]).command.name == "serve"
+    assert services["api-1"]["ports"] != services["api-2"]["ports"]
+    assert services["postgres"]["image"] == "pgvector/pgvector:pg16"  # pgvector available either way
