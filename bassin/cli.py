@@ -6,27 +6,25 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from tqdm import tqdm
 
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
-from bassin.common import DataDir, explicit_request, open_engine, settings_for
+from bassin.common import DataDir, command_group, explicit_request, open_engine, settings_for
 from bassin.eval_cli import evaluate
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from domain.errors import BassinError
-from ingestion.offers.readers import count_items, read_offer_items
-from services.offer_search import OfferResult, OfferSearchResponse, describe_no_match
 
-app = typer.Typer(
-    help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True
-)
-ingest_app = typer.Typer(help="Ingérer des données.", no_args_is_help=True)
-delete_app = typer.Typer(help="Supprimer des données.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from services.offer_search import OfferResult, OfferSearchResponse
+
+app = command_group("Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).")
+ingest_app = command_group("Ingérer des données.")
+delete_app = command_group("Supprimer des données.")
 app.add_typer(ingest_app, name="ingest")
-forget_app = typer.Typer(help="Effacer des données personnelles.", no_args_is_help=True)
+forget_app = command_group("Effacer des données personnelles.")
 app.add_typer(delete_app, name="delete")
 app.add_typer(forget_app, name="forget")
 app.add_typer(match_app, name="match")
@@ -47,6 +45,10 @@ def ingest_offers(
     show_rejected: Annotated[int, typer.Option(help="Nombre de rejets détaillés à afficher.")] = 20,
 ) -> None:
     """Ingest France Travail offers: normalise, upsert into SQL, embed, index (idempotent)."""
+    from tqdm import tqdm
+
+    from ingestion.offers.readers import count_items, read_offer_items
+
     engine = open_engine(data_dir)
     try:
         total = count_items(path)
@@ -130,6 +132,8 @@ def search(
 
 
 def _print_response(response: OfferSearchResponse) -> None:
+    from services.offer_search import describe_no_match
+
     if response.understood:
         typer.echo("Compris : " + " ; ".join(response.understood))
     if response.text != response.query:
