@@ -10,7 +10,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from domain.errors import UnknownPlaceError
-from referentials.geo.data import load_geo_tables
+from referentials.compiled import CompiledCache, cached_or_built, process_cache
+from referentials.geo.data import COMMON_WORDS_FILE, DEFAULT_REFERENTIALS_DIR, GAZETTEER_FILE, load_geo_tables
 from referentials.geo.index import GeoIndex, build_index, postcode_place
 from referentials.geo.names import department_code, is_postcode, place_key
 from referentials.geo.place import Place
@@ -37,15 +38,23 @@ class Gazetteer:
         'postcode'
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, cache: CompiledCache | None = None) -> None:
         """Args:
         directory: folder holding ``gazetteer.json.gz``; defaults to ``data/referentials/geo``.
+        cache: where the built index is kept between processes (None: built in memory each time).
         """
         self._directory = directory
+        self._cache = cache
 
     @cached_property
     def _index(self) -> GeoIndex:
-        return build_index(load_geo_tables(self._directory))
+        folder = self._directory or DEFAULT_REFERENTIALS_DIR / "geo"
+        return cached_or_built(
+            "gazetteer",
+            lambda: build_index(load_geo_tables(self._directory)),
+            [folder / GAZETTEER_FILE, folder / COMMON_WORDS_FILE],
+            self._cache,
+        )
 
     @cached_property
     def _finder(self) -> PlaceFinder:
@@ -184,4 +193,4 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The process-wide gazetteer over the repository's ``data/referentials/geo``."""
-    return Gazetteer()
+    return Gazetteer(cache=process_cache())
