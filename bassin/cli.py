@@ -272,33 +272,56 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="Réponse, appels d'outils (avec arguments) et ids cités, en JSON.")
     ] = False,
+    local: Annotated[
+        bool, typer.Option("--local", help="Répondre ici même quand BASSIN_SERVER_URL désigne un serveur.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Pose une question à l'agent (un tour de conversation, mémorisé dans le fil --thread)."""
-    import asyncio
-    from dataclasses import asdict
+    """Pose une question à l'agent (un tour de conversation, mémorisé dans le fil --thread).
 
-    from app.conversation import ask_once
+    Avec BASSIN_SERVER_URL, la question part au `bassin serve` qui tourne déjà (réponse sans démarrage à froid).
+    """
+    settings = settings_for(data_dir)
 
     def step(kind: str, data: dict[str, object]) -> None:
         if kind == "tool":
             typer.echo(f"  · {data['name']}({json.dumps(data['args'], ensure_ascii=False)})", err=True)
 
-    result = asyncio.run(
-        ask_once(
-            settings_for(data_dir),
+    if settings.server_url and not local and cv is None:  # a CV file is read here: asked locally
+        from bassin.remote import ask_server
+
+        key = settings.server_api_key or (settings.api_keys[0] if settings.api_keys else None)
+        result = ask_server(
+            settings.server_url,
+            key.get_secret_value() if key else None,
             question,
             thread_id=thread,
             role=role.value,
-            cv=cv,
-            on_step=None if as_json else step,
         )
-    )
+        if not as_json:
+            for call in result.get("tool_calls", []):
+                step("tool", call)
+    else:
+        import asyncio
+
+        from app.conversation import ask_once
+
+        turn = asyncio.run(
+            ask_once(
+                settings,
+                question,
+                thread_id=thread,
+                role=role.value,
+                cv=cv,
+                on_step=None if as_json else step,
+            )
+        )
+        result = turn.to_dict()
     if as_json:
-        typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    typer.echo(result.answer)
-    typer.echo(f"(fil : {result.thread_id})", err=True)
+    typer.echo(result["answer"])
+    typer.echo(f"(fil : {result['thread_id']})", err=True)
 
 
 @app.command()

@@ -86,7 +86,8 @@ class CompiledCache:
         gc.disable()  # a load creates ~10^5 objects and no garbage: collections would only cost (~30 %)
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)  # type: ignore[no-any-return]
+                value: T = pickle.load(fh)
+                return value
         except FileNotFoundError:
             pass
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
@@ -146,7 +147,7 @@ def compact_pickle(cls: type[T]) -> type[T]:
     def __reduce__(self: object) -> tuple[type[T], tuple[object, ...]]:
         return cls, tuple(getattr(self, n) for n in names)
 
-    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     return cls
 
 

@@ -89,7 +89,7 @@ def head_revision() -> str:
     revisions: set[str] = set()
     revised: set[str] = set()
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        values = dict(m.groups() for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8")))
+        values = {m[1]: m[2] for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8"))}
         if "revision" not in values:
             continue
         revisions.add(values["revision"].strip("'\""))
