@@ -15,7 +15,7 @@ from referentials.geo.data import COMMON_WORDS_FILE, DEFAULT_REFERENTIALS_DIR, G
 from referentials.geo.index import GeoIndex, build_index, postcode_place
 from referentials.geo.names import department_code, is_postcode, place_key
 from referentials.geo.place import Place
-from referentials.geo.text_search import PlaceFinder
+from referentials.geo.text_search import FinderTables, PlaceFinder, finder_tables
 
 # "69 - LYON 03" (France Travail), "Saint-Denis (93)", "Saint-Denis 93", "Lyon (69003)"
 _CODE_FIRST_RE = re.compile(r"^\s*(?P<code>\d[\dab]|\d{3})\s+-\s+(?P<name>.+)$", re.IGNORECASE)
@@ -47,18 +47,23 @@ class Gazetteer:
         self._cache = cache
 
     @cached_property
-    def _index(self) -> GeoIndex:
+    def _compiled(self) -> tuple[GeoIndex, FinderTables]:
         folder = self._directory or DEFAULT_REFERENTIALS_DIR / "geo"
-        return cached_or_built(
-            "gazetteer",
-            lambda: build_index(load_geo_tables(self._directory)),
-            [folder / GAZETTEER_FILE, folder / COMMON_WORDS_FILE],
-            self._cache,
-        )
+
+        def build() -> tuple[GeoIndex, FinderTables]:
+            index = build_index(load_geo_tables(self._directory))
+            return index, finder_tables(index)
+
+        files = [folder / GAZETTEER_FILE, folder / COMMON_WORDS_FILE]
+        return cached_or_built("gazetteer", build, files, self._cache)
+
+    @cached_property
+    def _index(self) -> GeoIndex:
+        return self._compiled[0]
 
     @cached_property
     def _finder(self) -> PlaceFinder:
-        return PlaceFinder(self._index, self.lookup_postcode)
+        return PlaceFinder(self._index, self.lookup_postcode, self._compiled[1])
 
     @cached_property
     def _fuzzy_keys(self) -> list[str]:
