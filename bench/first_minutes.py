@@ -3,6 +3,7 @@
     python -m bench.first_minutes                      # clone HEAD into a temp dir, empty uv and Bassin caches
     python -m bench.first_minutes --warm-uv-cache      # reuse this machine's uv cache (no downloads)
     python -m bench.first_minutes --keep /tmp/fm       # keep the clone for a look afterwards
+    python -m bench.first_minutes --keep /tmp/fm --commands-only   # that clone, updated to HEAD: step 4 only
 
 Steps, each timed by wall clock (and the children's CPU time, which contention changes less):
 
@@ -125,13 +126,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
-    load_before = os.getloadavg()
     result: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="minutes"),
         "commit": commit,
         "cpus": os.cpu_count(),
         "uv_cache": "warm (this machine's)" if args.warm_uv_cache else "empty (wheels from PyPI)",
     }
+
+    if args.commands_only:
+        previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+        subprocess.run(["git", "fetch", "--quiet", str(ROOT), "HEAD"], cwd=clone, check=True, env=env)
+        subprocess.run(["git", "checkout", "--quiet", "FETCH_HEAD"], cwd=clone, check=True, env=env)
+        for key in ("make_demo_to_ui_s", "make_demo_cpu_s", "install_s", "venv_mb", "torch_installed"):
+            result[key] = previous.get(key)
+        result["demo_commit"] = previous.get("commit")
+        result["uv_cache"] = previous.get("uv_cache", result["uv_cache"])
+        return measure_commands(result, clone, env, args.runs, work, keep=True)
 
     t0 = time.perf_counter()
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, env=env)
@@ -162,10 +172,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     venv = clone / ".venv"
     result["venv_mb"] = round(venv_size_mb(venv), 0)
     result["torch_installed"] = any(venv.glob("lib/python*/site-packages/torch"))
+    return measure_commands(result, clone, env, args.runs, work, keep=bool(args.keep))
 
-    bassin = str(venv / "bin" / "bassin")
+
+def measure_commands(
+    result: dict[str, Any], clone: Path, env: dict[str, str], runs: int, work: Path, *, keep: bool
+) -> dict[str, Any]:
+    """Step 4: cold commands in the clone's virtualenv, over the data ``make demo`` ingested."""
+    load_before = os.getloadavg()
+    bassin = str(clone / ".venv" / "bin" / "bassin")
     run_env = {**env, "BASSIN_DATA_DIR": str(clone / "var" / "demo"), "BASSIN_LLM_PROVIDER": "offline"}
-    runs = args.runs
     result["help"] = timed_runs([bassin, "--help"], run_env, clone, runs)
     result["search"] = timed_runs([bassin, "search", SEARCH], run_env, clone, runs)
     result["ask"] = timed_runs([bassin, "ask", QUESTION], run_env, clone, runs)
@@ -183,8 +199,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["ask_via_serve"] = timed_runs([bassin, "ask", QUESTION], client_env, clone, runs)
     finally:
         stop(server)
-    result["load_average"] = {"before": [round(x, 1) for x in load_before], "after": list(os.getloadavg())}
-    if not args.keep:
+    result["load_average"] = {
+        "before": [round(x, 1) for x in load_before],
+        "after": [round(x, 1) for x in os.getloadavg()],
+    }
+    if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -219,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-uv-cache", action="store_true", help="reuse this machine's uv cache")
     parser.add_argument("--keep", help="work in this folder and keep it")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--commands-only",
+        action="store_true",
+        help="with --keep: update that clone to HEAD, time the commands",
+    )
     args = parser.parse_args(argv)
     result = run(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
