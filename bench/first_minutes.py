@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bassin-first-minutes-"))
     work.mkdir(parents=True, exist_ok=True)
     clone = work / "bassin"
-    if clone.exists():
+    if clone.exists() and not args.commands_only:
         shutil.rmtree(clone)
     env = {k: v for k, v in os.environ.items() if not k.startswith("BASSIN_") and k != "VIRTUAL_ENV"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's default: Python keeps the bytecode it compiles
