@@ -51,6 +51,8 @@ def served(base_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
                 break
             except httpx.TransportError:
                 time.sleep(0.5)
+        else:
+            pytest.fail("bassin serve did not answer /health within 5 minutes")
         yield {**env, "BASSIN_SERVER_URL": url}
     finally:
         proc.send_signal(signal.SIGINT)
