@@ -9,9 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# CPU-only torch first (sentence-transformers would otherwise pull the CUDA build, several GB); this
-# layer stays cached while the code changes.
-RUN pip install --index-url https://download.pytorch.org/whl/cpu torch
+# The default image is lean: the offline default (USE multilingual, numpy) needs no torch. Build with
+# `--build-arg EXTRAS=transformers` for sentence-transformers models and the cross-encoder; torch then comes
+# CPU-only from the PyTorch index first (PyPI's build pulls several GB of CUDA libraries), in a layer that
+# stays cached while the code changes.
+ARG EXTRAS=""
+RUN if [ -n "$EXTRAS" ]; then pip install --index-url https://download.pytorch.org/whl/cpu torch; fi
 
 COPY pyproject.toml README.md ./
 COPY bassin ./bassin
@@ -36,7 +39,7 @@ COPY data ./data
 
 # Editable: the referentials are read from data/ next to the code (referentials/geo/data.py), so the code
 # must run from /app rather than from a copy in site-packages.
-RUN pip install -e . \
+RUN pip install -e ".${EXTRAS:+[$EXTRAS]}" \
     && useradd --create-home --uid 1000 bassin \
     && mkdir -p /data \
     && chown bassin:bassin /data

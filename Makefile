@@ -17,18 +17,32 @@ DEMO_CVS ?= evals/fixtures/candidates data/candidates_fr
 # Demo logins only (loopback); set BASSIN_UI_USERS yourself anywhere else.
 export BASSIN_UI_USERS ?= [{"name": "candidat", "password": "demo", "role": "candidate"}, {"name": "recruteur", "password": "demo", "role": "recruiter"}]
 
-.PHONY: setup deps demo search test lint typecheck unit bench clean
+.PHONY: setup setup-lean deps demo search test lint typecheck unit bench clean
 
-$(VENV)/.installed: pyproject.toml
+# `make demo` installs the lean set (the offline default needs no torch); `make setup` adds what the tests
+# need: the dev tools and the `transformers` extra (sentence-transformers, torch from PyPI).
+define uv_install
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
 	@UV=$$(command -v uv || echo "$(PYTHON) -m uv"); \
 	  [ -x $(PY) ] || $$UV venv --quiet --python $(PYTHON) $(VENV); \
-	  $$UV pip install --quiet --python $(PY) -e ".[dev]"
+	  $$UV pip install --quiet --compile-bytecode --python $(PY) -e "$(1)"
+endef
+
+TEST_EXTRAS := .[dev,transformers]
+
+$(VENV)/.installed-lean: pyproject.toml
+	$(call uv_install,.)
 	@touch $@
 
-setup: $(VENV)/.installed  ## create the virtualenv with every dependency
+$(VENV)/.installed: pyproject.toml
+	$(call uv_install,$(TEST_EXTRAS))
+	@touch $@ $(VENV)/.installed-lean
 
-demo: setup  ## ingest the real sample offers (offline), run example searches, then serve the chat UI
+setup: $(VENV)/.installed  ## create the virtualenv with every dependency (tests, torch-based models)
+
+setup-lean: $(VENV)/.installed-lean  ## only what the product needs by default (no torch)
+
+demo: setup-lean  ## ingest the real sample offers (offline), run example searches, then serve the chat UI
 	$(BASSIN) ingest offers $(SAMPLE)
 	for cvs in $(DEMO_CVS); do $(BASSIN) ingest cvs $$cvs || exit 1; done
 	$(BASSIN) stats
@@ -38,7 +52,7 @@ demo: setup  ## ingest the real sample offers (offline), run example searches, t
 	@echo "Interface : http://$(UI_HOST):$(UI_PORT) — candidat / demo (je cherche un emploi), recruteur / demo (je recrute). Ctrl-C pour arrêter."
 	$(VENV)/bin/chainlit run chainlit_app.py --headless --host $(UI_HOST) --port $(UI_PORT)
 
-search: setup  ## make search Q="aide-soignant à Nantes"
+search: setup-lean  ## make search Q="aide-soignant à Nantes"
 	$(BASSIN) search "$(Q)"
 
 deps:  ## system packages for the real-service tests (Java, Maven for Elasticsearch; ...)

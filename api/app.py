@@ -30,6 +30,8 @@ from api.middleware import ApiMiddleware, TokenBuckets
 from api.observability import LOGGER, ApiMetrics
 from api.schemas import (
     ID_PATTERN,
+    AskRequest,
+    AskResponse,
     EmbeddingsRequest,
     EmbeddingsResponse,
     ErrorBody,
@@ -248,6 +250,18 @@ def create_app(services: ApiServices, config: ApiConfig, *, lifespan: Lifespan |
     app.post(
         "/vectors/delete", response_model=FaissDeleteResponse, responses=_WRITE_ERRORS, dependencies=writes
     )(faiss_delete)
+
+    if services.agent is not None:
+        agent = services.agent
+
+        @app.post("/ask", response_model=AskResponse, responses=_WRITE_ERRORS, dependencies=writes)
+        async def ask(body: AskRequest) -> AskResponse:
+            """One turn of the conversational agent (the engine stays loaded between calls).
+
+            Needs an API key: a turn writes the conversation's memory and may call the configured LLM.
+            """
+            result = await agent.ask(body.question, thread_id=body.thread_id, role=body.role)
+            return AskResponse.model_validate(result.to_dict())
 
     @app.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
     async def health() -> JSONResponse:

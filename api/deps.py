@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
+from agent.session import TurnResult
 from api.matches import MatchService
 from api.services import EmbeddingService, OfferDetailsService, VectorIndexService
 from app.runtime import Engine
+from domain.vocabulary import Role
 from store.match_cache import MatchCacheRepository
+
+
+class AgentTurns(Protocol):
+    """The agent, kept loaded by the server (``app.conversation.WarmAgent``)."""
+
+    async def ask(
+        self, question: str, *, thread_id: str | None = None, role: Role = "candidate"
+    ) -> TurnResult:
+        """One turn on ``thread_id`` (a new thread when None)."""
+        ...
 
 
 @dataclass
@@ -20,3 +33,5 @@ class ApiServices:
     vectors: VectorIndexService
     matches: MatchService
     cache: MatchCacheRepository
+    agent: AgentTurns | None = None
+    """``POST /ask`` exists only when the server was built with an agent (``bassin serve`` is)."""

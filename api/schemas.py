@@ -184,3 +184,34 @@ class ErrorBody(BaseModel):
 
     detail: str | list[dict[str, object]]
     request_id: str | None = None
+
+
+class AskRequest(_Body):
+    """One conversation turn for the agent (what ``bassin ask`` sends to a running ``bassin serve``)."""
+
+    question: str = Field(min_length=1, max_length=4_000, examples=["cariste en intérim près de Lille"])
+    thread_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Conversation to continue; a new one when absent.",
+    )
+    role: Literal["candidate", "recruiter"] = "candidate"
+
+
+class AskToolCall(BaseModel):
+    name: str
+    args: dict[str, object]
+    status: str = "success"
+    error: str | None = None
+
+
+class AskResponse(BaseModel):
+    """The agent's answer, the tools it called (with their arguments) and the ids it cited."""
+
+    thread_id: str
+    role: Literal["candidate", "recruiter"]
+    answer: str
+    tool_calls: list[AskToolCall]
+    cited_ids: list[str]
+    flagged_ids: list[str] = Field(description="Ids the answer named without a tool having returned them.")
+    elapsed_ms: float

@@ -6,6 +6,8 @@ reads ``Settings`` once, opens the engine through the composition root and close
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -50,12 +52,20 @@ def create_app_from_settings(settings: Settings | None = None) -> FastAPI:
     config = ApiConfig.from_settings(settings)
     engine = build_engine(settings)
     services = build_api_services(engine, config)
+    from app.conversation import WarmAgent
+
+    agent = services.agent = WarmAgent(engine, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = asyncio.create_task(agent.warm())  # in the background: /health answers at once
         try:
             yield
         finally:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await warming
+            await agent.aclose()
             engine.close()
 
     return create_app(services, config, lifespan=lifespan)

@@ -1,19 +1,70 @@
-"""Terminal conversations over the composition root: ``bassin ask`` (one turn) and ``bassin chat``."""
+"""Conversations over the composition root: ``bassin ask`` (one turn), ``bassin chat``, and ``WarmAgent``,
+the agent kept loaded between turns by ``bassin serve`` (``POST /ask``)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from agent.context import AgentContext
 from agent.graph import build_graph
 from agent.memory import open_checkpointer
 from agent.session import StepHandler, TokenHandler, TurnResult, attach_cv, new_thread_id, run_turn
-from app.agent import open_agent_context
+from app.agent import agent_context, open_agent_context
 from app.settings import Settings
 from domain.vocabulary import Role
 from tools.uploads import UploadedCVs
+
+if TYPE_CHECKING:
+    from app.runtime import Engine
+
+
+class WarmAgent:
+    """The agent over an open engine, built on the first turn and kept: later turns skip every load.
+
+    Args:
+        engine: the engine the agent's services come from; it stays the caller's to close.
+        settings: the chat model and the conversation memory.
+
+    Example:
+        >>> agent = WarmAgent(engine, settings)  # doctest: +SKIP
+        >>> (await agent.ask("cariste à Lille")).answer  # doctest: +SKIP
+    """
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self._engine, self._settings = engine, settings
+        self._ready: tuple[AgentContext, Any] | None = None
+        self._stack = AsyncExitStack()
+        self._lock = asyncio.Lock()
+
+    async def _open(self) -> tuple[AgentContext, Any]:
+        async with self._lock:
+            if self._ready is None:
+                context = await asyncio.to_thread(agent_context, self._engine, self._settings)
+                context.closing = None  # the engine belongs to the caller
+                saver = await self._stack.enter_async_context(open_checkpointer(self._settings))
+                self._stack.push_async_callback(context.aclose)
+                self._ready = context, build_graph(checkpointer=saver)
+            return self._ready
+
+    async def warm(self) -> None:
+        """Load everything now (a server calls it at startup so that its first turn is fast)."""
+        await self._open()
+
+    async def ask(
+        self, question: str, *, thread_id: str | None = None, role: Role = "candidate"
+    ) -> TurnResult:
+        """One turn on ``thread_id`` (a new thread when None), remembered like ``bassin ask``'s."""
+        context, graph = await self._open()
+        return await run_turn(graph, context, question, thread_id=thread_id or new_thread_id(), role=role)
+
+    async def aclose(self) -> None:
+        """Close the conversation memory and the agent's own clients (not the engine)."""
+        await self._stack.aclose()
+        self._ready = None
 
 
 async def ask_once(

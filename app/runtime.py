@@ -16,19 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.memory import CHECKPOINT_FILE
 from app.settings import Settings
 from domain.documents import Collection
 from domain.errors import ConfigurationError
-from ingestion.candidates import CandidateIngestion
-from ingestion.erasure import ErasureReport, PersonErasure
-from ingestion.france_travail.checkpoint import CheckpointStore
-from ingestion.france_travail.client import ApiConfig, FranceTravailClient
-from ingestion.france_travail.metrics import SyncMetrics
-from ingestion.france_travail.sync import FranceTravailSync
-from ingestion.indexer import CollectionIndexer, SyncReport
-from ingestion.offers.france_travail import FranceTravailNormalizer
-from ingestion.pipeline import IndexingPipeline
+from referentials import compiled
 from referentials.geo import Gazetteer, default_gazetteer
 from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.taxonomy import RomeReferential, SkillTaxonomy, default_rome, default_skill_taxonomy
@@ -38,22 +29,28 @@ from retrieval.hybrid.searcher import JointRetriever
 from retrieval.lexical.base import LexicalBackend
 from retrieval.query.understanding import QueryInterpreter
 from retrieval.vector import FaissVectorIndex, VectorBackend
-from scoring.matcher import CandidateMatcher
 from scoring.scorer import MatchScorer
-from scoring.whatif import WhatIfAnalyzer, lexical_counter
-from services.candidate_search import CandidateSearchService, StoredCandidateSearch
-from services.match_scoring import MatchScoring
 from services.mobility import CareerChangeAdvisor, OccupationMobility
-from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 from services.offer_search import OfferSearchService
 from services.ranking import OfferRanker, read_occupation
 from services.requests import RequestBuilder
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
-from store.match_cache import invalidate_offers
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only writes, matching or the agent use: imported by the property that builds it
     from elasticsearch import Elasticsearch
+
+    from ingestion.candidates import CandidateIngestion
+    from ingestion.erasure import ErasureReport, PersonErasure
+    from ingestion.france_travail.metrics import SyncMetrics
+    from ingestion.france_travail.sync import FranceTravailSync
+    from ingestion.indexer import CollectionIndexer, SyncReport
+    from ingestion.pipeline import IndexingPipeline
+    from scoring.matcher import CandidateMatcher
+    from scoring.whatif import WhatIfAnalyzer
+    from services.candidate_search import CandidateSearchService, StoredCandidateSearch
+    from services.match_scoring import MatchScoring
+    from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
 
 COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
 TITLE_CONFIDENCE = 0.3
@@ -221,6 +218,8 @@ class Engine:
         return None
 
     def indexer(self, collection: Collection) -> CollectionIndexer:
+        from ingestion.indexer import CollectionIndexer
+
         idx = self.indexes(collection)
         source = self.offers if collection == "offers" else self.candidates
         return CollectionIndexer(
@@ -248,6 +247,8 @@ class Engine:
 
     @cached_property
     def candidate_search(self) -> CandidateSearchService:
+        from services.candidate_search import CandidateSearchService
+
         def title_codes(title: str) -> list[str]:
             """Likely ROME codes of a candidate's title; none when the reading is too unsure."""
             guesses = self.occupations.classify(title, k=3)
@@ -290,29 +291,42 @@ class Engine:
 
     @cached_property
     def stored_candidates(self) -> StoredCandidateSearch:
+        from services.candidate_search import StoredCandidateSearch
+
         return StoredCandidateSearch(self.candidate_search, self.candidates, self.settings.data_dir / "cvs")
 
     @cached_property
     def candidate_matcher(self) -> CandidateMatcher:
+        from scoring.matcher import CandidateMatcher
+
         return CandidateMatcher(candidates=self.stored_candidates, scorer=self.scorer, rome=self.rome)
 
     @cached_property
     def what_if(self) -> WhatIfAnalyzer:
+        from scoring.whatif import WhatIfAnalyzer, lexical_counter
+
         return WhatIfAnalyzer(count=lexical_counter(self.lexical), scorer=self.scorer)
 
     @cached_property
     def match_scoring(self) -> MatchScoring:
         """Scoring as the agent's tools use it (ids in, verified facts out)."""
+        from services.match_scoring import MatchScoring
+
         return MatchScoring(self.scorer, self.offers, self.gazetteer, self.taxonomy, analyzer=self.what_if)
 
     @cached_property
     def offer_details(self) -> HttpOfferDetails | RepositoryOfferDetails:
         """The offer-details API when ``offers_api_url`` is set, the local store otherwise."""
+        from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
+
         url = self.settings.offers_api_url
         return HttpOfferDetails(url) if url else RepositoryOfferDetails(self.offers)
 
     @cached_property
     def pipeline(self) -> IndexingPipeline:
+        from ingestion.offers.france_travail import FranceTravailNormalizer
+        from ingestion.pipeline import IndexingPipeline
+
         tax = self.taxonomy
         normalizer = FranceTravailNormalizer(
             normalize_skill=tax.normalize,
@@ -323,6 +337,11 @@ class Engine:
 
     def france_travail(self, *, metrics: SyncMetrics | None = None) -> FranceTravailSync:
         """The France Travail connector over this engine's pipeline (credentials from settings)."""
+        from ingestion.france_travail.checkpoint import CheckpointStore
+        from ingestion.france_travail.client import ApiConfig, FranceTravailClient
+        from ingestion.france_travail.sync import FranceTravailSync
+        from store.match_cache import invalidate_offers
+
         s = self.settings
         if not s.ft_client_id or s.ft_client_secret is None:
             raise ConfigurationError(
@@ -355,6 +374,8 @@ class Engine:
 
     @cached_property
     def candidate_ingestion(self) -> CandidateIngestion:
+        from ingestion.candidates import CandidateIngestion
+
         return CandidateIngestion(
             repository=self.candidates,
             indexer=self.indexer("candidates"),
@@ -363,6 +384,9 @@ class Engine:
 
     @cached_property
     def erasure(self) -> PersonErasure:
+        from agent.memory import CHECKPOINT_FILE
+        from ingestion.erasure import PersonErasure
+
         d = self.settings.data_dir
         return PersonErasure(
             db=self.db,
@@ -402,8 +426,12 @@ def build_engine(settings: Settings, *, rebuild_indexes: bool = False) -> Engine
         rebuild_indexes: drop the derived indexes first (the SQL store is kept); follow with a sync.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    compiled.configure(settings.cache_dir / "referentials")
     db = Database(settings.resolved_database_url)
     db.create_schema()
-    engine = Engine(settings, db, create_embedder(settings.embedding_model), rebuild_indexes=rebuild_indexes)
+    embedder = create_embedder(
+        settings.embedding_model, cache=compiled.CompiledCache(settings.cache_dir / "models")
+    )
+    engine = Engine(settings, db, embedder, rebuild_indexes=rebuild_indexes)
     engine.indexes("offers")  # fail fast on a model mismatch
     return engine

@@ -7,6 +7,7 @@ builds them from a ``Settings``, the API turns its group into ``api.config.ApiCo
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +16,11 @@ from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.vocabulary import Role
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bassin"
 
 
 class UiUser(BaseModel):
@@ -33,6 +39,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="Holds every store: SQL, FAISS, lexical index.")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default SQLite file inside data_dir."
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _user_cache_dir(),
+        description="Built referentials and model weights in a fast binary form, keyed by the hash of their "
+        "sources (safe to delete); default $XDG_CACHE_HOME/bassin or ~/.cache/bassin.",
     )
     embedding_model: str = Field(
         default="use-multilingual",
@@ -58,6 +69,14 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "weighted"] = "rrf"
     fusion_lexical_weight: float = 0.5
     rrf_k: int = 60
+    server_url: str | None = Field(
+        default=None,
+        description="A running `bassin serve` (e.g. 'http://127.0.0.1:8000'): `bassin ask` sends the question "
+        "there and answers at once instead of loading the engine itself.",
+    )
+    server_api_key: SecretStr | None = Field(
+        default=None, description="X-API-Key sent to server_url when its write endpoints require one."
+    )
     llm_provider: Literal["offline", "mistral", "openai"] = Field(
         default="mistral",
         description="Chat model of the agent; without the provider's API key (or, for 'openai', a base URL) "

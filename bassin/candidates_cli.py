@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
 from bassin.common import DataDir, explicit_request, open_engine, open_writer
 
@@ -19,6 +18,8 @@ def ingest_cvs(
     data_dir: DataDir = None,
 ) -> None:
     """Parse CVs and store them as searchable candidates (personal data kept apart, never indexed)."""
+    from tqdm import tqdm
+
     with (
         open_writer(data_dir, "bassin ingest cvs") as engine,
         tqdm(unit="CV", desc="CV", file=sys.stderr, disable=None) as bar,

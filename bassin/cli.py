@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
-from app.runtime import COLLECTIONS
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
 from bassin.common import (
     DataDir,
+    command_group,
     explicit_request,
     open_engine,
     open_writer,
@@ -26,15 +25,12 @@ from bassin.france_travail_cli import ingest_france_travail
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
 from domain.errors import BassinError
-from ingestion.offers.readers import count_items, read_offer_items
 
-app = typer.Typer(
-    help="Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).", no_args_is_help=True
-)
-ingest_app = typer.Typer(help="Ingérer des données.", no_args_is_help=True)
-delete_app = typer.Typer(help="Supprimer des données.", no_args_is_help=True)
+app = command_group("Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).")
+ingest_app = command_group("Ingérer des données.")
+delete_app = command_group("Supprimer des données.")
 app.add_typer(ingest_app, name="ingest")
-forget_app = typer.Typer(help="Effacer des données personnelles.", no_args_is_help=True)
+forget_app = command_group("Effacer des données personnelles.")
 app.add_typer(delete_app, name="delete")
 app.add_typer(forget_app, name="forget")
 app.add_typer(match_app, name="match")
@@ -56,6 +52,10 @@ def ingest_offers(
     show_rejected: Annotated[int, typer.Option(help="Nombre de rejets détaillés à afficher.")] = 20,
 ) -> None:
     """Ingest France Travail offers: normalise, upsert into SQL, embed, index (idempotent)."""
+    from tqdm import tqdm
+
+    from ingestion.offers.readers import count_items, read_offer_items
+
     with open_writer(data_dir, "bassin ingest offers") as engine:
         total = count_items(path)
         with tqdm(total=total, unit="offre", desc="Ingestion", file=sys.stderr, disable=None) as bar:
@@ -177,6 +177,8 @@ def sync(
 def reindex(data_dir: DataDir = None) -> None:
     """Rebuild the lexical and vector indexes from SQL, each into a new version swapped in atomically
     (Elasticsearch: alias swap; pgvector: table rename; FAISS: new generation)."""
+    from app.runtime import COLLECTIONS
+
     with open_writer(data_dir, "bassin reindex") as engine:
         n = engine.pipeline.reindex_lexical()
         n += engine.indexer("candidates").reindex_lexical()
@@ -192,6 +194,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: Da
     """Counts in SQL and both indexes, and a check by content: the same ids with the same content
     hashes everywhere, and indexed vectors equal to the stored embeddings of the configured model.
     Exits with status 1 when something differs (``bassin sync`` repairs it)."""
+    from app.runtime import COLLECTIONS
+
     engine = open_engine(data_dir)
     try:
         checks = [engine.indexer(c).check() for c in COLLECTIONS]
@@ -253,33 +257,56 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="Réponse, appels d'outils (avec arguments) et ids cités, en JSON.")
     ] = False,
+    local: Annotated[
+        bool, typer.Option("--local", help="Répondre ici même quand BASSIN_SERVER_URL désigne un serveur.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Pose une question à l'agent (un tour de conversation, mémorisé dans le fil --thread)."""
-    import asyncio
-    from dataclasses import asdict
+    """Pose une question à l'agent (un tour de conversation, mémorisé dans le fil --thread).
 
-    from app.conversation import ask_once
+    Avec BASSIN_SERVER_URL, la question part au `bassin serve` qui tourne déjà (réponse sans démarrage à froid).
+    """
+    settings = settings_for(data_dir)
 
     def step(kind: str, data: dict[str, object]) -> None:
         if kind == "tool":
             typer.echo(f"  · {data['name']}({json.dumps(data['args'], ensure_ascii=False)})", err=True)
 
-    result = asyncio.run(
-        ask_once(
-            settings_for(data_dir),
+    if settings.server_url and not local and cv is None:  # a CV file is read here: asked locally
+        from bassin.remote import ask_server
+
+        key = settings.server_api_key or (settings.api_keys[0] if settings.api_keys else None)
+        result = ask_server(
+            settings.server_url,
+            key.get_secret_value() if key else None,
             question,
             thread_id=thread,
             role=role.value,
-            cv=cv,
-            on_step=None if as_json else step,
         )
-    )
+        if not as_json:
+            for call in result.get("tool_calls", []):
+                step("tool", call)
+    else:
+        import asyncio
+
+        from app.conversation import ask_once
+
+        turn = asyncio.run(
+            ask_once(
+                settings,
+                question,
+                thread_id=thread,
+                role=role.value,
+                cv=cv,
+                on_step=None if as_json else step,
+            )
+        )
+        result = turn.to_dict()
     if as_json:
-        typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    typer.echo(result.answer)
-    typer.echo(f"(fil : {result.thread_id})", err=True)
+    typer.echo(result["answer"])
+    typer.echo(f"(fil : {result['thread_id']})", err=True)
 
 
 @app.command()

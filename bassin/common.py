@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.runtime import Engine, build_engine
-from app.settings import Settings
-from domain.errors import InvalidQueryError
-from services.offer_search import OfferResult, OfferSearchResponse, describe_no_match
-from services.requests import BuiltRequest, SearchRequest
-from store import Database
-from store.locks import exclusive_writer
+if TYPE_CHECKING:  # the engine's imports cost seconds: each command imports what it uses when it runs
+    from app.runtime import Engine
+    from app.settings import Settings
+    from services.offer_search import OfferResult, OfferSearchResponse
+    from services.requests import BuiltRequest
+
+
+def command_group(help_text: str) -> typer.Typer:
+    """A group of commands with plain help: Rich's help formatter alone costs ~0.3 s at every start."""
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
+
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
@@ -25,6 +28,8 @@ DataDir = Annotated[
 
 
 def settings_for(data_dir: Path | None) -> Settings:
+    from app.settings import Settings
+
     settings = Settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
@@ -32,6 +37,8 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 
 def open_engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
+    from app.runtime import build_engine
+
     return build_engine(settings_for(data_dir), rebuild_indexes=rebuild)
 
 
@@ -39,6 +46,10 @@ def open_engine(data_dir: Path | None, *, rebuild: bool = False) -> Engine:
 def open_writer(data_dir: Path | None, what: str, *, rebuild: bool = False) -> Iterator[Engine]:
     """The engine of a write command, under the data's single-writer lock taken before anything is
     opened or written (a second ingest fails at once, having written nothing)."""
+    from app.runtime import build_engine
+    from store import Database
+    from store.locks import exclusive_writer
+
     settings = settings_for(data_dir)
     lock_db = Database(settings.resolved_database_url)
     try:
@@ -65,6 +76,11 @@ def explicit_request(
     since: str | None,
 ) -> BuiltRequest:
     """The flags of ``bassin search`` as a request (the same builder as the agent's tools)."""
+    from datetime import date
+
+    from domain.errors import InvalidQueryError
+    from services.requests import SearchRequest
+
     if radius is not None and not city:
         raise InvalidQueryError("--radius demande un lieu (--city).")
     try:
@@ -88,6 +104,8 @@ def explicit_request(
 def print_offer_response(response: OfferSearchResponse, *, evidence: bool = False) -> None:
     """A ranked offer search as text (``bassin search``, ``bassin match cv``); ``evidence`` adds the
     scorer's verified claims under each offer."""
+    from services.offer_search import describe_no_match
+
     if response.understood:
         typer.echo("Compris : " + " ; ".join(response.understood))
     if response.text != response.query:

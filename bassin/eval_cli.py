@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from app.settings import Settings
 
 RETRIEVAL = "retrieval"
 CVS = "cvs"
@@ -50,6 +47,9 @@ def evaluate(
     ] = None,
 ) -> None:
     """Rejoue les dialogues d'évaluation avec le vrai graphe et les vrais outils ; code de sortie 1 sous les seuils."""
+    import asyncio
+
+    from app.settings import Settings
     from evals.dialogues_runner.dataset import DEFAULT_DATA_DIR
     from evals.dialogues_runner.report import summary_table
     from evals.dialogues_runner.runner import DEFAULT_REPORT_DIR, run_evals

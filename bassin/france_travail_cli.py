@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -14,8 +13,6 @@ import typer
 
 from bassin.common import DataDir, open_writer
 from domain.errors import InvalidQueryError, WriterBusyError
-from ingestion.france_travail.errors import FranceTravailError
-from ingestion.france_travail.metrics import SyncMetrics
 
 LOGGER = logging.getLogger("bassin.ingestion.france_travail")
 _PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -84,7 +81,12 @@ def ingest_france_travail(
     data_dir: DataDir = None,
 ) -> None:
     """Pull offers from the France Travail API: upsert new and changed ones, close those gone."""
+    import asyncio
+
     from prometheus_client import start_http_server, write_to_textfile
+
+    from ingestion.france_travail.errors import FranceTravailError
+    from ingestion.france_travail.metrics import SyncMetrics
 
     first_since = parse_since(since)
     period = parse_period(every) if every else None

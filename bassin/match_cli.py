@@ -5,22 +5,18 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app.runtime import Engine
-from bassin.common import open_engine, print_offer_response
-from cv import ParsedCV, parse_cv
-from domain.errors import InvalidQueryError, OfferNotFoundError
-from scoring.scorer import MatchScore
-from scoring.seeker import seeker_from_profile
-from services.profile_search import offers_for_profile
-from services.requests import CV_RADIUS_KM, SearchRequest
+from bassin.common import command_group, open_engine, print_offer_response
 
-match_app = typer.Typer(
-    help="Noter des correspondances CV ↔ offres, dans les deux sens.", no_args_is_help=True
-)
+if TYPE_CHECKING:
+    from app.runtime import Engine
+    from cv import ParsedCV
+    from scoring.scorer import MatchScore
+
+match_app = command_group("Noter des correspondances CV ↔ offres, dans les deux sens.")
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Dossier des données.")]
 
 
@@ -40,6 +36,9 @@ def score_json(ms: MatchScore) -> dict[str, Any]:
 
 
 def _parsed(engine: Engine, cv_or_candidate: str) -> ParsedCV:
+    from cv import parse_cv
+    from domain.errors import InvalidQueryError
+
     path = Path(cv_or_candidate)
     if path.is_file():
         return parse_cv(path.read_bytes(), path.name)
@@ -61,7 +60,7 @@ def match_cv(
     file: Annotated[Path, typer.Argument(help="CV (PDF, DOCX, TXT).")],
     city: Annotated[str | None, typer.Option(help="Lieu de recherche (sinon celui du CV).")] = None,
     radius: Annotated[
-        float | None, typer.Option(help=f"Rayon en km (défaut : {CV_RADIUS_KM:g} autour du lieu).")
+        float | None, typer.Option(help="Rayon en km (défaut : celui d'un CV, 30 km autour du lieu).")
     ] = None,
     contract: Annotated[list[str] | None, typer.Option(help="Contrat(s) voulus, répétable.")] = None,
     top: Annotated[int, typer.Option(min=1, max=50)] = 10,
@@ -69,6 +68,10 @@ def match_cv(
     data_dir: DataDir = None,
 ) -> None:
     """Best offers for a CV: the same ranked search as the agent's, with calibrated scores explained."""
+    from cv import parse_cv
+    from services.profile_search import offers_for_profile
+    from services.requests import SearchRequest
+
     engine = open_engine(data_dir)
     try:
         parsed = parse_cv(file.read_bytes(), file.name)
@@ -114,6 +117,8 @@ def match_offer(
     data_dir: DataDir = None,
 ) -> None:
     """Best stored candidates for an offer, with the same scorer and explanations."""
+    from domain.errors import OfferNotFoundError
+
     engine = open_engine(data_dir)
     try:
         offer = engine.offers.get_by_external_ids([offer_id]).get(offer_id)
@@ -147,6 +152,9 @@ def explain(
     data_dir: DataDir = None,
 ) -> None:
     """Score one CV/candidate against one offer and show every verified claim, with its evidence."""
+    from domain.errors import OfferNotFoundError
+    from scoring.seeker import seeker_from_profile
+
     engine = open_engine(data_dir)
     try:
         offer = engine.offers.get_by_external_ids([offer_id]).get(offer_id)

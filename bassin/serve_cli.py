@@ -8,9 +8,6 @@ from typing import Annotated
 
 import typer
 
-from api.observability import configure_json_logging
-from app.settings import Settings
-
 # Request head limit of the h11 parser (used when httptools is not installed): long enough for a GET /offers
 # with far more ids than allowed, so the caller gets the app's own 422 saying the maximum.
 MAX_REQUEST_HEAD_BYTES = 256 * 1024
@@ -30,7 +27,9 @@ def serve(
     """Serve the HTTP API: POST /match, GET /offers, /embeddings, /faiss/*, /health, /metrics (docs: /docs)."""
     import uvicorn
 
+    from api.observability import configure_json_logging
     from api.wiring import create_app_from_settings
+    from app.settings import Settings
 
     configure_json_logging()
     common = {

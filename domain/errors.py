@@ -11,6 +11,20 @@ class ConfigurationError(BassinError):
     """A setting is missing or inconsistent."""
 
 
+class MissingExtraError(ConfigurationError):
+    """A configured model needs an optional part of Bassin that is not installed."""
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        super().__init__(
+            f"{what} demande l'extra « {extra} » de Bassin (module {module!r} absent) : installez-le avec "
+            f'`pip install "bassin[{extra}]"` (dans le dépôt : `uv pip install -e ".[{extra}]"` ou '
+            f"`make setup`), ou revenez au modèle par défaut. / {what} needs the optional extra: "
+            f'pip install "bassin[{extra}]".'
+        )
+        self.extra = extra
+        self.module = module
+
+
 class ModelMismatchError(BassinError):
     """An index was built with another embedding model than the one configured."""
 

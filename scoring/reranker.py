@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.errors import ConfigurationError
+from domain.errors import ConfigurationError, MissingExtraError
 
 _PROBE_PAIRS = 4  # first batch under a budget when no timing is known yet
 
@@ -54,8 +54,15 @@ class CrossEncoderReranker:
     """
 
     def __init__(self, model: str, *, batch_size: int = 16, max_length: int = 256) -> None:
-        import torch
-        from sentence_transformers import CrossEncoder
+        try:
+            import torch
+            from sentence_transformers import CrossEncoder
+        except ImportError as exc:
+            raise MissingExtraError(
+                f"Le re-classement par cross-encoder (BASSIN_RERANKER_MODEL={model})",
+                "transformers",
+                exc.name or "sentence_transformers",
+            ) from exc
 
         path = Path(model).expanduser()
         try:

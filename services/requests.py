@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cv.languages import LANGUAGE_NAMES
 from domain.search import GeoFilter, SearchFilters
 from domain.vocabulary import contract_codes
 from referentials.geo import Place
@@ -155,6 +154,10 @@ def language_keys(names: Sequence[str]) -> list[str]:
         >>> language_keys(["English", "Espagnol"])
         ['anglais', 'espagnol']
     """
+    if not names:
+        return []
+    from cv.languages import LANGUAGE_NAMES  # the CV parser's package loads in ~0.3 s: only when asked
+
     keys: list[str] = []
     for name in names:
         folded = fold(name).strip()

@@ -15,6 +15,7 @@ head and writes ``migrations/versions/000N_add_x.py``: review it, then commit it
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import threading
@@ -22,15 +23,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, inspect, pool, text
 
 from store.models import Base
+
+if TYPE_CHECKING:  # Alembic costs ~0.4 s to import: only a migration (or a diff) loads it
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 
@@ -64,6 +64,8 @@ _ALEMBIC = threading.Lock()
 
 def alembic_config(url: str = "", connection: Connection | None = None) -> Config:
     """An in-code Alembic configuration (no ``alembic.ini``): scripts from the package, this database."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -74,13 +76,37 @@ def alembic_config(url: str = "", connection: Connection | None = None) -> Confi
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)(?:\s*:[^=]*)?\s*=\s*(.+?)\s*$", re.MULTILINE)
+
+
 @cache
 def head_revision() -> str:
-    """The latest revision shipped with the package."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migration found in {MIGRATIONS_DIR}")
-    return head
+    """The latest revision shipped with the package: the one no other revision revises.
+
+    Read from the scripts' ``revision = "…"`` / ``down_revision = "…"`` lines, without importing Alembic
+    (``alembic_head_revision`` asks Alembic itself; a test keeps both in agreement).
+    """
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        values = {m[1]: m[2] for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8"))}
+        if "revision" not in values:
+            continue
+        revisions.add(values["revision"].strip("'\""))
+        down = values.get("down_revision", "None").strip("'\"")
+        if down != "None":
+            revised.add(down)
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one head revision in {MIGRATIONS_DIR}, found {sorted(heads)}")
+    return heads.pop()
+
+
+def alembic_head_revision() -> str | None:
+    """The head revision as Alembic reads it from the scripts."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def upgrade(target: str | Engine) -> None:
@@ -96,6 +122,8 @@ def upgrade(target: str | Engine) -> None:
         current = _revision(conn)  # again: another process may have migrated while we waited
         if current == head_revision():
             return
+        from alembic import command
+
         with _ALEMBIC:
             cfg = alembic_config(connection=conn)
             if current is None:
@@ -113,6 +141,9 @@ def current_revision(target: str | Engine) -> str | None:
 
 def schema_differences(target: str | Engine) -> list[object]:
     """What differs between the database and the models (Alembic's autogenerate diff); empty when in sync."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
     with _connection(target) as conn:
         return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
 
@@ -142,7 +173,13 @@ def _lock_schema(conn: Connection) -> None:
 
 
 def _revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    """The revision recorded in ``alembic_version`` (what Alembic's ``get_current_revision`` reads)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) > 1:
+        raise RuntimeError(f"several schema heads recorded: {versions}")  # Alembic says the same
+    return versions[0] if versions else None
 
 
 def _legacy_revision(conn: Connection) -> str | None:
@@ -157,6 +194,8 @@ def _legacy_revision(conn: Connection) -> str | None:
 
 def new_revision(message: str) -> Path:
     """Autogenerate the next revision from the models (diffed against a scratch database at head)."""
+    from alembic import command
+
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}", poolclass=pool.NullPool)
         try:

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 # referentials/geo/data.py → repository root → data/referentials
 DEFAULT_REFERENTIALS_DIR = Path(__file__).resolve().parents[2] / "data" / "referentials"
+GAZETTEER_FILE = "gazetteer.json.gz"
+COMMON_WORDS_FILE = "common_words.txt"
 
 
 class CommuneRow(NamedTuple):
@@ -55,12 +57,12 @@ def load_geo_tables(directory: Path | None = None) -> GeoTables:
         directory: the ``geo`` folder; defaults to ``data/referentials/geo`` of the repository.
     """
     folder = directory or DEFAULT_REFERENTIALS_DIR / "geo"
-    with gzip.open(folder / "gazetteer.json.gz", "rt", encoding="utf-8") as fh:
+    with gzip.open(folder / GAZETTEER_FILE, "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
     communes = [CommuneRow._make(row) for row in raw["communes"]]
     departements = [AreaRow._make(row) for row in raw["departements"]]
     regions = [AreaRow(code, name, None, lat, lon, pop) for code, name, lat, lon, pop in raw["regions"]]
-    words_file = folder / "common_words.txt"
+    words_file = folder / COMMON_WORDS_FILE
     words = frozenset(
         line.strip()
         for line in words_file.read_text(encoding="utf-8").splitlines()

@@ -10,11 +10,12 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from domain.errors import UnknownPlaceError
-from referentials.geo.data import load_geo_tables
+from referentials.compiled import CompiledCache, cached_or_built, process_cache
+from referentials.geo.data import COMMON_WORDS_FILE, DEFAULT_REFERENTIALS_DIR, GAZETTEER_FILE, load_geo_tables
 from referentials.geo.index import GeoIndex, build_index, postcode_place
 from referentials.geo.names import department_code, is_postcode, place_key
 from referentials.geo.place import Place
-from referentials.geo.text_search import PlaceFinder
+from referentials.geo.text_search import FinderTables, PlaceFinder, finder_tables
 
 # "69 - LYON 03" (France Travail), "Saint-Denis (93)", "Saint-Denis 93", "Lyon (69003)"
 _CODE_FIRST_RE = re.compile(r"^\s*(?P<code>\d[\dab]|\d{3})\s+-\s+(?P<name>.+)$", re.IGNORECASE)
@@ -37,19 +38,32 @@ class Gazetteer:
         'postcode'
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, cache: CompiledCache | None = None) -> None:
         """Args:
         directory: folder holding ``gazetteer.json.gz``; defaults to ``data/referentials/geo``.
+        cache: where the built index is kept between processes (None: built in memory each time).
         """
         self._directory = directory
+        self._cache = cache
+
+    @cached_property
+    def _compiled(self) -> tuple[GeoIndex, FinderTables]:
+        folder = self._directory or DEFAULT_REFERENTIALS_DIR / "geo"
+
+        def build() -> tuple[GeoIndex, FinderTables]:
+            index = build_index(load_geo_tables(self._directory))
+            return index, finder_tables(index)
+
+        files = [folder / GAZETTEER_FILE, folder / COMMON_WORDS_FILE]
+        return cached_or_built("gazetteer", build, files, self._cache)
 
     @cached_property
     def _index(self) -> GeoIndex:
-        return build_index(load_geo_tables(self._directory))
+        return self._compiled[0]
 
     @cached_property
     def _finder(self) -> PlaceFinder:
-        return PlaceFinder(self._index, self.lookup_postcode)
+        return PlaceFinder(self._index, self.lookup_postcode, self._compiled[1])
 
     @cached_property
     def _fuzzy_keys(self) -> list[str]:
@@ -184,4 +198,4 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """The process-wide gazetteer over the repository's ``data/referentials/geo``."""
-    return Gazetteer()
+    return Gazetteer(cache=process_cache())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from referentials.compiled import compact_pickle
+
 PlaceKind = Literal["commune", "arrondissement", "postcode", "departement", "region"]
 
 # Default search radius per kind of place, in km. A commune's radius covers its commuting belt (a
@@ -29,6 +31,7 @@ def radius_hint(kind: PlaceKind, population: int | None) -> float:
     return RADIUS_HINT_KM[kind]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Place:
     """A geocoded place.

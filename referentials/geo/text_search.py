@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from referentials.geo.index import GeoIndex
 from referentials.geo.names import department_code, place_tokens
@@ -97,29 +98,52 @@ _MONEY = frozenset(
 _SALARY_WORDS = frozenset({"salaire", "remuneration", "euros", "euro", "eur", "brut", "k"})
 
 
+@dataclass(frozen=True)
+class FinderTables:
+    """What ``PlaceFinder`` derives from the index (built once, kept with it in the compiled cache)."""
+
+    prefixes: frozenset[str]  # every leading word sequence of a place name
+    longest: int  # words in the longest place name
+    without_article: dict[str, str]  # "mans" → "le mans"
+
+
+def finder_tables(index: GeoIndex) -> FinderTables:
+    prefixes: set[str] = set()
+    longest = 1
+    for key in index.best:
+        words = key.split()
+        longest = max(longest, len(words))
+        for n in range(1, len(words) + 1):
+            prefixes.add(" ".join(words[:n]))
+    # "Le Mans" is written "au Mans": the name without its article, only after au/aux/du/des.
+    without_article: dict[str, str] = {}
+    for key in index.best:
+        head, _, rest = key.partition(" ")
+        if head in {"le", "les"} and rest and rest not in index.best:
+            without_article[rest] = key
+    return FinderTables(frozenset(prefixes), longest, without_article)
+
+
 class PlaceFinder:
     """Scans token n-grams against every place name, longest first."""
 
-    def __init__(self, index: GeoIndex, postcode_lookup: Callable[[str], Place | None]) -> None:
+    def __init__(
+        self,
+        index: GeoIndex,
+        postcode_lookup: Callable[[str], Place | None],
+        tables: FinderTables | None = None,
+    ) -> None:
         """Args:
         index: the gazetteer's index.
         postcode_lookup: resolves a five-digit postcode to its place.
+        tables: ``finder_tables(index)`` when already built.
         """
         self._index = index
         self._postcode = postcode_lookup
-        self._prefixes: set[str] = set()
-        self._longest = 1
-        for key in index.best:
-            words = key.split()
-            self._longest = max(self._longest, len(words))
-            for n in range(1, len(words) + 1):
-                self._prefixes.add(" ".join(words[:n]))
-        # "Le Mans" is written "au Mans": the name without its article, only after au/aux/du/des.
-        self._without_article: dict[str, str] = {}
-        for key in index.best:
-            head, _, rest = key.partition(" ")
-            if head in {"le", "les"} and rest and rest not in index.best:
-                self._without_article[rest] = key
+        built = tables or finder_tables(index)
+        self._prefixes = built.prefixes
+        self._longest = built.longest
+        self._without_article = built.without_article
 
     def find(self, text: str) -> list[tuple[int, int, Place]]:
         """All accepted places of ``text`` with their character spans, in reading order."""

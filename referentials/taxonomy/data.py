@@ -12,6 +12,7 @@ import yaml
 
 # referentials/taxonomy/data.py → repository root → data/referentials
 DEFAULT_REFERENTIALS_DIR = Path(__file__).resolve().parents[2] / "data" / "referentials"
+ESCO_SKILLS_FILE = "esco/skills_fr.tsv.gz"
 _KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -78,7 +79,7 @@ def _tech_skill(key: str, category: str, spec: Any) -> TechSkill:
 
 def load_esco_skills(directory: Path | None = None) -> list[EscoSkill]:
     """Read ``esco/skills_fr.tsv.gz`` of ``directory`` (default ``data/referentials``)."""
-    path = (directory or DEFAULT_REFERENTIALS_DIR) / "esco" / "skills_fr.tsv.gz"
+    path = (directory or DEFAULT_REFERENTIALS_DIR) / ESCO_SKILLS_FILE
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         lines = fh.read().splitlines()[1:]
     skills = []

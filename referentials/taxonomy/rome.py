@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from referentials.compiled import CompiledCache, cached_or_built, compact_pickle, process_cache
 from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR
 from referentials.taxonomy.skill_index import stem
 from referentials.taxonomy.text import phrase_words
@@ -77,6 +78,7 @@ def content_words(text: str) -> list[str]:
     return [stem(w) for w in phrase_words(text) if w not in _STOPWORDS]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class _Variant:
     code: str
@@ -143,15 +145,18 @@ class RomeReferential:
         ('N1101', 'M18')
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, cache: CompiledCache | None = None) -> None:
         """Args:
         directory: folder holding the gzipped ROME tables; defaults to ``data/referentials/rome``.
+        cache: where the built title index is kept between processes (None: built in memory each time).
         """
         self._directory = directory or DEFAULT_REFERENTIALS_DIR / "rome"
+        self._cache = cache
 
     @cached_property
     def _data(self) -> _RomeData:
-        return _load(self._directory)
+        files = [self._directory / CODES_FILE, self._directory / APPELLATIONS_FILE]
+        return cached_or_built("rome", lambda: _load(self._directory), files, self._cache)
 
     def load(self) -> RomeReferential:
         """Read the referential now rather than on first use; returns ``self``."""
@@ -241,4 +246,4 @@ class RomeReferential:
 @lru_cache(maxsize=1)
 def default_rome() -> RomeReferential:
     """The process-wide ROME referential over the repository's ``data/referentials/rome``."""
-    return RomeReferential()
+    return RomeReferential(cache=process_cache())

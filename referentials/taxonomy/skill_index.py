@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from referentials.compiled import compact_pickle
 from referentials.taxonomy.data import EscoSkill, TechSkill
 from referentials.taxonomy.text import dotted_words, phrase_words, slugify
 
@@ -16,6 +17,7 @@ from referentials.taxonomy.text import dotted_words, phrase_words, slugify
 ESCO_MAX_TOKENS = 6
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SkillInfo:
     """What is known about a skill key."""
@@ -30,6 +32,7 @@ class SkillInfo:
         return self.category is not None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class TechPhrase:
     """A tech phrase to find in text; ``forms`` lists the exact surfaces of an ambiguous form."""

@@ -8,9 +8,16 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from referentials.taxonomy.data import load_esco_skills, load_tech_skills
+from referentials.compiled import CompiledCache, cached_or_built, process_cache
+from referentials.taxonomy.data import (
+    DEFAULT_REFERENTIALS_DIR,
+    ESCO_SKILLS_FILE,
+    SKILL_LISTS,
+    load_esco_skills,
+    load_tech_skills,
+)
 from referentials.taxonomy.extraction import SkillMention, extract_mentions
-from referentials.taxonomy.phrases import SkillPhrases, load_competences
+from referentials.taxonomy.phrases import COMPETENCES_FILE, SkillPhrases, load_competences
 from referentials.taxonomy.skill_index import SkillIndex, build_skill_index
 from referentials.taxonomy.text import slugify
 
@@ -33,24 +40,35 @@ class SkillTaxonomy:
         ('postgresql', 'C#', 'python')
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, *, cache: CompiledCache | None = None) -> None:
         """Args:
         directory: folder holding ``tech_skills.yaml`` and ``esco/``; defaults to ``data/referentials``.
+        cache: where the built indexes are kept between processes (None: built in memory each time).
         """
         self._directory = directory
+        self._cache = cache
 
     @cached_property
     def _index(self) -> SkillIndex:
-        return build_skill_index(load_tech_skills(self._directory), load_esco_skills(self._directory))
+        base = self._directory or DEFAULT_REFERENTIALS_DIR
+        return cached_or_built(
+            "skills",
+            lambda: build_skill_index(load_tech_skills(self._directory), load_esco_skills(self._directory)),
+            [*(base / name for name in SKILL_LISTS), base / ESCO_SKILLS_FILE],
+            self._cache,
+        )
 
     @cached_property
     def _phrases(self) -> SkillPhrases:
-        from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR, load_esco_skills
-
         directory = self._directory or DEFAULT_REFERENTIALS_DIR
-        esco = load_esco_skills(self._directory)
-        labels = [text for concept in esco for text in (concept.label, *concept.synonyms)]
-        return SkillPhrases([*load_competences(directory), *labels])
+
+        def build() -> SkillPhrases:
+            esco = load_esco_skills(self._directory)
+            labels = [text for concept in esco for text in (concept.label, *concept.synonyms)]
+            return SkillPhrases([*load_competences(directory), *labels])
+
+        files = [directory / ESCO_SKILLS_FILE, directory / COMPETENCES_FILE]
+        return cached_or_built("skill-phrases", build, files, self._cache)
 
     def listed_skill(self, item: str) -> tuple[str, str] | None:
         """``(key, label)`` for an item of a CV's skills list that ``normalize`` does not know but whose
@@ -172,4 +190,4 @@ class SkillTaxonomy:
 @lru_cache(maxsize=1)
 def default_skill_taxonomy() -> SkillTaxonomy:
     """The process-wide skill taxonomy over the repository's ``data/referentials``."""
-    return SkillTaxonomy()
+    return SkillTaxonomy(cache=process_cache())

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from domain.errors import ConfigurationError
+from referentials.compiled import CompiledCache
 from retrieval.embeddings.base import EmbeddingProvider
 
 USE_SPECS = {"use-multilingual", "use-multilingual-v3", "use"}
 ST_PREFIX = "sentence-transformers:"
 
 
-def create_embedder(spec: str) -> EmbeddingProvider:
+def create_embedder(spec: str, *, cache: CompiledCache | None = None) -> EmbeddingProvider:
     """Build the provider named by ``spec``.
+
+    Args:
+        spec: the model, see below.
+        cache: where the default model keeps its built form between processes (faster start).
 
     Examples:
         ``use-multilingual`` (default, offline, 512-d) or
@@ -20,7 +25,7 @@ def create_embedder(spec: str) -> EmbeddingProvider:
     if spec in USE_SPECS:
         from retrieval.embeddings.use import UseMultilingualEmbedder
 
-        return UseMultilingualEmbedder()
+        return UseMultilingualEmbedder(cache=cache)
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX) :].strip():
         from retrieval.embeddings.sentence_transformers import SentenceTransformerEmbedder
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from domain.errors import ConfigurationError
+from domain.errors import ConfigurationError, MissingExtraError
 
 
 class SentenceTransformerEmbedder:
@@ -20,7 +20,14 @@ class SentenceTransformerEmbedder:
     """
 
     def __init__(self, name_or_path: str, *, batch_size: int = 32) -> None:
-        from sentence_transformers import SentenceTransformer
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise MissingExtraError(
+                f"Le modèle d'embedding 'sentence-transformers:{name_or_path}'",
+                "transformers",
+                exc.name or "sentence_transformers",
+            ) from exc
 
         self.model_id = f"sentence-transformers:{name_or_path}"
         path = Path(name_or_path).expanduser()

@@ -170,7 +170,12 @@ def test_dockerfile_builds_the_package_from_python_slim(services: dict[str, dict
     lines = [line.strip() for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()]
 
     assert [line for line in lines if line.startswith("FROM ")] == ["FROM python:3.11-slim"]
-    assert any(re.search(r"pip install (-e )?\.(\s|$)", line) for line in lines)
+    installs = [line for line in lines if re.search(r'pip install (-e )?"?\.', line)]
+    assert installs and all("${EXTRAS:+[$EXTRAS]}" in line for line in installs)
+    # Lean unless built with --build-arg EXTRAS=transformers: torch only then.
+    assert 'ARG EXTRAS=""' in lines
+    torch = [line for line in lines if "pip install" in line and "torch" in line]
+    assert torch and all('[ -n "$EXTRAS" ]' in line for line in torch)
     copied = [line.split()[1] for line in lines if line.startswith("COPY ")]
     assert all((ROOT / src).exists() for src in copied)
     package_dirs = {"bassin", "app", "retrieval", "store", "ingestion", "data"}  # CLI, wiring, engine, offers
