@@ -75,6 +75,7 @@ def test_mistral_model_binds_the_tools_without_services() -> None:
         "parse_cv",
         "score_match",
         "what_if",
+        "suggest_occupations",
     ]
     assert all("runtime" not in f["parameters"]["properties"] for f in functions)
 
