@@ -280,6 +280,12 @@ def ask(
         if kind == "tool":
             typer.echo(f"  · {data['name']}({json.dumps(data['args'], ensure_ascii=False)})", err=True)
 
+    streamed: list[str] = []
+
+    def token(text: str) -> None:  # the answer as the model writes it
+        streamed.append(text)
+        typer.echo(text, nl=False)
+
     result = asyncio.run(
         ask_once(
             settings_for(data_dir),
@@ -287,13 +293,19 @@ def ask(
             thread_id=thread,
             role=role.value,
             cv=cv,
+            on_token=None if as_json else token,
             on_step=None if as_json else step,
         )
     )
     if as_json:
         typer.echo(json.dumps(asdict(result), ensure_ascii=False, indent=2))
         return
-    typer.echo(result.answer)
+    if not "".join(streamed).strip():
+        typer.echo(result.answer)
+    elif result.flagged_ids:
+        typer.echo("\n(ids non vérifiés retirés de la réponse) " + result.answer)
+    else:
+        typer.echo("")
     typer.echo(f"(fil : {result.thread_id})", err=True)
 
 
