@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from agent.briefing import system_message
 from agent.context import AgentContext
-from agent.guardrails import check_citations, user_echoes
+from agent.guardrails import REFUSAL, check_citations, leaks_instructions, user_echoes
 from agent.planner.text import guess_language
 from agent.resilience import (
     FALLBACK_KEY,
@@ -41,6 +41,7 @@ from agent.resilience import (
 )
 from agent.state import State
 from domain.errors import BassinError, CandidateNotFoundError, OfferNotFoundError
+from prompts import load_prompt
 from tools import ALL_TOOLS, tools_for
 from tools.errors import ToolNotAllowedError
 
@@ -137,10 +138,18 @@ def build_graph(
         last = state.messages[-1]
         if not isinstance(last, AIMessage) or not isinstance(last.content, str):
             return {"cited_ids": [], "flagged_ids": []}
+        lang = _language(state.messages)
+        if leaks_instructions(
+            last.content, str(system_message(state).content) + "\n" + load_prompt("phrase")
+        ):
+            text = REFUSAL["en" if lang == "en" else "fr"]
+            meta = {**last.response_metadata, "leak_blocked": True}
+            return {"messages": [last.model_copy(update={"content": text, "response_metadata": meta})],
+                    "cited_ids": [], "flagged_ids": []}  # fmt: skip
         check = check_citations(
             last.content,
             set(state.known_ids),
-            lang=_language(state.messages),
+            lang=lang,
             echoed_ids=_echoed_ids(state.messages),
         )
         update: dict[str, Any] = {"cited_ids": check.cited, "flagged_ids": check.flagged}
