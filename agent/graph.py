@@ -55,6 +55,8 @@ _SEARCH_TOOLS = frozenset({"search_offers", "search_candidates"})
 _FOCUS_KINDS = frozenset({"offer_details", "match_scores", "what_if"})
 
 ContextFactory = Callable[[], AgentContext]
+_INSTRUCTIONS = "\n".join(load_prompt(n) for n in ("system_candidate", "system_recruiter", "phrase"))
+"""Every instruction a model reads (not the conversation facts, which quote the user): never repeated."""
 
 
 def route_after_plan(state: State) -> Literal["call_tools", "respond"]:
@@ -139,9 +141,7 @@ def build_graph(
         if not isinstance(last, AIMessage) or not isinstance(last.content, str):
             return {"cited_ids": [], "flagged_ids": []}
         lang = _language(state.messages)
-        if leaks_instructions(
-            last.content, str(system_message(state).content) + "\n" + load_prompt("phrase")
-        ):
+        if leaks_instructions(last.content, _INSTRUCTIONS):
             text = REFUSAL["en" if lang == "en" else "fr"]
             meta = {**last.response_metadata, "leak_blocked": True}
             return {"messages": [last.model_copy(update={"content": text, "response_metadata": meta})],

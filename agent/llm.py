@@ -1,9 +1,10 @@
 """The chat model of the agent, chosen by settings: Mistral, any OpenAI-compatible server, or offline.
 
 ``effective_provider`` falls back to the offline planner when the chosen provider cannot be reached
-without a key: Mistral without ``BASSIN_MISTRAL_API_KEY``, OpenAI without ``BASSIN_OPENAI_API_KEY`` and
-without a ``BASSIN_LLM_BASE_URL`` (local OpenAI-compatible servers such as Ollama, vLLM or llama.cpp
-need no key).
+without a key: Mistral or OpenAI without its API key and without a ``BASSIN_LLM_BASE_URL`` (local servers
+such as Ollama, vLLM or llama.cpp need no key). With a real model, the offline planner is also the
+fallback of a failed turn (``agent.graph``), and ``BASSIN_LLM_MODE=phrase`` keeps it in charge of the tool
+calls (``agent.phrased``).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class LlmSettings(Protocol):
 def effective_provider(settings: LlmSettings) -> Provider:
     """The provider that will answer: the configured one, or ``offline`` when it has no way in."""
     provider = settings.llm_provider
-    if provider == "mistral" and settings.mistral_api_key is None:
+    if provider == "mistral" and settings.mistral_api_key is None and not settings.llm_base_url:
         return "offline"
     if provider == "openai" and settings.openai_api_key is None and not settings.llm_base_url:
         return "offline"

@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", nargs="+", default=["offline", "phrase", "agent"])
     parser.add_argument("--dialogue", action="append", default=None)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per model call")
+    parser.add_argument("--out", default="local_llm", help="results file names (bench/results/<out>.md, .json)")
     args = parser.parse_args(argv)
     dialogues = args.dialogue or SUBSET
     rows = []
@@ -104,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row(mode, outcome, time.perf_counter() - started))
             print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     load = f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, {date.today()}"
-    (RESULTS / "local_llm.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / "local_llm.md").write_text(markdown(rows, load))
+    (RESULTS / f"{args.out}.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{args.out}.md").write_text(markdown(rows, load))
     print(markdown(rows, load))
     return 0
 

@@ -111,6 +111,9 @@ def serve(model: Path, port: int, *, ctx: int = DEFAULT_CTX, threads: int = 2) -
     params.port = port
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
+    # No busy-waiting between ops: on a shared 2-core machine spinning threads starve everyone (us too).
+    params.cpuparams.poll = 0
+    params.cpuparams_batch.poll = 0
     params.warmup = False
     server = xllamacpp.Server(params)
     print(f"listening {server.listening_address}", flush=True)
