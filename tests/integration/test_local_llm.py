@@ -104,7 +104,7 @@ async def test_chat_cli_streams_the_real_model(local_llm: str, tmp_path: Path) -
 
 async def test_mistral_client_talks_to_the_same_server(local_llm: str) -> None:
     model = ChatMistralAI(model_name=MODEL_NAME, api_key="local", base_url=local_llm, temperature=0.0,
-                          max_tokens=48, timeout=900, max_retries=0)  # type: ignore[call-arg]  # fmt: skip
+                          max_tokens=24, timeout=900, max_retries=0)  # type: ignore[call-arg]  # fmt: skip
     reply = await model.bind_tools([search_offers]).ainvoke([("user", "Offres de cariste à Lille ?")])
     assert isinstance(reply, AIMessage) and (reply.tool_calls or str(reply.content).strip())
     assert reply.response_metadata.get("model_name") or reply.response_metadata.get("model")
