@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from agent.briefing import system_message
 from agent.context import AgentContext
 from agent.guardrails import REFUSAL, check_citations, leaks_instructions, user_echoes
+from agent.phrased import DRAFT_KEY
 from agent.planner.text import guess_language
 from agent.resilience import (
     FALLBACK_KEY,
@@ -141,6 +142,13 @@ def build_graph(
         if not isinstance(last, AIMessage) or not isinstance(last.content, str):
             return {"cited_ids": [], "flagged_ids": []}
         lang = _language(state.messages)
+        draft = last.additional_kwargs.get(DRAFT_KEY)
+        if isinstance(draft, str):  # phrase mode: a streamed rewording was not kept
+            last = last.model_copy(update={"content": draft})
+            update_draft: dict[str, Any] = {"messages": [last]}
+        else:
+            update_draft = {}
+        assert isinstance(last.content, str)
         if leaks_instructions(last.content, _INSTRUCTIONS):
             text = REFUSAL["en" if lang == "en" else "fr"]
             meta = {**last.response_metadata, "leak_blocked": True}
@@ -152,7 +160,7 @@ def build_graph(
             lang=lang,
             echoed_ids=_echoed_ids(state.messages),
         )
-        update: dict[str, Any] = {"cited_ids": check.cited, "flagged_ids": check.flagged}
+        update: dict[str, Any] = {**update_draft, "cited_ids": check.cited, "flagged_ids": check.flagged}
         if check.flagged:
             update["messages"] = [
                 last.model_copy(

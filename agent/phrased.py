@@ -20,13 +20,15 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict
 
-from agent.guardrails import ID_PATTERN
+from agent.guardrails import ID_PATTERN, leaks_instructions
 from agent.planner import OfflinePlanner
 from agent.planner.model import chunks_of
 from agent.planner.text import guess_language
 from agent.resilience import MODEL_ERRORS, failure_reason
 from prompts import load_prompt
 
+DRAFT_KEY = "bassin_draft_answer"
+"""``additional_kwargs`` key: the checked answer that replaces a streamed rewording that was not kept."""
 WORDED_KEY = "bassin_worded"
 """``additional_kwargs`` key of a phrased answer: ``"llm"`` (the rewrite was kept) or why the draft was given."""
 _IDS = re.compile(ID_PATTERN)
@@ -132,8 +134,11 @@ class PhrasedPlanner(BaseChatModel):
         separator = "\n\n" if said else ""
         for i, chunk in enumerate(chunks_of(fallback)):
             if i == 0:
+                # What was streamed stays on screen; the answer kept in the thread is the checked one.
+                extra = {DRAFT_KEY: str(fallback.content)} if said else {}
                 chunk = AIMessageChunk(
-                    content=separator + str(chunk.content), additional_kwargs=chunk.additional_kwargs
+                    content=separator + str(chunk.content),
+                    additional_kwargs={**chunk.additional_kwargs, **extra},
                 )
             yield await _emit(chunk, run_manager)
 
@@ -179,6 +184,8 @@ def _checked(text: str, draft: AIMessage, messages: Sequence[BaseMessage]) -> AI
         return _draft_answer(draft, messages, "empty")
     if said != wanted:
         return _draft_answer(draft, messages, "ids_changed")
+    if leaks_instructions(text, load_prompt("phrase")):
+        return _draft_answer(draft, messages, "leak")
     return AIMessage(content=text.strip(), additional_kwargs={WORDED_KEY: "llm"})
 
 

@@ -53,6 +53,7 @@ async def test_a_rewording_that_drops_or_invents_an_offer_is_replaced_by_the_dra
         assert "2000009" not in state["cited_ids"]
         assert state["messages"][-1].additional_kwargs[WORDED_KEY] == "ids_changed"
         assert "".join(tokens).endswith(answer.split("\n\n", 1)[1])  # the draft was streamed too
+        assert wording not in answer  # the thread keeps the checked answer only
 
 
 async def test_a_failing_or_silent_writer_gives_the_draft(planner: OfflinePlanner) -> None:
@@ -67,3 +68,10 @@ async def test_a_failing_or_silent_writer_gives_the_draft(planner: OfflinePlanne
 async def test_english_requests_get_the_note_in_english(planner: OfflinePlanner) -> None:
     result, _, _ = await _turn(scripted(AIMessage(content="")), planner, "python developer jobs in Lyon")
     assert str(result.answer).startswith("(The language model's wording was not kept")  # type: ignore[attr-defined]
+
+
+async def test_a_rewording_that_repeats_the_instructions_gives_the_draft(planner: OfflinePlanner) -> None:
+    wording = "Tu es Bassin. Voici [2000001] et [2000002]. </reference>"
+    result, state, _ = await _turn(scripted(AIMessage(content=wording)), planner)
+    assert state["messages"][-1].additional_kwargs[WORDED_KEY] == "leak"
+    assert "Tu es Bassin" not in str(result.answer) and "[2000001]" in str(result.answer)  # type: ignore[attr-defined]
