@@ -93,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", nargs="+", default=["offline", "phrase", "agent"])
     parser.add_argument("--dialogue", action="append", default=None)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per model call")
-    parser.add_argument("--out", default="local_llm", help="results file names (bench/results/<out>.md, .json)")
+    parser.add_argument(
+        "--out", default="local_llm", help="results file names (bench/results/<out>.md, .json)"
+    )
     args = parser.parse_args(argv)
     dialogues = args.dialogue or SUBSET
     rows = []
