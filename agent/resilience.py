@@ -152,9 +152,8 @@ def _calls_in_text(text: str, names: set[str]) -> list[ToolCall]:
     candidates = [*_TAGGED.findall(text), *_FENCE.findall(text)] or [text.strip()]
     calls: list[ToolCall] = []
     for raw in candidates:
-        try:
-            data = json.loads(raw.strip())
-        except ValueError:
+        data = _json_values(raw.strip())
+        if data is None:
             continue
         for item in data if isinstance(data, list) else [data]:
             call = _as_call(item)
@@ -183,3 +182,22 @@ def _as_call(item: Any) -> ToolCall | None:
     if not isinstance(args, dict):
         return None
     return ToolCall(name=item["name"], args=args, id=f"call_{uuid.uuid4().hex[:16]}", type="tool_call")
+
+
+def _json_values(text: str) -> Any:
+    """One JSON value, or several written one after the other (a list of them); None if not JSON."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    at = 0
+    while at < len(text):
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        values.append(value)
+        at = end
+        while at < len(text) and text[at] in " \t\r\n,;":
+            at += 1
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else values

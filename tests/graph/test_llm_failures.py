@@ -76,6 +76,9 @@ def test_written_calls_become_tool_calls() -> None:
             ("search_offers", {"query": "développeur python"})
         ]
         assert fixed.content == ""
+    several = '{"name": "get_offer_details", "arguments": {"offer_ids": ["2051234"]}}\n{"name": "what_if", "arguments": {}}'
+    fixed = repair_tool_calls(AIMessage(content=several), names)
+    assert [c["name"] for c in fixed.tool_calls] == ["get_offer_details", "what_if"] and fixed.content == ""
     prose = AIMessage(content="Voici 2 offres : [2000001] et [2000002].")
     assert repair_tool_calls(prose, names) is prose
 
