@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 
+from agent.planner import OfflinePlanner
 from services.offer_details import HttpOfferDetails
 from tools.context import ToolContext
 
@@ -20,6 +21,8 @@ class AgentContext(ToolContext):
     """The tools' services plus the chat model (an LLM, or the offline planner)."""
 
     model: BaseChatModel
+    fallback: OfflinePlanner | None = None
+    """Answers a turn in the model's place when the model fails (timeout, server down, bad tool calls)."""
     closing: Callable[[], None] | None = None
     """Releases the stores the services come from (the engine); None in tests built from fakes."""
 

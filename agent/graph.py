@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
@@ -26,10 +26,23 @@ from pydantic import ValidationError
 
 from agent.briefing import system_message
 from agent.context import AgentContext
-from agent.guardrails import check_citations, user_echoes
+from agent.guardrails import REFUSAL, check_citations, leaks_instructions, user_echoes
+from agent.phrased import DRAFT_KEY
 from agent.planner.text import guess_language
+from agent.resilience import (
+    FALLBACK_KEY,
+    MODEL_ERRORS,
+    UNREADABLE_KEY,
+    FailureReason,
+    call_problems,
+    failure_reason,
+    fallback_notice,
+    is_empty,
+    repair_tool_calls,
+)
 from agent.state import State
 from domain.errors import BassinError, CandidateNotFoundError, OfferNotFoundError
+from prompts import load_prompt
 from tools import ALL_TOOLS, tools_for
 from tools.errors import ToolNotAllowedError
 
@@ -37,10 +50,14 @@ MAX_TOOL_ROUNDS = 6
 """Model calls with tool calls allowed per user turn before the graph answers anyway."""
 HISTORY_MESSAGES = 40
 """Messages of the thread the model reads (cut at a user turn so tool calls keep their results)."""
+MODEL_ERROR_KEY = "bassin_model_error"
+"""``additional_kwargs`` flag on a tool message answering a call the model got wrong."""
 _SEARCH_TOOLS = frozenset({"search_offers", "search_candidates"})
 _FOCUS_KINDS = frozenset({"offer_details", "match_scores", "what_if"})
 
 ContextFactory = Callable[[], AgentContext]
+_INSTRUCTIONS = "\n".join(load_prompt(n) for n in ("system_candidate", "system_recruiter", "phrase"))
+"""Every instruction a model reads (not the conversation facts, which quote the user): never repeated."""
 
 
 def route_after_plan(state: State) -> Literal["call_tools", "respond"]:
@@ -76,9 +93,34 @@ def build_graph(
         if _tool_rounds(state.messages) >= MAX_TOOL_ROUNDS:
             return {"messages": [AIMessage(content=_too_many_steps(state.messages))]}
         ctx = context_of(runtime)
-        model = ctx.model.bind_tools(tools_for(state.role, ctx))
-        response = await model.ainvoke([system_message(state), *_recent(state.messages)])
-        return {"messages": [response]}
+        tools = tools_for(state.role, ctx)
+        messages = [system_message(state), *_recent(state.messages)]
+        reason = _fallen_back(state.messages)
+        if reason is None:
+            try:
+                response = await ctx.model.bind_tools(tools).ainvoke(messages)
+            except MODEL_ERRORS as exc:
+                reason = failure_reason(exc)
+            else:
+                assert isinstance(response, AIMessage)
+                response = repair_tool_calls(response, [t.name for t in tools])
+                if is_empty(response):
+                    reason = "empty"
+                elif call_problems(response, tools) and _model_error_rounds(state.messages) >= 1:
+                    reason = "bad_tool_calls"  # told once already: the planner takes this turn
+                else:
+                    return {"messages": [response]}
+        if ctx.fallback is None:
+            return {
+                "messages": [AIMessage(content=fallback_notice(reason, _language(state.messages)).strip())]
+            }
+        planner = ctx.fallback.model_copy(
+            update={
+                "answer_notice": fallback_notice(reason, _language(state.messages)),
+                "message_kwargs": {FALLBACK_KEY: reason},
+            }
+        )
+        return {"messages": [await planner.bind_tools(tools).ainvoke(_fallback_view(messages))]}
 
     async def call_tools(state: State, runtime: Runtime[AgentContext]) -> dict[str, Any]:
         """Run the requested tools (in parallel) and record ids, filters and the CV they produced."""
@@ -87,8 +129,9 @@ def build_graph(
         last = state.messages[-1]
         assert isinstance(last, AIMessage)
         allowed = {t.name: t for t in tools_for(state.role, ctx)}
+        unreadable = last.additional_kwargs.get(UNREADABLE_KEY) or {}
         messages = await asyncio.gather(
-            *(_run_tool(call, allowed, state, ctx, runtime, config) for call in last.tool_calls)
+            *(_run_tool(call, allowed, unreadable, state, ctx, runtime, config) for call in last.tool_calls)
         )
         return {"messages": list(messages), **_state_updates(last.tool_calls, messages)}
 
@@ -98,13 +141,26 @@ def build_graph(
         last = state.messages[-1]
         if not isinstance(last, AIMessage) or not isinstance(last.content, str):
             return {"cited_ids": [], "flagged_ids": []}
+        lang = _language(state.messages)
+        draft = last.additional_kwargs.get(DRAFT_KEY)
+        if isinstance(draft, str):  # phrase mode: a streamed rewording was not kept
+            last = last.model_copy(update={"content": draft})
+            update_draft: dict[str, Any] = {"messages": [last]}
+        else:
+            update_draft = {}
+        assert isinstance(last.content, str)
+        if leaks_instructions(last.content, _INSTRUCTIONS):
+            text = REFUSAL["en" if lang == "en" else "fr"]
+            meta = {**last.response_metadata, "leak_blocked": True}
+            return {"messages": [last.model_copy(update={"content": text, "response_metadata": meta})],
+                    "cited_ids": [], "flagged_ids": []}  # fmt: skip
         check = check_citations(
             last.content,
             set(state.known_ids),
-            lang=_language(state.messages),
+            lang=lang,
             echoed_ids=_echoed_ids(state.messages),
         )
-        update: dict[str, Any] = {"cited_ids": check.cited, "flagged_ids": check.flagged}
+        update: dict[str, Any] = {**update_draft, "cited_ids": check.cited, "flagged_ids": check.flagged}
         if check.flagged:
             update["messages"] = [
                 last.model_copy(
@@ -131,6 +187,7 @@ def build_graph(
 async def _run_tool(
     call: ToolCall,
     allowed: dict[str, BaseTool],
+    unreadable: dict[str, str],
     state: State,
     ctx: AgentContext,
     runtime: Runtime[AgentContext],
@@ -142,7 +199,10 @@ async def _run_tool(
     if tool is None:
         known = {t.name for t in ALL_TOOLS}
         text = str(ToolNotAllowedError(name)) if name in known else f"Outil inconnu : {name}. / Unknown tool."
-        return ToolMessage(content=text, name=name, tool_call_id=call_id, status="error")
+        return _model_error(text, name, call_id)
+    if call_id in unreadable:
+        text = f"Arguments illisibles pour {name} (JSON invalide : {unreadable[call_id]}). / Unreadable arguments."
+        return _model_error(text, name, call_id)
     tool_runtime = ToolRuntime(
         state=state,
         context=ctx,
@@ -170,9 +230,53 @@ async def _run_tool(
             f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors() if e["loc"] != ("runtime",)
         )
         text = f"Arguments invalides pour {name} : {problems}. / Invalid arguments."
-        return ToolMessage(content=text, name=name, tool_call_id=call_id, status="error")
+        return _model_error(text, name, call_id)
     assert isinstance(message, ToolMessage)
     return message
+
+
+def _model_error(text: str, name: str, call_id: str) -> ToolMessage:
+    """An error the model made (unknown tool, bad arguments): told to it once, then the planner answers."""
+    return ToolMessage(
+        content=text,
+        name=name,
+        tool_call_id=call_id,
+        status="error",
+        additional_kwargs={MODEL_ERROR_KEY: True},
+    )
+
+
+def _model_error_rounds(messages: list[AnyMessage]) -> int:
+    """Model calls of this turn whose tool calls came back as model errors."""
+    failed = {
+        m.tool_call_id
+        for m in _turn(messages)
+        if isinstance(m, ToolMessage) and m.additional_kwargs.get(MODEL_ERROR_KEY)
+    }
+    return sum(
+        1
+        for m in _turn(messages)
+        if isinstance(m, AIMessage) and any((c["id"] or "") in failed for c in m.tool_calls)
+    )
+
+
+def _fallen_back(messages: list[AnyMessage]) -> FailureReason | None:
+    """Why the offline planner already answers this turn in the model's place (None: it does not)."""
+    for m in _turn(messages):
+        if isinstance(m, AIMessage) and FALLBACK_KEY in m.additional_kwargs:
+            return cast(FailureReason, m.additional_kwargs[FALLBACK_KEY])
+    return None
+
+
+def _fallback_view(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """The turn as the offline planner must read it: its own steps only, not the model's failed ones."""
+    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=len(messages) - 1)
+    turn = messages[start + 1 :]
+    first = next(
+        (i for i, m in enumerate(turn) if isinstance(m, AIMessage) and FALLBACK_KEY in m.additional_kwargs),
+        len(turn),
+    )
+    return [*messages[: start + 1], *turn[first:]]
 
 
 def _state_updates(calls: list[ToolCall], messages: list[ToolMessage]) -> dict[str, Any]:

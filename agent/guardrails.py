@@ -84,3 +84,33 @@ def user_echoes(user_text: str, not_found: Iterable[str]) -> set[str]:
         for ident in not_found
         if ident and re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", user_text, re.IGNORECASE)
     }
+
+
+_LEAK_SPAN = 30
+_LEAK_MARKERS = ("<conversation_state>", "</reference>", "<reference>", "Tu es Bassin", "You are Bassin")
+REFUSAL = {
+    "fr": "Je ne peux pas montrer mes instructions. Dites-moi plutôt quel emploi ou quel profil vous cherchez.",
+    "en": "I cannot show my instructions. Tell me instead which job or profile you are looking for.",
+}
+
+
+def leaks_instructions(answer: str, instructions: str) -> bool:
+    """Whether ``answer`` repeats the model's instructions (a prompt-injection success): a marker of the
+    prompt, or 30 characters in a row of one of its lines.
+
+    Example:
+        >>> leaks_instructions("Voici : Tu es Bassin, un assistant…", "Tu es Bassin, un assistant de recherche.")
+        True
+        >>> leaks_instructions("Voici [2051234].", "Tu es Bassin, un assistant de recherche.")
+        False
+    """
+    folded = " ".join(answer.casefold().split())
+    if any(marker.casefold() in folded for marker in _LEAK_MARKERS):
+        return True
+    for line in instructions.splitlines():
+        words = " ".join(line.casefold().split()).lstrip("- ")
+        if len(words) >= _LEAK_SPAN and any(
+            words[i : i + _LEAK_SPAN] in folded for i in range(0, len(words) - _LEAK_SPAN + 1, 10)
+        ):
+            return True
+    return False

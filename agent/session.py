@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 
+from agent.resilience import looks_like_written_call
 from cv import read_cv_file
 from domain.vocabulary import Role
 from tools.uploads import UploadedCVs
@@ -89,8 +90,12 @@ async def turn_events(
 ) -> AsyncIterator[TurnEvent]:
     """Stream one user turn through ``graph`` as events: the model's text chunks, tool calls, tool answers.
 
-    The one place that reads LangGraph's stream; edges (CLI, evals, UI) consume these events.
+    The one place that reads LangGraph's stream; edges (CLI, evals, UI) consume these events. Text that
+    starts like a tool call written as text (JSON, ``<tool_call>``: small models do that) is held back
+    until the step ends: dropped when the graph read it as tool calls, given when it was an answer.
     """
+    held: dict[str, list[str]] = {}
+    passed: set[str] = set()
     async for mode, payload in graph.astream(
         {"messages": [("user", question)], "role": role},
         {"configurable": {"thread_id": thread_id}},
@@ -101,11 +106,24 @@ async def turn_events(
             chunk, meta = payload
             text = chunk.content if isinstance(chunk, AIMessageChunk) else None
             if isinstance(text, str) and text and meta.get("langgraph_node") == "plan":
-                yield TokenEvent(text, bool(chunk.tool_call_chunks))
+                key = str(chunk.id)
+                if key in passed:
+                    yield TokenEvent(text, bool(chunk.tool_call_chunks))
+                    continue
+                buffer = held.setdefault(key, [])
+                buffer.append(text)
+                start = "".join(buffer)
+                if start.strip() and not looks_like_written_call(start):
+                    del held[key]
+                    passed.add(key)
+                    yield TokenEvent(start, bool(chunk.tool_call_chunks))
             continue
         for node, update in payload.items():
             for message in (update or {}).get("messages", []) if isinstance(update, dict) else []:
                 if isinstance(message, AIMessage) and node == "plan":
+                    kept = held.pop(str(message.id), None)
+                    if kept and not message.tool_calls:
+                        yield TokenEvent("".join(kept), False)
                     for n, call in enumerate(message.tool_calls):
                         yield ToolCalled(call["id"] or f"call-{n}", call["name"], dict(call["args"]))
                 elif isinstance(message, ToolMessage):

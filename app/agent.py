@@ -10,7 +10,8 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 
 from agent.context import AgentContext
-from agent.llm import create_chat_model
+from agent.llm import create_chat_model, offline_planner
+from agent.planner import OfflinePlanner
 from app.runtime import Engine, build_engine
 from app.settings import Settings
 from tools.uploads import StoredCandidateCVs, UploadedCVs
@@ -29,6 +30,7 @@ def open_agent_context(settings: Settings, *, model: BaseChatModel | None = None
 def agent_context(engine: Engine, settings: Settings, *, model: BaseChatModel | None = None) -> AgentContext:
     """The agent's services over an already open engine (the context closes it in ``aclose``)."""
     gazetteer, taxonomy = engine.gazetteer.load(), engine.taxonomy.load()
+    chosen = model or create_chat_model(settings, gazetteer=gazetteer, taxonomy=taxonomy)
     return AgentContext(
         offer_search=engine.offer_search,
         offer_rows=engine.offers,
@@ -40,6 +42,7 @@ def agent_context(engine: Engine, settings: Settings, *, model: BaseChatModel | 
         candidate_profiles=StoredCandidateCVs(engine.candidates, UploadedCVs(settings.data_dir / "cvs")),
         scorer=engine.match_scoring,
         careers=engine.careers,
-        model=model or create_chat_model(settings, gazetteer=gazetteer, taxonomy=taxonomy),
+        model=chosen,
+        fallback=None if isinstance(chosen, OfflinePlanner) else offline_planner(gazetteer, taxonomy),
         closing=engine.close,
     )

@@ -89,6 +89,20 @@ class Settings(BaseSettings):
         default=None,
         description="OpenAI-compatible server (Ollama, vLLM, llama.cpp), e.g. 'http://localhost:11434/v1'.",
     )
+    llm_mode: Literal["agent", "phrase"] = Field(
+        default="agent",
+        description="'agent': the LLM plans tool calls and answers; 'phrase': the offline planner reads the "
+        "request and runs the tools, the LLM only words the answer (for small local models).",
+    )
+    llm_timeout_s: float = Field(
+        default=60.0, gt=0, description="Per model call; past it the offline planner answers the turn."
+    )
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a failed model call (connection, 5xx, timeout)."
+    )
+    llm_max_tokens: int | None = Field(
+        default=None, ge=16, description="Longest model answer in tokens (none: the server's limit)."
+    )
     mistral_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("BASSIN_MISTRAL_API_KEY", "MISTRAL_API_KEY")
     )

@@ -272,6 +272,12 @@ def ask(
         if kind == "tool":
             typer.echo(f"  · {data['name']}({json.dumps(data['args'], ensure_ascii=False)})", err=True)
 
+    streamed: list[str] = []
+
+    def token(text: str) -> None:  # the answer as the model writes it
+        streamed.append(text)
+        typer.echo(text, nl=False)
+
     if settings.server_url and not local and cv is None:  # a CV file is read here: asked locally
         from bassin.remote import ask_server
 
@@ -298,6 +304,7 @@ def ask(
                 thread_id=thread,
                 role=role.value,
                 cv=cv,
+                on_token=None if as_json else token,
                 on_step=None if as_json else step,
             )
         )
@@ -305,7 +312,12 @@ def ask(
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    typer.echo(result["answer"])
+    if not "".join(streamed).strip():
+        typer.echo(result["answer"])
+    elif result.get("flagged_ids"):
+        typer.echo("\n(ids non vérifiés retirés de la réponse) " + result["answer"])
+    else:
+        typer.echo("")
     typer.echo(f"(fil : {result['thread_id']})", err=True)
 
 

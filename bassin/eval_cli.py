@@ -38,6 +38,32 @@ def evaluate(
         Path | None,
         typer.Option("--report", help="Dossier du rapport (défaut : var/evals/dialogues-report)."),
     ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Serveur compatible OpenAI (ex. http://127.0.0.1:8091/v1) ; défaut : BASSIN_LLM_BASE_URL.",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Nom du modèle (défaut : BASSIN_LLM_MODEL).")
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode", help="agent (le LLM planifie) ou phrase (le planificateur planifie, le LLM rédige)."
+        ),
+    ] = None,
+    dialogue: Annotated[
+        list[str] | None,
+        typer.Option("--dialogue", help="Seulement ces dialogues (id, répétable)."),
+    ] = None,
+    gates: Annotated[
+        str | None,
+        typer.Option(
+            "--gates", help="Seuils d'une autre section de evals/thresholds.yaml (ex. local-small)."
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
@@ -93,15 +119,25 @@ def evaluate(
         load_suites(names or None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="SUITES") from None
-    outcome = asyncio.run(
-        run_evals(
-            Settings(),
-            suites=names or None,
-            provider=provider.value if provider else None,
-            data_dir=data_dir or DEFAULT_DATA_DIR,
-            report_dir=report or DEFAULT_REPORT_DIR,
+    if mode not in (None, "agent", "phrase"):
+        raise typer.BadParameter("agent ou phrase", param_hint="--mode")
+    overrides = {
+        k: v for k, v in {"llm_base_url": base_url, "llm_model": model, "llm_mode": mode}.items() if v
+    }
+    try:
+        outcome = asyncio.run(
+            run_evals(
+                Settings().model_copy(update=overrides),
+                dialogues=dialogue or None,
+                gates=gates,
+                suites=names or None,
+                provider=provider.value if provider else None,
+                data_dir=data_dir or DEFAULT_DATA_DIR,
+                report_dir=report or DEFAULT_REPORT_DIR,
+            )
         )
-    )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     data = outcome.data
     typer.echo(
         f"Données : {data.data_dir} ({'réutilisées' if data.reused else 'construites'} : {data.offers} offres, "

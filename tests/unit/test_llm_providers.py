@@ -49,6 +49,7 @@ def model_for(s: Settings) -> Any:
         ({"llm_provider": "openai", "openai_api_key": "k"}, "openai"),
         ({"llm_provider": "openai", "llm_base_url": "http://localhost:11434/v1"}, "openai"),
         ({"llm_provider": "offline", "mistral_api_key": "k"}, "offline"),
+        ({"llm_base_url": "http://127.0.0.1:8091/v1"}, "mistral"),  # a local Mistral-compatible server
     ],
 )
 def test_effective_provider(values: dict[str, Any], provider: str) -> None:
@@ -177,3 +178,15 @@ async def test_http_round_trip_to_a_local_openai_compatible_server(server: _Serv
     assert search.calls[0][1].contracts == ["CDI"]
     assert out["cited_ids"] == ["2000001", "2000002"] and out["flagged_ids"] == ["7777777"]
     assert "7777777" not in out["messages"][-1].content
+
+
+def test_phrase_mode_wraps_the_llm_around_the_planner() -> None:
+    from agent.phrased import PhrasedPlanner
+
+    model = model_for(settings(llm_provider="openai", llm_base_url="http://127.0.0.1:8091/v1", llm_mode="phrase",
+                               llm_timeout_s=5, llm_max_retries=0, llm_max_tokens=64))  # fmt: skip
+    assert isinstance(model, PhrasedPlanner) and isinstance(model.writer, ChatOpenAI)
+    assert model.writer.request_timeout == 5 and model.writer.stream_chunk_timeout == 5
+    assert model.writer.max_retries == 0 and model.writer.max_tokens == 64
+    bound = model.bind_tools(tools_for("candidate"))
+    assert isinstance(bound, PhrasedPlanner) and "search_candidates" not in bound.planner.tool_names
