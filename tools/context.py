@@ -17,25 +17,15 @@ from referentials.geo import Place
 from services.match_scoring import Basis
 from services.mobility import CareerChange
 from services.offer_details import OfferDetails
-from services.offer_search import OfferSearchResponse
+from services.profile_search import RankedOfferSearch
 from store.models import OfferRow
 
 AnswerLanguage = Literal["fr", "en"]
 """The language tools write their sentences in (explanations); quoted offer/CV text stays as written."""
 
 
-class OfferSearcher(Protocol):
-    """``services.offer_search.OfferSearchService``."""
-
-    def search(
-        self,
-        text: str,
-        filters: SearchFilters | None = None,
-        *,
-        top_k: int = 10,
-        interpret: bool = True,
-        occupation_text: str | None = None,
-    ) -> OfferSearchResponse: ...
+OfferSearcher = RankedOfferSearch
+"""``services.offer_search.OfferSearchService`` (the protocol the one "search from a CV" uses too)."""
 
 
 class CandidateSearcher(Protocol):

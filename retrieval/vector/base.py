@@ -82,3 +82,17 @@ class VectorBackend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def as_matrix(vectors: np.ndarray, rows: int, dim: int) -> np.ndarray:
+    """``vectors`` as a C-contiguous float32 matrix of ``rows`` × ``dim`` (one vector may come flat).
+
+    Raises:
+        ValueError: another shape.
+    """
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    if rows == 1 and matrix.ndim == 1:
+        matrix = matrix.reshape(1, -1)
+    if matrix.shape != (rows, dim):
+        raise ValueError(f"expected vectors of shape ({rows}, {dim}), got {matrix.shape}")
+    return matrix

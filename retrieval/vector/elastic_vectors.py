@@ -40,7 +40,7 @@ from retrieval.lexical.elastic_schema import (
     inside_circle,
     to_source,
 )
-from retrieval.vector.base import VectorHit
+from retrieval.vector.base import VectorHit, as_matrix
 
 SCHEMA_VERSION = 1
 BULK_CHUNK = 250  # a 512-d vector is ~10 kB of JSON: 250 documents per bulk request stay under ~3 MB
@@ -378,12 +378,7 @@ class ElasticsearchVectorIndex:
             raise _unreachable(_node_url(self._client), exc) from exc
 
     def _as_matrix(self, vectors: np.ndarray, rows: int) -> np.ndarray:
-        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-        if rows == 1 and matrix.ndim == 1:
-            matrix = matrix.reshape(1, -1)
-        if matrix.shape != (rows, self.dim):
-            raise ValueError(f"expected vectors of shape ({rows}, {self.dim}), got {matrix.shape}")
-        return matrix
+        return as_matrix(vectors, rows, self.dim)
 
 
 def _source(doc: IndexDocument, vector: np.ndarray) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from domain.documents import IndexDocument
 from domain.errors import IndexCorruptedError, ModelMismatchError
 from domain.search import SearchFilters
 from retrieval.vector.attributes import AttributeTable
-from retrieval.vector.base import VectorHit
+from retrieval.vector.base import VectorHit, as_matrix
 from retrieval.vector.faiss_backend import (
     add_in_chunks,
     best_hits,
@@ -458,12 +458,7 @@ class FaissVectorIndex:
             self._vectors[start : start + chunk.size] = self._vectors[chunk]
 
     def _as_matrix(self, vectors: np.ndarray, rows: int) -> np.ndarray:
-        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-        if rows == 1 and matrix.ndim == 1:
-            matrix = matrix.reshape(1, -1)
-        if matrix.shape != (rows, self.dim):
-            raise ValueError(f"expected vectors of shape ({rows}, {self.dim}), got {matrix.shape}")
-        return matrix
+        return as_matrix(vectors, rows, self.dim)
 
 
 def _corrupted(path: Path, exc: BaseException) -> IndexCorruptedError:

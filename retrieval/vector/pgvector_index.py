@@ -30,7 +30,7 @@ from domain.documents import IndexDocument
 from domain.errors import ConfigurationError, ModelMismatchError
 from domain.filters import EARTH_RADIUS_KM, haversine_km
 from domain.search import SearchFilters
-from retrieval.vector.base import VectorHit
+from retrieval.vector.base import VectorHit, as_matrix
 
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
@@ -295,12 +295,7 @@ class PgVectorIndex:
             )
 
     def _as_matrix(self, vectors: np.ndarray, rows: int) -> np.ndarray:
-        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-        if rows == 1 and matrix.ndim == 1:
-            matrix = matrix.reshape(1, -1)
-        if matrix.shape != (rows, self.dim):
-            raise ValueError(f"expected vectors of shape ({rows}, {self.dim}), got {matrix.shape}")
-        return matrix
+        return as_matrix(vectors, rows, self.dim)
 
 
 _DISTANCE = (
