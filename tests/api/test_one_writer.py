@@ -93,7 +93,7 @@ def test_a_forgotten_candidate_does_not_come_back_with_an_upsert(
     first, second = own_engine.candidates.get_many([1, 2])
     cli = open_engine(own_engine.settings.data_dir)
     try:
-        assert cli.candidate_ingestion.forget(first.external_id)
+        assert cli.forget(first.external_id).found
     finally:
         cli.close()
     r = server.post(
@@ -110,7 +110,7 @@ def test_a_forgotten_candidate_does_not_come_back_with_an_upsert(
 def test_candidate_ids_are_never_reused(own_engine: Engine) -> None:
     last = max(row.id for row in own_engine.candidates.get_many([1, 2, 3, 4]))
     newest = own_engine.candidates.get_many([last])[0]
-    assert own_engine.candidate_ingestion.forget(newest.external_id)
+    assert own_engine.forget(newest.external_id).found
     text = CV_CARISTE.replace("Karim", "Kamel") + "\nPermis CACES 5.\n"
     own_engine.candidate_ingestion.ingest_bytes(text.encode("utf-8"), "kamel.txt")
     ids = own_engine.candidates.hashes()
