@@ -34,9 +34,6 @@ POOL = 30
 TITLE_FEEDBACK = 10
 """How many of the hybrid search's best results are read to infer an occupation the text does not name."""
 NEAREST_POOL = 400
-NEAREST_RINGS = (2, 4, 8, 16)
-"""Radii (× the asked one) searched in turn for the nearest offers of an occupation absent from the place."""
-NEAREST_RING_POOL = 100
 NEAREST = 5
 
 
@@ -206,26 +203,21 @@ class OfferSearchService:
     ) -> NoMatch | None:
         """The nearest offers of the occupation once the place (then the contract) is relaxed."""
         assert self.ranker is not None
-        steps: list[tuple[list[str], SearchFilters, int]] = []
+        steps: list[tuple[list[str], SearchFilters]] = []
         wider = filters
         relaxed: list[str] = []
         if filters.geo is not None or filters.departments:
-            relaxed = [*relaxed, "place"]
-            if filters.geo is not None:
-                # Rings around the place, nearest first: each a small filtered read, however large the index.
-                for factor in NEAREST_RINGS:
-                    ring = filters.geo.model_copy(update={"radius_km": filters.geo.radius_km * factor})
-                    steps.append((relaxed, wider.model_copy(update={"geo": ring}), NEAREST_RING_POOL))
             wider = wider.model_copy(update={"geo": None, "departments": []})
-            steps.append((relaxed, wider, NEAREST_POOL))
+            relaxed = [*relaxed, "place"]
+            steps.append((relaxed, wider))
         if filters.contracts or filters.exclude_contracts:
             wider = wider.model_copy(update={"contracts": [], "exclude_contracts": []})
             relaxed = [*relaxed, "contract"]
-            steps.append((relaxed, wider, NEAREST_POOL))
-        for relaxed_now, relaxed_filters, pool in steps:
+            steps.append((relaxed, wider))
+        for relaxed_now, relaxed_filters in steps:
             rows = [
                 row
-                for row in self._occupation_rows(occupation, relaxed_filters, pool)
+                for row in self._occupation_rows(occupation, relaxed_filters, NEAREST_POOL)
                 if matches(offer_document(row), relaxed_filters)
             ]
             ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)

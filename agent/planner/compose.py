@@ -320,7 +320,7 @@ def _occupations(result: dict[str, Any], lang: Lang) -> str:
             "demandent des compétences que vous avez sans doute déjà :"
         )
         lines = [
-            f"- {s['label']} — {s['offers']} offre(s) ; en commun : {', '.join(s['shared_skills'])}"
+            f"- « {s['label']} » — {s['offers']} offre(s) ; en commun : « {' », « '.join(s['shared_skills'])} »"
             for s in suggestions
         ]
         tail = "Lequel vous attire ? Dites-le-moi (avec un lieu), je chercherai les offres."
@@ -329,8 +329,8 @@ def _occupations(result: dict[str, Any], lang: Lang) -> str:
             f"To move on from {occupation}, here are occupations of other families whose offers ask for "
             "skills you probably already have:"
         )
-        lines = [
-            f"- {s['label']} — {s['offers']} offer(s); shared: {', '.join(s['shared_skills'])}"
+        lines = [  # labels and skills are the referential's French words: quoted as data
+            f"- « {s['label']} » — {s['offers']} offer(s); shared: « {' », « '.join(s['shared_skills'])} »"
             for s in suggestions
         ]
         tail = "Which one appeals to you? Tell me (with a place) and I will search the offers."
