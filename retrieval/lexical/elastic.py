@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -238,14 +238,7 @@ class ElasticsearchBackend:
         refresh: Any = self._refresh if self._refresh is not False else None
         with self._reachable():
             response = self._client.bulk(operations=operations, refresh=refresh)
-        if not response["errors"]:
-            return []
-        failures = []
-        for item in response["items"]:
-            result = next(iter(item.values()))
-            if result.get("error") and result.get("status") not in ok_statuses:
-                failures.append(DocumentFailure(int(result["_id"]), _reason(result["error"])))
-        return failures
+        return bulk_failures(response, ok_statuses)
 
     # -- versions -------------------------------------------------------------------------------
 
@@ -454,6 +447,18 @@ class ElasticsearchBackend:
                     after = page[-1]["sort"]
             finally:
                 self._client.close_point_in_time(id=pit)
+
+
+def bulk_failures(response: Any, ok_statuses: Collection[int]) -> list[DocumentFailure]:
+    """The documents a ``_bulk`` response refused (an error whose status is not one of ``ok_statuses``)."""
+    if not response["errors"]:
+        return []
+    failures = []
+    for item in response["items"]:
+        result = next(iter(item.values()))
+        if result.get("error") and result.get("status") not in ok_statuses:
+            failures.append(DocumentFailure(int(result["_id"]), _reason(result["error"])))
+    return failures
 
 
 def _reason(error: Mapping[str, Any]) -> str:

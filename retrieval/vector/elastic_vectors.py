@@ -31,7 +31,13 @@ from elasticsearch import BadRequestError, Elasticsearch
 from domain.documents import IndexDocument
 from domain.errors import ConfigurationError, IndexCorruptedError, ModelMismatchError
 from domain.search import GeoFilter, SearchFilters
-from retrieval.lexical.elastic import DocumentFailure, DocumentIndexingError, _node_url, _reason, _unreachable
+from retrieval.lexical.elastic import (
+    DocumentFailure,
+    DocumentIndexingError,
+    _node_url,
+    _unreachable,
+    bulk_failures,
+)
 from retrieval.lexical.elastic_schema import (
     MAPPINGS,
     filter_clauses,
@@ -189,14 +195,7 @@ class ElasticsearchVectorIndex:
             return []
         with self._reachable():
             response = self._client.bulk(operations=operations)
-        if not response["errors"]:
-            return []
-        failures = []
-        for item in response["items"]:
-            result = next(iter(item.values()))
-            if result.get("error") and result.get("status") not in ok_statuses:
-                failures.append(DocumentFailure(int(result["_id"]), _reason(result["error"])))
-        return failures
+        return bulk_failures(response, ok_statuses)
 
     # -- reads ----------------------------------------------------------------------------------
 
