@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -83,7 +84,9 @@ class OccupationMobility:
         with self._lock:
             if self._profiles is None:
                 offers, skills, self._labels = self.source.occupation_skills()
-                idf = _idf(skills)
+                asked_by = Counter(key for counts in skills.values() for key in counts)
+                n = max(len(skills), 1)
+                idf = {key: math.log((1 + n) / (1 + m)) + 1e-3 for key, m in asked_by.items()}
                 profiles: dict[str, dict[str, float]] = {}
                 for code, counts in skills.items():
                     total = offers.get(code, 0)
@@ -92,12 +95,7 @@ class OccupationMobility:
                     vec = {k: (n / total) * idf[k] for k, n in counts.items()}
                     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
                     profiles[code] = {k: v / norm for k, v in vec.items()}
-                seen: dict[str, int] = {}
-                for counts in skills.values():
-                    for key in counts:
-                        seen[key] = seen.get(key, 0) + 1
-                limit = GENERIC_SHARE * max(len(skills), 1)
-                self._generic = frozenset(key for key, m in seen.items() if m > limit)
+                self._generic = frozenset(k for k, m in asked_by.items() if m > GENERIC_SHARE * n)
                 self._offers, self._profiles = offers, profiles
             return self._profiles
 
@@ -141,16 +139,6 @@ class OccupationMobility:
             )
             for similarity, code, shared in scored[:k]
         ]
-
-
-def _idf(skills: dict[str, dict[str, int]]) -> dict[str, float]:
-    """How rare each skill is across occupations: log(occupations / occupations asking it)."""
-    seen: dict[str, int] = {}
-    for counts in skills.values():
-        for key in counts:
-            seen[key] = seen.get(key, 0) + 1
-    n = max(len(skills), 1)
-    return {key: math.log((1 + n) / (1 + m)) + 1e-3 for key, m in seen.items()}
 
 
 class OccupationReading(Protocol):
