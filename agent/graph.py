@@ -28,7 +28,6 @@ from agent.briefing import system_message
 from agent.context import AgentContext
 from agent.guardrails import REFUSAL, check_citations, leaks_instructions, user_echoes
 from agent.phrased import DRAFT_KEY
-from agent.planner.text import guess_language
 from agent.resilience import (
     FALLBACK_KEY,
     MODEL_ERRORS,
@@ -43,6 +42,7 @@ from agent.resilience import (
 from agent.state import State
 from domain.errors import BassinError, CandidateNotFoundError, OfferNotFoundError
 from prompts import load_prompt
+from services.utterance.text import guess_language
 from tools import ALL_TOOLS, tools_for
 from tools.errors import ToolNotAllowedError
 

@@ -23,9 +23,9 @@ from pydantic import ConfigDict
 from agent.guardrails import ID_PATTERN, leaks_instructions
 from agent.planner import OfflinePlanner
 from agent.planner.model import chunks_of
-from agent.planner.text import guess_language
 from agent.resilience import MODEL_ERRORS, failure_reason
 from prompts import load_prompt
+from services.utterance.text import guess_language
 
 DRAFT_KEY = "bassin_draft_answer"
 """``additional_kwargs`` key: the checked answer that replaces a streamed rewording that was not kept."""

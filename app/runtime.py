@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # what only writes, matching or the agent use: imported by th
     from services.candidate_search import CandidateSearchService, StoredCandidateSearch
     from services.match_scoring import MatchScoring
     from services.offer_details import HttpOfferDetails, RepositoryOfferDetails
+    from services.utterance import UtteranceReader
 
 COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
 TITLE_CONFIDENCE = 0.3
@@ -189,6 +190,13 @@ class Engine:
     @cached_property
     def interpreter(self) -> QueryInterpreter:
         return QueryInterpreter(self.gazetteer)
+
+    @cached_property
+    def reader(self) -> UtteranceReader:
+        """The agent's reading of a message, for ``bassin search``'s natural-language text too."""
+        from services.utterance import UtteranceReader, job_title_words
+
+        return UtteranceReader(self.gazetteer, self.taxonomy, job_words=job_title_words(self.rome))
 
     def _searcher(self, collection: Collection) -> HybridSearcher:
         s = self.settings
