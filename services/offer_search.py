@@ -3,6 +3,10 @@
 With a ranker (what the composition root wires), every search re-scores its pool and keeps only relevant
 offers; when the request's occupation has no offer within its place or contract, the response says so
 (``no_match``) and lists the nearest real offers of that occupation, never unrelated ones.
+
+A salary floor (``SearchFilters.salary_min_monthly``) is a hard filter like the others, for the results and
+the nearest offers alike; no index stores salaries, so the retrievers are asked without it, read
+``SALARY_OVERFETCH`` times more, and the re-check of the stored rows applies it.
 """
 
 from __future__ import annotations
@@ -34,7 +38,14 @@ POOL = 30
 TITLE_FEEDBACK = 10
 """How many of the hybrid search's best results are read to infer an occupation the text does not name."""
 NEAREST_POOL = 400
+"""Offers of the occupation read once the place is dropped (or the contract relaxed)."""
+NEAREST_RINGS = (2, 4, 8, 16)
+"""Radii (× the asked one) searched in turn for the nearest offers of an occupation absent from the place."""
+NEAREST_RING_POOL = 100
 NEAREST = 5
+SALARY_OVERFETCH = 4
+"""With a salary floor, each retriever reads this many times more offers (the floor is checked on rows)."""
+MAX_FETCH = 200
 
 
 class OfferResult(BaseModel):
@@ -133,26 +144,27 @@ class OfferSearchService:
     ) -> OfferSearchResponse:
         """Offers for ``text`` under ``filters``, ranked; ``occupation_text`` (a CV's title) names the
         occupation when the text is more than a job title."""
+        floor = filters.salary_min_monthly if filters is not None else None
+        wanted = top_k if self.ranker is None else max(top_k, self.pool)
         found = interpret_and_rank(
             interpreter=self.interpreter,
             searcher=self.searcher,
             fetch_rows=self.repo.get_many,
             text=text,
-            filters=filters,
-            top_k=top_k if self.ranker is None else max(top_k, self.pool),
+            filters=_indexed(filters) if filters is not None else None,
+            top_k=min(MAX_FETCH, wanted * (SALARY_OVERFETCH if floor is not None else 1)),
             interpret=interpret,
             target="offers",
         )
-        # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one.
-        pooled = [(row, p) for row, p in found.rows if matches(offer_document(row), found.filters)]
+        hard = found.filters.model_copy(update={"salary_min_monthly": floor})
+        # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one,
+        # and the salary floor, which no index holds, applies here.
+        pooled = [(row, p) for row, p in found.rows if matches(offer_document(row), hard)]
         if self.ranker is None or not found.text.strip():
             # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
-            results = [
-                _result(i, row, parts, found.filters)
-                for i, (row, parts) in enumerate(pooled[:top_k], start=1)
-            ]
+            results = [_result(i, row, parts, hard) for i, (row, parts) in enumerate(pooled[:top_k], start=1)]
             return OfferSearchResponse(
-                query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
+                query=text, text=found.text, filters=hard, understood=found.notes, results=results
             )
         ranker = self.ranker
         occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
@@ -164,12 +176,12 @@ class OfferSearchService:
         parts = {row.id: p for row, p in pooled}
         if occupation.codes:
             loaded = {row.id for row, _ in found.rows}
-            for row in self._occupation_rows(occupation, found.filters, self.pool, loaded=loaded):
-                if matches(offer_document(row), found.filters):
+            for row in self._occupation_rows(occupation, hard, self.pool, loaded=loaded):
+                if matches(offer_document(row), hard):
                     rows[row.id] = row
         ranking = ranker.rank(
             found.text,
-            found.filters,
+            hard,
             list(rows.values()),
             parts=parts,
             occupation=occupation,
@@ -178,11 +190,11 @@ class OfferSearchService:
         results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
         no_match = None
         if occupation.trusted and not any(r.grade == "same_code" for r in results):
-            no_match = self._nearest(found.text, found.filters, occupation, language)
+            no_match = self._nearest(found.text, hard, occupation, language)
         return OfferSearchResponse(
             query=text,
             text=found.text,
-            filters=found.filters,
+            filters=hard,
             understood=found.notes,
             results=results,
             occupation=occupation.label or None,
@@ -193,31 +205,39 @@ class OfferSearchService:
         self, occupation: Occupation, filters: SearchFilters, limit: int, loaded: Collection[int] = ()
     ) -> list[OfferRow]:
         """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever); the ones
-        already ``loaded`` from the store are not read again."""
-        by_code = filters.model_copy(update={"rome": list(occupation.codes)})
+        already ``loaded`` from the store are not read again. The caller re-checks the salary floor."""
+        by_code = _indexed(filters).model_copy(update={"rome": list(occupation.codes)})
+        if filters.salary_min_monthly is not None:
+            limit *= SALARY_OVERFETCH
         hits = self.searcher.lexical.search("", by_code, limit)
         return self.repo.get_many([h.doc_id for h in hits if h.doc_id not in loaded])
 
     def _nearest(
         self, text: str, filters: SearchFilters, occupation: Occupation, language: str
     ) -> NoMatch | None:
-        """The nearest offers of the occupation once the place (then the contract) is relaxed."""
+        """The nearest offers of the occupation once the place (then the contract) is relaxed; every other
+        hard filter (the salary floor among them) still holds."""
         assert self.ranker is not None
-        steps: list[tuple[list[str], SearchFilters]] = []
+        steps: list[tuple[list[str], SearchFilters, int]] = []
         wider = filters
         relaxed: list[str] = []
         if filters.geo is not None or filters.departments:
-            wider = wider.model_copy(update={"geo": None, "departments": []})
             relaxed = [*relaxed, "place"]
-            steps.append((relaxed, wider))
+            if filters.geo is not None:
+                # Rings around the place, nearest first: each a small filtered read, however large the index.
+                for factor in NEAREST_RINGS:
+                    ring = filters.geo.model_copy(update={"radius_km": filters.geo.radius_km * factor})
+                    steps.append((relaxed, wider.model_copy(update={"geo": ring}), NEAREST_RING_POOL))
+            wider = wider.model_copy(update={"geo": None, "departments": []})
+            steps.append((relaxed, wider, NEAREST_POOL))
         if filters.contracts or filters.exclude_contracts:
             wider = wider.model_copy(update={"contracts": [], "exclude_contracts": []})
             relaxed = [*relaxed, "contract"]
-            steps.append((relaxed, wider))
-        for relaxed_now, relaxed_filters in steps:
+            steps.append((relaxed, wider, NEAREST_POOL))
+        for relaxed_now, relaxed_filters, pool in steps:
             rows = [
                 row
-                for row in self._occupation_rows(occupation, relaxed_filters, NEAREST_POOL)
+                for row in self._occupation_rows(occupation, relaxed_filters, pool)
                 if matches(offer_document(row), relaxed_filters)
             ]
             ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)
@@ -235,6 +255,13 @@ class OfferSearchService:
                     alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
                 )
         return None
+
+
+def _indexed(filters: SearchFilters) -> SearchFilters:
+    """``filters`` as the retrievers apply them: without the salary floor, which no index holds."""
+    if filters.salary_min_monthly is None:
+        return filters
+    return filters.model_copy(update={"salary_min_monthly": None})
 
 
 def _ranked_result(rank: int, r: RankedOffer) -> OfferResult:

@@ -425,4 +425,5 @@ def offer_document(row: OfferRow) -> IndexDocument:
         published=row.published_at.date() if row.published_at else None,
         lat=row.latitude,
         lon=row.longitude,
+        salary_monthly=row.salary_max_monthly or row.salary_min_monthly,
     )
