@@ -11,14 +11,15 @@ the nearest offers alike; no index stores salaries, so the retrievers are asked 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.filters import matches
+from domain.filters import haversine_km, matches
 from domain.salary import format_salary
-from domain.search import ScoreParts, SearchFilters
+from domain.search import GeoFilter, ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
@@ -31,7 +32,7 @@ from services.ranking import (
 )
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
-from store.offers import OfferRepository, offer_contract_keys, offer_document
+from store.offers import OfferRepository, offer_contract_keys, offer_filter_document
 
 POOL = 30
 """How many offers each retriever brings to the pool that is re-scored."""
@@ -159,7 +160,7 @@ class OfferSearchService:
         hard = found.filters.model_copy(update={"salary_min_monthly": floor})
         # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one,
         # and the salary floor, which no index holds, applies here.
-        pooled = [(row, p) for row, p in found.rows if matches(offer_document(row), hard)]
+        pooled = [(row, p) for row, p in found.rows if matches(offer_filter_document(row), hard)]
         if self.ranker is None or not found.text.strip():
             # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
             results = [_result(i, row, parts, hard) for i, (row, parts) in enumerate(pooled[:top_k], start=1)]
@@ -177,7 +178,7 @@ class OfferSearchService:
         if occupation.codes:
             loaded = {row.id for row, _ in found.rows}
             for row in self._occupation_rows(occupation, hard, self.pool, loaded=loaded):
-                if matches(offer_document(row), hard):
+                if matches(offer_filter_document(row), hard):
                     rows[row.id] = row
         ranking = ranker.rank(
             found.text,
@@ -201,16 +202,39 @@ class OfferSearchService:
             no_match=no_match,
         )
 
+    def _occupation_ids(self, occupation: Occupation, filters: SearchFilters, limit: int) -> list[int]:
+        """Ids of offers of the occupation's ROME codes under ``filters`` (newest first), from the lexical
+        index; the caller re-checks the loaded rows (the salary floor is not in the index)."""
+        by_code = _indexed(filters).model_copy(update={"rome": list(occupation.codes)})
+        if filters.salary_min_monthly is not None:
+            limit *= SALARY_OVERFETCH
+        return [h.doc_id for h in self.searcher.lexical.search("", by_code, limit)]
+
     def _occupation_rows(
         self, occupation: Occupation, filters: SearchFilters, limit: int, loaded: Collection[int] = ()
     ) -> list[OfferRow]:
         """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever); the ones
-        already ``loaded`` from the store are not read again. The caller re-checks the salary floor."""
-        by_code = _indexed(filters).model_copy(update={"rome": list(occupation.codes)})
-        if filters.salary_min_monthly is not None:
-            limit *= SALARY_OVERFETCH
-        hits = self.searcher.lexical.search("", by_code, limit)
-        return self.repo.get_many([h.doc_id for h in hits if h.doc_id not in loaded])
+        already ``loaded`` from the store are not read again."""
+        ids = self._occupation_ids(occupation, filters, limit)
+        return self.repo.get_many([i for i in ids if i not in loaded])
+
+    def _nearest_rows(self, ids: list[int], geo: GeoFilter, filters: SearchFilters) -> list[OfferRow]:
+        """The ``NEAREST`` offers of ``ids`` closest to ``geo`` passing ``filters``: ordered by their stored
+        coordinates first, so that only the few shown are loaded and scored."""
+        places = self.repo.coordinates(ids)
+
+        def away(doc_id: int) -> float:
+            lat, lon = places[doc_id]
+            return math.inf if lat is None or lon is None else haversine_km(geo.lat, geo.lon, lat, lon)
+
+        order = sorted((i for i in ids if i in places), key=away)
+        rows: list[OfferRow] = []
+        for start in range(0, len(order), 2 * NEAREST):
+            loaded = self.repo.get_many(order[start : start + 2 * NEAREST])
+            rows += [row for row in loaded if matches(offer_filter_document(row), filters)]
+            if len(rows) >= NEAREST:
+                break
+        return rows[:NEAREST]
 
     def _nearest(
         self, text: str, filters: SearchFilters, occupation: Occupation, language: str
@@ -235,11 +259,16 @@ class OfferSearchService:
             relaxed = [*relaxed, "contract"]
             steps.append((relaxed, wider, NEAREST_POOL))
         for relaxed_now, relaxed_filters, pool in steps:
-            rows = [
-                row
-                for row in self._occupation_rows(occupation, relaxed_filters, pool)
-                if matches(offer_document(row), relaxed_filters)
-            ]
+            ids = self._occupation_ids(occupation, relaxed_filters, pool)
+            if filters.geo is not None:
+                # Every offer read is of the occupation (a match): the nearest ones are what is shown.
+                rows = self._nearest_rows(ids, filters.geo, relaxed_filters)
+            else:
+                rows = [
+                    row
+                    for row in self.repo.get_many(ids)
+                    if matches(offer_filter_document(row), relaxed_filters)
+                ]
             ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)
             near = [r for r in ranking.matches if r.grade in MATCH_GRADES]
             if filters.geo is not None:
