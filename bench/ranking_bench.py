@@ -16,6 +16,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,12 @@ def bench_ranking(engine: Engine, rounds: int = 3) -> dict[str, Any]:
     for q in queries:  # warm-up: models, offer facts, caches
         ranked.search(q.text, q.filters, interpret=False)
         fusion.search(q.text, q.filters, interpret=False)
+    engine.warm()  # as a server does at startup
     out: dict[str, list[float]] = {"ranked": [], "fusion": [], "ranked_cpu": [], "fusion_cpu": []}
     for _ in range(rounds):
         for q in queries:
             for kind, service in (("ranked", ranked), ("fusion", fusion)):
-                wall, cpu = _wall_and_cpu_ms(
-                    lambda q=q, s=service: s.search(q.text, q.filters, interpret=False)
-                )
+                wall, cpu = _wall_and_cpu_ms(partial(service.search, q.text, q.filters, interpret=False))
                 out[kind].append(wall)
                 out[f"{kind}_cpu"].append(cpu)
     return {"offers": engine.offers.count(), **{k: summarize(v) for k, v in out.items()}}
