@@ -53,6 +53,7 @@ class WarmAgent:
     async def warm(self) -> None:
         """Load everything now (a server calls it at startup so that its first turn is fast)."""
         await self._open()
+        await asyncio.to_thread(self._engine.warm)
 
     async def ask(
         self, question: str, *, thread_id: str | None = None, role: Role = "candidate"

@@ -61,6 +61,8 @@ class SearchRequest:
     published_within_days: int | None = None
     published_since: date | None = None
     rome: Sequence[str] = ()
+    salary_min_monthly: float | None = None
+    """Monthly gross euros an offer's stated salary must reach (offers only)."""
 
 
 @dataclass
@@ -107,6 +109,7 @@ class RequestBuilder:
             "experience_max_months": request.experience_max_months,
             "rome": [r.upper() for r in request.rome],
             "languages": language_keys(request.languages),
+            "salary_min_monthly": request.salary_min_monthly,
         }
         if request.place:
             place = self.places.resolve(request.place)
