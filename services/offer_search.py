@@ -18,7 +18,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.filters import haversine_km, matches
-from domain.salary import format_salary
+from domain.salary import format_euros, format_salary
 from domain.search import GeoFilter, ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
@@ -355,6 +355,9 @@ def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str =
     contract = ""
     if "contract" in no_match.relaxed and filters.contracts:
         contract = f" ({', '.join(filters.contracts)})"
+    if filters.salary_min_monthly:  # the floor is kept when the place or contract is relaxed
+        floor = format_euros(filters.salary_min_monthly, "en" if en else "fr")
+        contract += f" paying at least {floor} €/month" if en else f" payée au moins {floor} €/mois"
     nearest = ", ".join(
         f"{a.location or '?'}" + (f" ({a.distance_km:g} km)" if a.distance_km is not None else "")
         for a in no_match.alternatives[:3]

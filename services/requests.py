@@ -230,4 +230,5 @@ def request_from_reading(reading: Reading, explicit: SearchRequest | None = None
         published_within_days=e.published_within_days or reading.published_within_days,
         published_since=e.published_since,
         rome=e.rome,
+        salary_min_monthly=e.salary_min_monthly or reading.salary_min_monthly,
     )

@@ -106,6 +106,14 @@ def test_search_reads_a_sentence_as_the_agent_does(data_dir: Path) -> None:
     assert fold_words(data["text"]) == ["systems", "administrator"]
     assert data["filters"]["geo"]["label"] == "Paris"
 
+    paid = runner.invoke(app, ["search", "administrateur systèmes, au moins 2500 € par mois", "--json",
+                               "--data-dir", str(data_dir)])  # fmt: skip
+    data = json.loads(paid.stdout)
+    assert data["filters"]["salary_min_monthly"] == 2500 and fold_words(data["text"]) == [
+        "administrateur",
+        "systemes",
+    ]
+
     literal = runner.invoke(app, ["search", said, "--literal", "--json", "--data-dir", str(data_dir)])
     assert json.loads(literal.stdout)["text"] == said  # --literal keeps the text as typed
 
