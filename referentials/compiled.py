@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 
@@ -158,7 +158,9 @@ def _dump_mapped(value: object) -> tuple[bytes, list[bytes | memoryview]]:
         return False  # False: not written into the pickle
 
     body = pickle.dumps(value, protocol=5, buffer_callback=out_of_band)
-    spans, chunks, offset = [], [], 0
+    spans: list[tuple[int, int]] = []
+    chunks: list[bytes | memoryview] = []
+    offset = 0
     for buf in raw:
         pad = -offset % _ALIGN
         chunks.extend([b"\0" * pad, buf])
@@ -168,9 +170,9 @@ def _dump_mapped(value: object) -> tuple[bytes, list[bytes | memoryview]]:
     return pickle.dumps(spans, protocol=5) + body, chunks
 
 
-def _load_mapped(fh: object, path: Path) -> object:
+def _load_mapped(fh: BinaryIO, path: Path) -> Any:
     """Read what ``_dump_mapped`` wrote: the buffers are read-only views of the mapped side file."""
-    spans = pickle.load(fh)  # type: ignore[arg-type]
+    spans = pickle.load(fh)
     views: list[memoryview] = []
     if spans:
         with _buffers_path(path).open("rb") as side:
@@ -180,7 +182,7 @@ def _load_mapped(fh: object, path: Path) -> object:
         if any(offset + length > len(whole) for offset, length in spans):
             raise EOFError(f"{_buffers_path(path).name} is shorter than its pickle says")
         views = [whole[offset : offset + length] for offset, length in spans]
-    return pickle.load(fh, buffers=views)  # type: ignore[arg-type]
+    return pickle.load(fh, buffers=views)
 
 
 _process_cache: CompiledCache | None = None
