@@ -30,13 +30,13 @@ from agent.guardrails import REFUSAL, check_citations, leaks_instructions, user_
 from agent.phrased import DRAFT_KEY
 from agent.resilience import (
     FALLBACK_KEY,
-    MODEL_ERRORS,
     UNREADABLE_KEY,
     FailureReason,
     call_problems,
     failure_reason,
     fallback_notice,
     is_empty,
+    model_errors,
     repair_tool_calls,
 )
 from agent.state import State
@@ -99,7 +99,7 @@ def build_graph(
         if reason is None:
             try:
                 response = await ctx.model.bind_tools(tools).ainvoke(messages)
-            except MODEL_ERRORS as exc:
+            except model_errors() as exc:
                 reason = failure_reason(exc)
             else:
                 assert isinstance(response, AIMessage)
