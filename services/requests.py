@@ -160,7 +160,7 @@ def language_keys(names: Sequence[str]) -> list[str]:
     """
     if not names:
         return []
-    from cv.languages import LANGUAGE_NAMES  # the CV parser's package loads in ~0.3 s: only when asked
+    from domain.languages import LANGUAGE_NAMES
 
     keys: list[str] = []
     for name in names:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from cv.languages import LANGUAGE_NAMES
+from domain.languages import LANGUAGE_NAMES
 
 Act = Literal[
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",
