@@ -107,6 +107,17 @@ class TantivyBackend:
             self._dirty = False
         self._index.reload()
 
+    def remove_leftovers(self) -> list[str]:
+        """Remove segment files no commit names (a write killed mid-commit, or segments merged away
+        whose deletion the kill cut short) and temporary files; call under the data's writer lock (no
+        other writer is then mid-write). Returns the names removed."""
+        before = {p.name for p in self.path.iterdir()}
+        with self._write_lock:
+            self._acquire_writer().garbage_collect_files()
+            for temp in self.path.glob(".tmp*"):  # an atomic write of meta.json or .managed.json cut short
+                temp.unlink(missing_ok=True)
+        return sorted(before - {p.name for p in self.path.iterdir()})
+
     def close(self) -> None:
         """Commit pending writes and release the writer lock. Idempotent.
 
