@@ -167,11 +167,12 @@ class VectorIndexService:
         self.lock = lock
         self.writes_enabled = writes_enabled
         self._writer = writer or (lambda _what: nullcontext())
+        self._one_write = threading.Lock()  # this server's own writes queue here, not on the file lock
 
     @contextmanager
     def _writing(self, what: str, index: IndexName) -> Iterator[None]:
         """The data's writer lock for one request; the lexical index's writer is released at the end."""
-        with self._writer(f"bassin serve : {what}"):
+        with self._one_write, self._writer(f"bassin serve : {what}"):
             try:
                 yield
             finally:

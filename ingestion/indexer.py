@@ -294,8 +294,9 @@ class CollectionIndexer:
         """Make the vector and lexical indexes mirror SQL exactly: add, refresh, remove, and replace
         vectors that are not the stored embeddings. Runs under the vector index's writer lock."""
         with self.vectors.writing():
+            leftovers = _remove_leftovers(self.vectors) + _remove_leftovers(self.lexical)  # before writing
             report = self._sync(progress)
-            report.leftovers = _remove_leftovers(self.vectors) + _remove_leftovers(self.lexical)
+            report.leftovers = leftovers
             if report.fixed:
                 self.lexical.commit()
                 crash_points.reached("sync.lexical-committed")

@@ -111,6 +111,7 @@ class TantivyBackend:
         """Remove segment files no commit names (a write killed mid-commit, or segments merged away
         whose deletion the kill cut short) and temporary files; call under the data's writer lock (no
         other writer is then mid-write). Returns the names removed."""
+        self.close()  # nothing pending, no merge running: files being written are never collected
         before = {p.name for p in self.path.iterdir()}
         with self._write_lock:
             self._acquire_writer().garbage_collect_files()
