@@ -128,4 +128,11 @@ def test_api_and_cli_writers_never_interleave(tmp_path: Path) -> None:
         assert r.headers["Retry-After"] and "bassin" in r.json()["holder"], r.text
     assert statuses[200] > 0 and statuses[404] > 0, statuses  # 404: the forgotten person's upsert
     assert processes_of(store.data) == []
+    assert_in_step(store, files=False)  # in step as the writers left it, before any sync
+    # sync finds nothing to repair in the indexes; it only collects the segments tantivy merged away
+    # (its own collection runs at a writer's next commit)
+    synced = bassin(["sync"], store.data)
+    assert synced.returncode == 0, synced.stderr
+    assert synced.stdout.count("+0 ajoutés, 0 rafraîchis, -0 orphelins supprimés") == 4, synced.stdout
+    assert "vecteurs étrangers remplacés" in synced.stdout and "0 vecteurs étrangers" in synced.stdout
     assert_in_step(store)

@@ -71,7 +71,9 @@ def pg_es_store(
     from retrieval.lexical.elastic import connect_elasticsearch
 
     client = connect_elasticsearch(elasticsearch_url)
-    client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, allow_no_indices=True)
+    names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True))
+    if names:  # by name: the node refuses wildcard deletes
+        client.indices.delete(index=",".join(names), ignore_unavailable=True)
     client.close()
 
 
@@ -97,16 +99,14 @@ SQLITE_CASES = [
     *(("sync", s) for s in SYNC),
     *(("reindex", s) for s in REINDEX),
 ]
-PG_ES_CASES = [
+PG_ES_CASES = [  # the main steps (each ~3x slower than on SQLite); the rest run on SQLite only
     ("ingest", "ingest.sql-committed"),
     ("ingest", "index.lexical-committed"),
     ("cvs", "cv.file-moved"),
-    ("cvs", "cv.row-committed"),
     ("delete", "delete.sql-committed"),
     ("sync", "sync.orphans-removed"),
     ("sync", "sync.batch-indexed"),
-    ("sync", "sync.lexical-committed"),
-    *(("reindex", s) for s in ES_REINDEX),
+    *(("reindex", s) for s in ES_REINDEX if s != "reindex.lexical-done"),
 ]
 
 
