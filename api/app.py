@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.config import ApiConfig
 from api.deps import ApiServices
-from api.errors import VectorDimensionError, status_of
+from api.errors import WRITER_BUSY_RETRY_AFTER_S, VectorDimensionError, status_of
 from api.health import health_report
 from api.middleware import ApiMiddleware, TokenBuckets
 from api.observability import LOGGER, ApiMetrics
@@ -45,7 +45,7 @@ from api.schemas import (
     ScoredId,
     search_filters,
 )
-from domain.errors import BassinError, InvalidQueryError
+from domain.errors import BassinError, InvalidQueryError, WriterBusyError
 from services.offer_details import OfferDetails
 
 _ID = re.compile(ID_PATTERN)
@@ -63,7 +63,11 @@ _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing API key (X-API-Key)."},
     403: {"model": ErrorBody, "description": "API key refused, or no key configured."},
     404: {"model": ErrorBody, "description": "Unknown ids: nothing was written."},
-    409: {"model": ErrorBody, "description": "FAISS writes disabled (several workers)."},
+    409: {
+        "model": ErrorBody,
+        "description": "FAISS writes disabled (several workers), or another writer (`bassin ingest`, "
+        "`sync`…) holds the data beyond BASSIN_API_WRITER_WAIT_S: retry after Retry-After; `holder` names it.",
+    },
 }
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 _API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="Key for the write endpoints.")
@@ -295,7 +299,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         body: dict[str, Any] = {"detail": str(exc), "request_id": _request_id(request)}
         if isinstance(exc, VectorDimensionError):
             body["expected_dim"] = exc.expected
-        return JSONResponse(body, status_code=status_of(exc))
+        headers = None
+        if isinstance(exc, WriterBusyError):
+            body["holder"] = exc.holder
+            headers = {"Retry-After": str(WRITER_BUSY_RETRY_AFTER_S)}
+        return JSONResponse(body, status_code=status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

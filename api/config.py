@@ -30,6 +30,7 @@ class ApiConfig:
     auth_failure_burst: int = 10
     max_upsert_items: int = 256
     index_writes: bool = True
+    writer_wait_s: float = 2.0
     match_cache_ttl: timedelta = timedelta(hours=24)
     match_cache_depth: int = 50
     offers_changed_poll_s: float = 5.0
@@ -51,6 +52,7 @@ class ApiConfig:
             auth_failure_burst=settings.api_auth_failure_burst,
             max_upsert_items=settings.api_max_upsert_items,
             index_writes=settings.api_workers == 1 or settings.vector_backend != "faiss",
+            writer_wait_s=settings.api_writer_wait_s,
             match_cache_ttl=timedelta(hours=settings.match_cache_ttl_hours),
             match_cache_depth=settings.match_cache_depth,
             offers_changed_poll_s=settings.offers_changed_poll_s,

@@ -10,6 +10,7 @@ from domain.errors import (
     InvalidQueryError,
     ModelMismatchError,
     OfferNotFoundError,
+    WriterBusyError,
 )
 
 
@@ -78,11 +79,15 @@ class IndexWritesDisabledError(BassinError):
         )
 
 
+WRITER_BUSY_RETRY_AFTER_S = 5
+"""Retry-After of a write refused because another writer holds the data (an ingest, a sync…)."""
+
+
 def status_of(exc: BassinError) -> int:
     """The HTTP status of an expected failure."""
     if isinstance(exc, OfferNotFoundError | CandidateNotFoundError | UnknownIdsError):
         return 404
-    if isinstance(exc, CVFileMissingError | IndexWritesDisabledError):
+    if isinstance(exc, CVFileMissingError | IndexWritesDisabledError | WriterBusyError):
         return 409
     if isinstance(exc, ConfigurationError | IndexCorruptedError | ModelMismatchError):
         return 503

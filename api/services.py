@@ -8,8 +8,8 @@ vector writes its write side. The embedding model is called by one thread at a t
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,6 +146,11 @@ class VectorIndexService:
     against it, and refused when it differs. A delete removes the document from the store and every
     index (offers: like ``bassin delete offers``; candidates: like ``bassin forget candidate``), since an
     index entry SQL still holds would come back at the next ``bassin sync``.
+
+    Every write holds the data's writer lock (``writer``: the CLI's ``store.locks.exclusive_writer``)
+    for the whole request, from reading the ids to saving the indexes, and lets go of the lexical
+    index's writer before returning, so a command-line ingest, delete or forget never interleaves
+    with it and never finds an index held by the server.
     """
 
     def __init__(
@@ -155,11 +160,23 @@ class VectorIndexService:
         lock: ReadWriteLock,
         *,
         writes_enabled: bool = True,
+        writer: Callable[[str], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.engine = engine
         self.embeddings = embeddings
         self.lock = lock
         self.writes_enabled = writes_enabled
+        self._writer = writer or (lambda _what: nullcontext())
+        self._one_write = threading.Lock()  # this server's own writes queue here, not on the file lock
+
+    @contextmanager
+    def _writing(self, what: str, index: IndexName) -> Iterator[None]:
+        """The data's writer lock for one request; the lexical index's writer is released at the end."""
+        with self._one_write, self._writer(f"bassin serve : {what}"):
+            try:
+                yield
+            finally:
+                self.engine.indexes(index).lexical.close()  # commits and frees tantivy's writer lock
 
     def search(
         self, index: IndexName, vector: Sequence[float], filters: SearchFilters | None, top_k: int
@@ -194,53 +211,57 @@ class VectorIndexService:
         """
         if not self.writes_enabled:
             raise IndexWritesDisabledError()
-        last = {ext_id: vec for ext_id, vec in items}  # the last occurrence of an id wins
-        doc_ids = self._doc_ids(index, list(last))
-        missing = [i for i in last if i not in doc_ids]
-        if missing:
-            raise UnknownIdsError(index, missing)
-        given = {
-            i: self.embeddings.query_vector(v, f"items[{i}].vector") for i, v in last.items() if v is not None
-        }
-        ordered = list(last)
-        indexer = self.engine.indexer(index)
-        plan = indexer.plan([doc_ids[i] for i in ordered])
-        if plan.todo:
-            plan.vectors[plan.todo] = self.embeddings.embed([plan.docs[i].embed_text for i in plan.todo])
-        row_of = {d.doc_id: row for row, d in enumerate(plan.docs)}
-        differing = []
-        for ext_id, vec in given.items():
-            model = plan.vectors[row_of[doc_ids[ext_id]]]
-            cosine = float(np.dot(vec, model) / max(float(np.linalg.norm(model)), 1e-12))
-            if cosine < CALLER_VECTOR_AGREEMENT:
-                differing.append((ext_id, cosine))
-        if differing:
-            raise VectorMismatchError(differing)
-        with self.lock.write():
-            indexer.apply(plan)
-            indexer.flush()
-            return ordered, self.engine.indexes(index).vectors.count()
+        with self._writing(f"upsert {index}", index):
+            last = {ext_id: vec for ext_id, vec in items}  # the last occurrence of an id wins
+            doc_ids = self._doc_ids(index, list(last))
+            missing = [i for i in last if i not in doc_ids]
+            if missing:
+                raise UnknownIdsError(index, missing)
+            given = {
+                i: self.embeddings.query_vector(v, f"items[{i}].vector")
+                for i, v in last.items()
+                if v is not None
+            }
+            ordered = list(last)
+            indexer = self.engine.indexer(index)
+            plan = indexer.plan([doc_ids[i] for i in ordered])
+            if plan.todo:
+                plan.vectors[plan.todo] = self.embeddings.embed([plan.docs[i].embed_text for i in plan.todo])
+            row_of = {d.doc_id: row for row, d in enumerate(plan.docs)}
+            differing = []
+            for ext_id, vec in given.items():
+                model = plan.vectors[row_of[doc_ids[ext_id]]]
+                cosine = float(np.dot(vec, model) / max(float(np.linalg.norm(model)), 1e-12))
+                if cosine < CALLER_VECTOR_AGREEMENT:
+                    differing.append((ext_id, cosine))
+            if differing:
+                raise VectorMismatchError(differing)
+            with self.lock.write():
+                indexer.apply(plan)
+                indexer.flush()
+                return ordered, self.engine.indexes(index).vectors.count()
 
     def delete(self, index: IndexName, ids: Sequence[str]) -> DeleteOutcome:
         """Delete the documents of known ids from the store and every index; unknown ids are reported."""
         if not self.writes_enabled:
             raise IndexWritesDisabledError()
-        wanted = list(dict.fromkeys(ids))
-        doc_ids = self._doc_ids(index, wanted)
-        unknown = [i for i in wanted if i not in doc_ids]
-        with self.lock.write():
-            store = self.engine.indexes(index).vectors
-            with store.writing():
-                indexed = set(store.hashes())
-            known = [i for i in wanted if i in doc_ids]
-            if index == "offers":
-                self.engine.pipeline.delete(known)
-            else:
-                for ext_id in known:
-                    self.engine.forget(ext_id)  # everywhere, as `bassin forget candidate`
-            not_indexed = [i for i in known if doc_ids[i] not in indexed]
-            deleted = [i for i in known if doc_ids[i] in indexed]
-            return DeleteOutcome(deleted, not_indexed, unknown, store.count())
+        with self._writing(f"delete {index}", index):
+            wanted = list(dict.fromkeys(ids))
+            doc_ids = self._doc_ids(index, wanted)
+            unknown = [i for i in wanted if i not in doc_ids]
+            with self.lock.write():
+                store = self.engine.indexes(index).vectors
+                with store.writing():
+                    indexed = set(store.hashes())
+                known = [i for i in wanted if i in doc_ids]
+                if index == "offers":
+                    self.engine.pipeline.delete(known)
+                else:
+                    for ext_id in known:
+                        self.engine.forget(ext_id)  # everywhere, as `bassin forget candidate`
+                not_indexed = [i for i in known if doc_ids[i] not in indexed]
+                deleted = [i for i in known if doc_ids[i] in indexed]
+                return DeleteOutcome(deleted, not_indexed, unknown, store.count())
 
     def counts(self) -> dict[str, tuple[int, str]]:
         """Vectors and index type of each collection."""

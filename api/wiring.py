@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -19,6 +19,7 @@ from api.matches import MatchService, offers_changed_reader
 from api.services import EmbeddingService, OfferDetailsService, ReadWriteLock, VectorIndexService
 from app.runtime import Engine, build_engine
 from app.settings import Settings
+from store.locks import exclusive_writer
 from store.match_cache import MatchCacheRepository
 
 
@@ -26,7 +27,12 @@ def build_api_services(engine: Engine, config: ApiConfig) -> ApiServices:
     """The API's services over an open engine (the scorer configured by the engine's settings)."""
     lock = ReadWriteLock()
     embeddings = EmbeddingService(engine.embedder)
-    vectors = VectorIndexService(engine, embeddings, lock, writes_enabled=config.index_writes)
+    data_dir = engine.settings.data_dir
+
+    def writer(what: str) -> AbstractContextManager[None]:
+        return exclusive_writer(engine.db, data_dir, what, short=True, wait_s=config.writer_wait_s)
+
+    vectors = VectorIndexService(engine, embeddings, lock, writes_enabled=config.index_writes, writer=writer)
     cache = MatchCacheRepository(engine.db)
     matches = MatchService(
         candidates=engine.candidates,

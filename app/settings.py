@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     vector_exact_threshold: int = Field(
         default=50_000, description="Below this many vectors FAISS uses exact inner product; above, IVF."
     )
+    crash_at: str | None = Field(
+        default=None,
+        description="Tests only: a step of domain.crash_points.STEPS where a write command kills itself "
+        "(SIGKILL), to check that a re-run and `bassin sync` recover from a crash at that very step.",
+    )
     fusion: Literal["rrf", "weighted"] = "rrf"
     fusion_lexical_weight: float = 0.5
     rrf_k: int = 60
@@ -191,6 +196,12 @@ class Settings(BaseSettings):
         default=10, ge=1, description="Write requests without a valid key allowed at once before 429."
     )
     api_max_upsert_items: int = Field(default=256, ge=1, le=10_000, description="Items per /faiss write.")
+    api_writer_wait_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long an API write waits for the data's writer lock (held by a `bassin ingest`, "
+        "`delete`, `sync`… or another API write) before answering 409 with Retry-After and the holder.",
+    )
     api_workers: int = Field(default=1, ge=1, description="Server processes (FAISS writes need exactly 1).")
     match_cache_ttl_hours: float = Field(
         default=24.0, gt=0, description="Cached matches older are recomputed."

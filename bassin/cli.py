@@ -25,6 +25,7 @@ from bassin.eval_cli import evaluate
 from bassin.france_travail_cli import ingest_france_travail
 from bassin.match_cli import explain, match_app
 from bassin.serve_cli import serve
+from domain import crash_points
 from domain.errors import BassinError
 
 app = command_group("Bassin : recherche d'offres d'emploi hybride (lexicale + vectorielle).")
@@ -182,6 +183,8 @@ def sync(
             f"  Lexical : +{report.lexical_added} ajoutés, {report.lexical_refreshed} rafraîchis, "
             f"-{report.lexical_removed} orphelins supprimés"
         )
+        if report.leftovers:
+            typer.echo(f"  Restes d'une écriture interrompue supprimés : {', '.join(report.leftovers)}")
     if swept:
         typer.echo(f"[cvs] fichiers orphelins supprimés (ingestion interrompue) : {', '.join(swept)}")
     fixed = sum(r.fixed for r in reports) + len(swept)
@@ -198,6 +201,7 @@ def reindex(data_dir: DataDir = None) -> None:
     with open_writer(data_dir, "bassin reindex") as engine:
         n = engine.pipeline.reindex_lexical()
         n += engine.indexer("candidates").reindex_lexical()
+        crash_points.reached("reindex.lexical-done")
         v = sum(engine.indexer(c).reindex_vectors() for c in COLLECTIONS)
         backend = engine.settings.effective_lexical_backend
         vector_backend = engine.settings.vector_backend

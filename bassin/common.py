@@ -22,6 +22,9 @@ def command_group(help_text: str) -> typer.Typer:
     return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
 
 
+API_WRITE_WAIT_S = 30.0
+"""How long a write command waits for the API server's writes (each holds the lock for one request)."""
+
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Dossier des données (défaut : BASSIN_DATA_DIR ou ./var).")
 ]
@@ -29,10 +32,12 @@ DataDir = Annotated[
 
 def settings_for(data_dir: Path | None) -> Settings:
     from app.settings import Settings
+    from domain import crash_points
 
     settings = Settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
+    crash_points.arm(settings.crash_at)
     return settings
 
 
@@ -53,7 +58,7 @@ def open_writer(data_dir: Path | None, what: str, *, rebuild: bool = False) -> I
     settings = settings_for(data_dir)
     lock_db = Database(settings.resolved_database_url)
     try:
-        with exclusive_writer(lock_db, settings.data_dir, what):
+        with exclusive_writer(lock_db, settings.data_dir, what, wait_s=API_WRITE_WAIT_S):
             engine = build_engine(settings, rebuild_indexes=rebuild)
             try:
                 yield engine

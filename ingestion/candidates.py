@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cv import ParsedCV, parse_cv, read_cv_file
+from domain import crash_points
 from domain.candidates import CandidateRecord
 from domain.errors import BassinError, InputFormatError
 from domain.vocabulary import contract_codes
@@ -107,12 +108,14 @@ class CandidateIngestion:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        crash_points.reached("cv.file-staged")
         try:
             outcome = self.repo.upsert(
                 record, personal, stored.name, before_commit=lambda: _move(tmp, stored)
             )
         finally:
             tmp.unlink(missing_ok=True)
+        crash_points.reached("cv.row-committed")
         if outcome.previous_file and outcome.previous_file != stored.name:
             (self.files_dir / outcome.previous_file).unlink(missing_ok=True)
         if outcome.status != "unchanged":
@@ -154,11 +157,13 @@ class CandidateIngestion:
             if file.is_file() and (file.name.endswith(".tmp") or file.name not in recorded):
                 file.unlink(missing_ok=True)
                 removed.append(file.name)
+                crash_points.reached("sync.cv-swept")
         return removed
 
 
 def _move(source: Path, target: Path) -> None:
     source.replace(target)
+    crash_points.reached("cv.file-moved")
 
 
 def _cv_files(path: Path) -> Iterator[Path]:

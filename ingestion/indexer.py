@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from domain import crash_points
 from domain.documents import IndexDocument
 from retrieval.embeddings.base import EmbeddingProvider
 from retrieval.lexical.base import LexicalBackend
@@ -138,11 +139,14 @@ class SyncReport:
     lexical_refreshed: int = 0
     lexical_removed: int = 0
     embedded: int = 0
+    leftovers: list[str] = field(default_factory=list)
+    """Files or index versions a killed write left behind (not searched), removed."""
 
     @property
     def fixed(self) -> int:
         return (
-            self.vector_added
+            len(self.leftovers)
+            + self.vector_added
             + self.vector_refreshed
             + self.vector_removed
             + self.vector_repaired
@@ -224,6 +228,7 @@ class CollectionIndexer:
     def flush(self) -> None:
         """Make the writes visible and durable; the vector index is saved under its writer lock."""
         self.lexical.commit()
+        crash_points.reached("index.lexical-committed")
         with self.vectors.writing() as reloaded:
             if reloaded:
                 self._reapply(sorted(self._touched))
@@ -289,9 +294,12 @@ class CollectionIndexer:
         """Make the vector and lexical indexes mirror SQL exactly: add, refresh, remove, and replace
         vectors that are not the stored embeddings. Runs under the vector index's writer lock."""
         with self.vectors.writing():
+            leftovers = _remove_leftovers(self.vectors) + _remove_leftovers(self.lexical)  # before writing
             report = self._sync(progress)
+            report.leftovers = leftovers
             if report.fixed:
                 self.lexical.commit()
+                crash_points.reached("sync.lexical-committed")
                 self.vectors.save()
             self._touched.clear()
         return report
@@ -314,6 +322,7 @@ class CollectionIndexer:
         with self.vectors.writing():
             self.vectors.reindex(items())
             self._touched.clear()
+        crash_points.reached("reindex.vectors-swapped")
         return len(self.vectors.hashes())
 
     def _sync(self, progress: Callable[[int], object] | None) -> SyncReport:
@@ -339,6 +348,8 @@ class CollectionIndexer:
             self.vectors.delete(vec_orphans)
         if lex_orphans:
             self.lexical.delete(lex_orphans)
+        if vec_orphans or lex_orphans:
+            crash_points.reached("sync.orphans-removed")
         stats = EncodeStats()
         todo = sorted(vec_todo | lex_todo)
         for start in range(0, len(todo), self.batch_size):
@@ -354,6 +365,7 @@ class CollectionIndexer:
             ldocs = [d for d in docs if d.doc_id in lex_todo]
             if ldocs:
                 self.lexical.upsert(ldocs)
+            crash_points.reached("sync.batch-indexed")
             if progress:
                 progress(len(docs))
         report.embedded = stats.embedded
@@ -371,6 +383,7 @@ class CollectionIndexer:
             reindex(docs)
         else:
             self.lexical.clear()
+            crash_points.reached("reindex.lexical-cleared")
             batch: list[IndexDocument] = []
             for doc in docs:
                 batch.append(doc)
@@ -378,5 +391,13 @@ class CollectionIndexer:
                     self.lexical.upsert(batch)
                     batch = []
             self.lexical.upsert(batch)
+            crash_points.reached("reindex.lexical-filled")
             self.lexical.commit()
         return self.lexical.count()
+
+
+def _remove_leftovers(index: object) -> list[str]:
+    """What a backend with versioned files or indexes (FAISS generations, Elasticsearch versions) has
+    left of a write killed midway; nothing for the others (tantivy and pgvector clean up themselves)."""
+    remove = getattr(index, "remove_leftovers", None)
+    return list(remove()) if callable(remove) else []

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain import crash_points
 from domain.offers import OfferRecord
 from ingestion.indexer import CollectionIndexer, EncodePlan, EncodeStats, SyncReport
 from ingestion.offers.france_travail import FranceTravailNormalizer, NormalizationError
@@ -263,6 +264,7 @@ class IndexingPipeline:
         happen here, while the worker encodes the next batch.
         """
         outcome = self.repo.upsert_many(batch)
+        crash_points.reached("ingest.sql-committed")
         # duplicates of one id inside a batch: the last wins, the others count as unchanged
         duplicates = len(batch) - len({rec.external_id for rec in batch})
         summary.inserted += len(outcome.inserted)
@@ -284,6 +286,7 @@ class IndexingPipeline:
         """Delete offers everywhere; returns the external ids that existed."""
         existing = self.repo.get_by_external_ids(list(external_ids))
         doc_ids = self.repo.delete_many(list(existing))
+        crash_points.reached("delete.sql-committed")
         if doc_ids:
             self.indexer.remove(doc_ids)
             self.indexer.flush()

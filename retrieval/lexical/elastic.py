@@ -41,6 +41,7 @@ from elasticsearch import (
 )
 from elasticsearch import __version__ as client_version
 
+from domain import crash_points
 from domain.documents import IndexDocument
 from domain.errors import BassinError, ConfigurationError, IndexCorruptedError
 from domain.search import GeoFilter, SearchFilters
@@ -269,9 +270,20 @@ class ElasticsearchBackend:
             ]
             actions.append({"add": {"index": new_index, "alias": self.alias}})
             self._client.indices.update_aliases(actions=actions)
+            crash_points.reached("reindex.lexical-swapped")
             stale = [name for name in self.versions() if name < new_index]
             if stale:
                 self._client.indices.delete(index=",".join(stale), ignore_unavailable=True)
+
+    def remove_leftovers(self) -> list[str]:
+        """Delete the versions the alias does not point to (a rebuild killed before or right after its
+        swap); call under the writer lock. Returns the index names deleted."""
+        with self._reachable():
+            aliased = set(self._client.indices.get_alias(name=self.alias)) if self._alias_exists() else set()
+            unused = [name for name in self.versions() if name not in aliased]
+            if aliased and unused:
+                self._client.indices.delete(index=",".join(unused), ignore_unavailable=True)
+        return unused if aliased else []
 
     def reindex(self, docs: Iterable[IndexDocument]) -> str:
         """Rebuild the collection from ``docs`` into a new version and swap it in; returns its name.
@@ -289,6 +301,7 @@ class ElasticsearchBackend:
                 self._client.indices.delete(index=new_index)
             raise DocumentIndexingError(new_index, failures)
         self.commit(index=new_index)
+        crash_points.reached("reindex.lexical-filled")
         self.swap_alias(new_index)
         return new_index
 

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -106,6 +107,32 @@ class TantivyBackend:
             writer.commit()
             self._dirty = False
         self._index.reload()
+
+    def remove_leftovers(self) -> list[str]:
+        """Remove segment files no commit names (a write killed mid-commit, or segments merged away
+        whose deletion the kill cut short) and temporary files; call under the data's writer lock (no
+        other writer is then mid-write). Returns the names removed.
+
+        Tantivy's own collection only knows the files its process listed in ``.managed.json``, and each
+        process rewrites that list from its own view (a server that wrote, then a command): files
+        another process wrote can fall out of it. So files are also judged against ``meta.json``, the
+        commit itself: a segment file is kept when its segment is live, a ``.del`` file when it is the
+        segment's current one.
+        """
+        self.close()  # nothing pending, no merge running: files being written are never collected
+        before = {p.name for p in self.path.iterdir()}
+        with self._write_lock:
+            self._acquire_writer().garbage_collect_files()
+            for temp in self.path.glob(".tmp*"):  # an atomic write of meta.json or .managed.json cut short
+                temp.unlink(missing_ok=True)
+            live = _live_segment_files(self.path / "meta.json")
+            for entry in self.path.iterdir():
+                name = entry.name
+                if not name.startswith(".") and name != "meta.json" and name not in live:
+                    segment, _, rest = name.partition(".")
+                    if len(segment) == 32 and rest and (rest.endswith(".del") or segment not in live):
+                        entry.unlink(missing_ok=True)
+        return sorted(before - {p.name for p in self.path.iterdir()})
 
     def close(self) -> None:
         """Commit pending writes and release the writer lock. Idempotent.
@@ -260,3 +287,18 @@ def _open_index(path: Path, schema: Schema) -> Index:
         ) from exc
     index.register_tokenizer(FRENCH_TOKENIZER, french_analyzer())
     return index
+
+
+def _live_segment_files(meta_path: Path) -> set[str]:
+    """Segment ids of the last commit, and the ``.del`` file names it uses."""
+    if not meta_path.exists():
+        return set()
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    live: set[str] = set()
+    for segment in meta.get("segments", []):
+        seg = str(segment["segment_id"]).replace("-", "")
+        live.add(seg)
+        deletes = segment.get("deletes")
+        if deletes:
+            live.add(f"{seg}.{deletes['opstamp']}.del")
+    return live

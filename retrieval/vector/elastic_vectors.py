@@ -28,6 +28,7 @@ import numpy as np
 from elastic_transport import TransportError
 from elasticsearch import BadRequestError, Elasticsearch
 
+from domain import crash_points
 from domain.documents import IndexDocument
 from domain.errors import ConfigurationError, IndexCorruptedError, ModelMismatchError
 from domain.search import GeoFilter, SearchFilters
@@ -169,6 +170,17 @@ class ElasticsearchVectorIndex:
         """Nothing to reload: every instance reads and writes the same index."""
         yield False
 
+    def remove_leftovers(self) -> list[str]:
+        """Delete the versions the alias does not point to (a rebuild killed before or right after its
+        swap); call under the writer lock. Returns the index names deleted."""
+        with self._reachable():
+            exists = bool(self._client.indices.exists_alias(name=self.alias))
+            aliased = set(self._client.indices.get_alias(name=self.alias)) if exists else set()
+            unused = [name for name in self._versions() if name not in aliased]
+            if aliased and unused:
+                self._client.indices.delete(index=",".join(unused), ignore_unavailable=True)
+        return unused if aliased else []
+
     def reindex(self, items: Iterable[tuple[IndexDocument, np.ndarray]]) -> None:
         """Fill a new version from ``items``, then move the alias to it; on a refusal nothing is swapped."""
         new_index = self._create_version()
@@ -181,6 +193,7 @@ class ElasticsearchVectorIndex:
             with self._reachable():
                 self._client.indices.put_settings(index=new_index, settings={"refresh_interval": None})
                 self._client.indices.refresh(index=new_index)
+            crash_points.reached("reindex.vectors-filled")
         except BaseException:
             with self._reachable():
                 self._client.indices.delete(index=new_index, ignore_unavailable=True)
@@ -344,6 +357,7 @@ class ElasticsearchVectorIndex:
             ]
             actions.append({"add": {"index": new_index, "alias": self.alias}})
             self._client.indices.update_aliases(actions=actions)
+            crash_points.reached("reindex.vectors-swapped")
             stale = [name for name in self._versions() if name < new_index]
             if stale:
                 self._client.indices.delete(index=",".join(stale), ignore_unavailable=True)

@@ -38,6 +38,7 @@ from typing import Final
 import faiss
 import numpy as np
 
+from domain import crash_points
 from domain.documents import IndexDocument
 from domain.errors import IndexCorruptedError, ModelMismatchError
 from domain.search import SearchFilters
@@ -222,6 +223,18 @@ class FaissVectorIndex:
                     raise _corrupted(self.path, exc) from exc
         return False
 
+    def remove_leftovers(self) -> list[str]:
+        """Remove the files a save killed midway left (temporaries, a generation no manifest names, the
+        previous generation when the kill came right after the manifest); call under ``writing``.
+        Returns the file names removed."""
+        try:
+            manifest = read_manifest(self.path)
+        except _LOAD_ERRORS as exc:
+            raise _corrupted(self.path, exc) from exc
+        if manifest is None or not self.path.is_dir():
+            return []
+        return remove_stale_files(self.path, {MANIFEST_NAME, *manifest.files.values()})
+
     def reindex(self, items: Iterable[tuple[IndexDocument, np.ndarray]]) -> None:
         """Rebuild from ``items`` and save one new generation (readers keep the previous one until then)."""
         self.clear()
@@ -236,6 +249,7 @@ class FaissVectorIndex:
         if docs:
             self.upsert(docs, np.stack(vecs))
         self.rebuild()
+        crash_points.reached("reindex.vectors-filled")
         self.save()
 
     def close(self) -> None:
@@ -374,6 +388,7 @@ class FaissVectorIndex:
         files = generation_files(generation, mode)
         vectors = self._vectors[:n]
         write_atomic(self.path / files["vectors"], lambda fh: np.save(fh, vectors))
+        crash_points.reached("faiss.vectors-written")
         write_atomic(self.path / files["attributes"], self._table.save)
         if self._ivf is not None:
             index = self._ivf
@@ -389,6 +404,7 @@ class FaissVectorIndex:
             files=files,
         )
         write_manifest(self.path, manifest)
+        crash_points.reached("faiss.manifest-written")
         self._generation = generation
         remove_stale_files(self.path, {MANIFEST_NAME, *files.values()})
 

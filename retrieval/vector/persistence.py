@@ -152,10 +152,14 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_files(directory: Path, keep: set[str]) -> None:
-    """Delete generation and temporary files not named in ``keep`` (older or unfinished saves)."""
-    for entry in directory.iterdir():
+def remove_stale_files(directory: Path, keep: set[str]) -> list[str]:
+    """Delete generation and temporary files not named in ``keep`` (older or unfinished saves);
+    returns the names removed."""
+    removed = []
+    for entry in sorted(directory.iterdir()):
         name = entry.name
         if name not in keep and (_GENERATION_FILE.match(name) or _TEMP_FILE.match(name)):
             with contextlib.suppress(OSError):
                 entry.unlink()
+                removed.append(name)
+    return removed

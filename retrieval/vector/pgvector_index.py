@@ -26,6 +26,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
+from domain import crash_points
 from domain.documents import IndexDocument
 from domain.errors import ConfigurationError, ModelMismatchError
 from domain.filters import EARTH_RADIUS_KM, haversine_km
@@ -211,6 +212,7 @@ class PgVectorIndex:
                     f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
                 )
             )
+            crash_points.reached("reindex.vectors-filled")
             conn.execute(text(f"DROP TABLE {self.table}"))
             conn.execute(text(f"ALTER TABLE {staging} RENAME TO {self.table}"))
             conn.execute(text(f"ALTER INDEX {staging}_hnsw RENAME TO {self.table}_hnsw"))
