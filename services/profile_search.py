@@ -7,7 +7,7 @@ asking at most the candidate's experience, the stated contract wishes), then the
 pool (``services.offer_search.OfferSearchService``).
 
 The occupation is read from the CV's title when that reading is sure (an exact ROME appellation, a
-confident classifier); otherwise from all the CV says of its jobs (``profile_occupation``): title,
+confident classifier) and the title is not English; otherwise from all the CV says of its jobs (``profile_occupation``): title,
 headline and latest positions, each English one also in French words, their readings weighed together.
 English résumés need it: "Executive Chef" or "Sous Chef" alone are read wrong, their French renderings
 and the positions around them are not.
@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from cv.english_titles import french_title
 from cv.occupation import occupation_sources
 from domain.search import SearchFilters
 from services.offer_search import OfferSearchResponse
@@ -115,7 +116,7 @@ def offers_for_profile(
         return ProfileSearch(built=built, response=response)
     title = profile.title or ""
     ranker = offers.ranker if isinstance(offers, OccupationAwareSearch) else None
-    if ranker is None or ranker.occupations is None or ranker.occupation(title).trusted:
+    if ranker is None or ranker.occupations is None or _title_is_enough(ranker, title):
         response = offers.search(
             built.text, built.filters, top_k=top_k, interpret=interpret, occupation_text=title
         )
@@ -170,3 +171,12 @@ def profile_occupation(profile: CandidateProfile, reader: OccupationReader) -> O
         families=tuple(families),
         broad=True,
     )
+
+
+def _title_is_enough(ranker: OfferRanker, title: str) -> bool:
+    """True when the CV's title alone names its occupation surely (then read as a search text is).
+
+    Never for an English title: the classifier's confidence on one is not to be relied on ("Vice
+    President" reads as « responsable marketing » at 0.95).
+    """
+    return french_title(title) is None and ranker.occupation(title).trusted
