@@ -20,7 +20,7 @@ from domain.text import fold_offsets
 # title whatever its words ("Data analyst", "Agent de service hospitalier").
 _JOB_SCORE = 0.9
 _MIN_SCORE = 0.45
-_TITLE_WEIGHT = 1.0
+TITLE_WEIGHT = 1.0
 _HEADLINE_WEIGHT = 0.7
 _EXPERIENCE_WEIGHT = 0.4
 _LATEST_POSITIONS = 3
@@ -111,7 +111,7 @@ def target_occupations(
         return []
     sources: list[tuple[str, float]] = []
     if title:
-        sources.append((title, _TITLE_WEIGHT))
+        sources.append((title, TITLE_WEIGHT))
     if headline is not None and headline.text != title:
         sources.append((headline.text, _HEADLINE_WEIGHT))
     for entry in latest_positions(experiences):
@@ -144,7 +144,9 @@ def target_occupations(
     ]
 
 
-def latest_positions(experiences: list[ExperienceEntry], limit: int = _LATEST_POSITIONS) -> list[ExperienceEntry]:
+def latest_positions(
+    experiences: list[ExperienceEntry], limit: int = _LATEST_POSITIONS
+) -> list[ExperienceEntry]:
     """The ``limit`` most recent positions that have a title (current ones first)."""
     return sorted(
         (e for e in experiences if e.title),
@@ -168,8 +170,9 @@ def occupation_sources(
     """
     texts: list[tuple[str, float]] = []
     if title:
-        texts.append((title, _TITLE_WEIGHT))
-    if headline is not None and headline.text != title:
+        texts.append((title, TITLE_WEIGHT))
+    # "SOUS CHEF" printed as the headline of "Sous Chef" is the same evidence, not more.
+    if headline is not None and headline.text.casefold() != (title or "").casefold():
         texts.append((headline.text, _HEADLINE_WEIGHT))
     for entry, weight in zip(latest_positions(experiences), _RECENCY_WEIGHTS, strict=False):
         if entry.title and entry.title != title:

@@ -74,6 +74,8 @@ GUESSES_PER_TEXT = 8
 FAMILY_SHARE = 0.25
 """A ROME family with at least this share of a profile's occupation evidence is one of its families."""
 MAX_FAMILIES = 2
+TITLE_SURE = 0.5
+"""A family the CV's title (or its French words) gets this confidence for is always one of its families."""
 MAX_CODES = 6
 PROFILE_CONFIDENCE = round(OCCUPATION_CONFIDENCE - 0.01, 2)
 """A reading pieced together from several texts ranks the offers but is never trusted (no "nothing
@@ -140,20 +142,25 @@ def profile_occupation(profile: CandidateProfile, reader: OccupationReader) -> O
     Each text of ``cv.occupation.occupation_sources`` (title, headline, latest positions, English ones
     also in French words) is classified; the guesses' confidences, weighed by the text's weight, add up
     per ROME code and per family. The families holding at least ``FAMILY_SHARE`` of the evidence (two at
-    most, else the strongest one) are the profile's, with their likeliest codes; the reading is never
-    trusted (``PROFILE_CONFIDENCE``).
+    most, else the strongest one) are the profile's, with their likeliest codes, and so is the family
+    the title reads as with ``TITLE_SURE`` confidence; the reading is never trusted
+    (``PROFILE_CONFIDENCE``).
 
     Example:
         >>> profile_occupation(parse_cv_text(EXECUTIVE_CHEF_CV).profile, default_occupations()).families  # doctest: +SKIP
         ('G16',)
     """
     sources = occupation_sources(profile.title, profile.headline, profile.experiences)
+    title_texts = {profile.title, french_title(profile.title or "")} - {None, ""}
     by_code: dict[str, float] = defaultdict(float)
+    from_title: dict[str, float] = defaultdict(float)
     labels: dict[str, str] = {}
     for text, weight in sources:
         for guess in reader.classify(text, k=GUESSES_PER_TEXT):
             by_code[guess.code] += weight * guess.confidence
             labels.setdefault(guess.code, guess.label)
+            if text in title_texts:
+                from_title[guess.code[:3]] = max(from_title[guess.code[:3]], guess.confidence)
     if not by_code:
         return NO_OCCUPATION
     by_family: dict[str, float] = defaultdict(float)
@@ -163,6 +170,11 @@ def profile_occupation(profile: CandidateProfile, reader: OccupationReader) -> O
     ranked = sorted(by_family.items(), key=lambda item: -item[1])
     families = [family for family, mass in ranked if mass >= FAMILY_SHARE * total][:MAX_FAMILIES]
     families = families or [ranked[0][0]]
+    # The job the CV's title names surely stays one of its families, whatever the positions around it
+    # ("Sous Chef" after three front-desk jobs is still a cook).
+    title_family = max(from_title, key=from_title.__getitem__, default=None)
+    if title_family and from_title[title_family] >= TITLE_SURE and title_family not in families:
+        families = [title_family, *families[: MAX_FAMILIES - 1]]
     codes = [code for code, _ in sorted(by_code.items(), key=lambda item: -item[1]) if code[:3] in families]
     return Occupation(
         codes=tuple(codes[:MAX_CODES]),

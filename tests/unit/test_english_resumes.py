@@ -39,6 +39,21 @@ Skills
 Menu planning, food safety, inventory, Excel
 """
 
+SOUS_CHEF_AT_THE_FRONT_DESK = """Sous Chef
+Summary
+Back to the kitchen after years at a hotel front desk.
+
+Experience
+Front Desk Manager 01/2016 to Current
+Company Name - City, State
+
+Front Desk Agent 03/2013 to 12/2015
+Company Name - City, State
+
+Front Desk Agent 06/2011 to 02/2013
+Company Name - City, State
+"""
+
 FRENCH_CARISTE = """Paul Durand
 Cariste
 Lille
@@ -100,6 +115,14 @@ def test_an_english_chef_resume_reads_as_a_cook_although_its_title_alone_does_no
     assert occupation.families[0] == "G16"  # catering: « cuisinier », « chef de cuisine »
     assert occupation.codes[0].startswith("G16")
     assert not occupation.trusted and occupation.confidence == PROFILE_CONFIDENCE
+
+
+def test_the_job_the_title_names_stays_whatever_the_positions_around_it() -> None:
+    parsed = parse_cv_text(SOUS_CHEF_AT_THE_FRONT_DESK, gazetteer=None).profile
+    # as the real PDF résumé evals/fixtures/cvs/chef_10001727.pdf reads: title "SOUS CHEF"
+    profile = parsed.model_copy(update={"title": "SOUS CHEF"})
+    occupation = profile_occupation(profile, default_occupations())
+    assert "G16" in occupation.families  # « second de cuisine », although three front-desk jobs say G17/M16
 
 
 @dataclass
