@@ -25,7 +25,7 @@ _HEADLINE_WEIGHT = 0.7
 _EXPERIENCE_WEIGHT = 0.4
 _LATEST_POSITIONS = 3
 # The latest positions say less the older they are (most recent first), for ``occupation_sources``.
-_RECENCY_WEIGHTS = (0.6, 0.45, 0.3)
+_RECENCY_WEIGHTS = (0.8, 0.6, 0.4)
 # "Cariste - préparateur de commandes": the first job named is the one the CV leads with.
 _PARTS_RE = re.compile(r"\s+[-–—/|]\s+|\s*/\s*|\s+et\s+")
 _LATER_PART = 0.6
