@@ -38,7 +38,7 @@ from ui.charts import figure_json, results_map, score_breakdown
 from ui.data_layer import BassinDataLayer, step_metadata
 from ui.profiles import profile_named, profiles_for
 from ui.render import cv_confirmation, step_input, step_output
-from ui.runtime import UiRuntime, get_runtime
+from ui.runtime import UiRuntime, get_runtime, is_ready, start_warming
 from ui.storage import URL_PREFIX, LocalFileStorage, owner_of
 from ui.turns import stream_turn
 
@@ -56,6 +56,13 @@ CANDIDATE_KEY = "bassin_candidate"
 
 async def runtime() -> UiRuntime:
     return await get_runtime(settings)
+
+
+@cl.on_app_startup
+async def open_engine_at_startup() -> None:
+    """Open the engine and answer a warm-up question in the background as the server starts: the first
+    user's first question then waits for no load (``GET /ready`` says when it is done)."""
+    start_warming(settings)
 
 
 # --- users, profiles, history --------------------------------------------------------------------------
@@ -103,9 +110,16 @@ async def translations(language: str = Query(default="fr-FR", pattern=_LANGUAGE)
     return JSONResponse({"translation": texts})
 
 
+async def ready() -> JSONResponse:
+    """Readiness for a load balancer or a script: 200 once the engine is open and warm, 503 before."""
+    warm = is_ready()
+    return JSONResponse({"ready": warm}, status_code=200 if warm else 503)
+
+
 for _route in (
     APIRoute(URL_PREFIX + "/{key:path}", stored_file, methods=["GET"]),
     APIRoute("/project/translations", translations, methods=["GET"]),
+    APIRoute("/ready", ready, methods=["GET"]),
 ):
     chainlit_server.router.routes.insert(0, _route)
 
@@ -138,7 +152,7 @@ def _start_session() -> None:
 @cl.on_chat_start
 async def on_chat_start() -> None:
     _start_session()
-    await runtime()  # opens the engine now rather than on the first question
+    start_warming(settings)  # already under way since the server started: the session does not wait for it
 
 
 @cl.on_chat_resume

@@ -8,8 +8,9 @@ from agent.context import AgentContext
 from agent.graph import build_graph, route_after_plan
 from agent.llm import create_chat_model, effective_provider
 from agent.memory import open_checkpointer
-from agent.planner import OfflinePlanner, UtteranceReader
+from agent.planner import OfflinePlanner
 from agent.state import State
+from services.utterance import UtteranceReader
 
 __all__ = [
     "AgentContext",

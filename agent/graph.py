@@ -28,21 +28,21 @@ from agent.briefing import system_message
 from agent.context import AgentContext
 from agent.guardrails import REFUSAL, check_citations, leaks_instructions, user_echoes
 from agent.phrased import DRAFT_KEY
-from agent.planner.text import guess_language
 from agent.resilience import (
     FALLBACK_KEY,
-    MODEL_ERRORS,
     UNREADABLE_KEY,
     FailureReason,
     call_problems,
     failure_reason,
     fallback_notice,
     is_empty,
+    model_errors,
     repair_tool_calls,
 )
 from agent.state import State
 from domain.errors import BassinError, CandidateNotFoundError, OfferNotFoundError
 from prompts import load_prompt
+from services.utterance.text import guess_language
 from tools import ALL_TOOLS, tools_for
 from tools.errors import ToolNotAllowedError
 
@@ -99,7 +99,7 @@ def build_graph(
         if reason is None:
             try:
                 response = await ctx.model.bind_tools(tools).ainvoke(messages)
-            except MODEL_ERRORS as exc:
+            except model_errors() as exc:
                 reason = failure_reason(exc)
             else:
                 assert isinstance(response, AIMessage)

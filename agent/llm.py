@@ -15,8 +15,9 @@ from typing import Literal, Protocol
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
-from agent.planner import OfflinePlanner, UtteranceReader
-from agent.planner.reading import Gazetteer, Taxonomy, job_title_words
+from agent.planner import OfflinePlanner
+from services.utterance import UtteranceReader
+from services.utterance.reading import Gazetteer, Taxonomy, job_title_words
 
 Provider = Literal["offline", "mistral", "openai"]
 LlmMode = Literal["agent", "phrase"]

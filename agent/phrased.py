@@ -23,9 +23,9 @@ from pydantic import ConfigDict
 from agent.guardrails import ID_PATTERN, leaks_instructions
 from agent.planner import OfflinePlanner
 from agent.planner.model import chunks_of
-from agent.planner.text import guess_language
-from agent.resilience import MODEL_ERRORS, failure_reason
+from agent.resilience import failure_reason, model_errors
 from prompts import load_prompt
+from services.utterance.text import guess_language
 
 DRAFT_KEY = "bassin_draft_answer"
 """``additional_kwargs`` key: the checked answer that replaces a streamed rewording that was not kept."""
@@ -68,7 +68,7 @@ class PhrasedPlanner(BaseChatModel):
             return _result(draft)
         try:
             text = str(self.writer.invoke(_wording_prompt(messages, draft)).content)
-        except MODEL_ERRORS as exc:
+        except model_errors() as exc:
             return _result(_draft_answer(draft, messages, failure_reason(exc)))
         return _result(_checked(text, draft, messages))
 
@@ -84,7 +84,7 @@ class PhrasedPlanner(BaseChatModel):
             return _result(draft)
         try:
             text = str((await self.writer.ainvoke(_wording_prompt(messages, draft))).content)
-        except MODEL_ERRORS as exc:
+        except model_errors() as exc:
             return _result(_draft_answer(draft, messages, failure_reason(exc)))
         return _result(_checked(text, draft, messages))
 
@@ -120,7 +120,7 @@ class PhrasedPlanner(BaseChatModel):
                 if text:
                     said.append(text)
                     yield await _emit(AIMessageChunk(content=text), run_manager)
-        except MODEL_ERRORS as exc:
+        except model_errors() as exc:
             reason = failure_reason(exc)
         if reason is None:
             checked = _checked("".join(said), draft, messages)

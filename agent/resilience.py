@@ -15,10 +15,10 @@ import json
 import re
 import uuid
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, Literal
 
 import httpx
-import openai
 from langchain_core.messages import AIMessage, ToolCall
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, ValidationError
@@ -63,14 +63,22 @@ def fallback_notice(reason: FailureReason, lang: str) -> str:
     return f"(Remarque : {_NOTICES['fr'][reason]} ; cette réponse vient du planificateur hors ligne.)\n\n"
 
 
-MODEL_ERRORS: tuple[type[BaseException], ...] = (
-    openai.APIError, httpx.HTTPError, TimeoutError, asyncio.TimeoutError, ConnectionError,
-)  # fmt: skip
-"""What a chat model call raises when the model, not Bassin, failed (OpenAI client, Mistral's httpx)."""
+@cache
+def model_errors() -> tuple[type[BaseException], ...]:
+    """What a chat model call raises when the model, not Bassin, failed (OpenAI client, Mistral's httpx).
+
+    A function for ``except model_errors() as exc``: Python evaluates an ``except`` clause only once
+    something was raised, so the OpenAI client (~0.5 s to import) is not loaded by an offline turn.
+    """
+    import openai
+
+    return (openai.APIError, httpx.HTTPError, TimeoutError, asyncio.TimeoutError, ConnectionError)
 
 
 def failure_reason(exc: BaseException) -> FailureReason:
-    """Why a model call failed (``exc`` is one of ``MODEL_ERRORS``)."""
+    """Why a model call failed (``exc`` is one of ``model_errors()``)."""
+    import openai
+
     if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):

@@ -4,6 +4,7 @@ the agent kept loaded between turns by ``bassin serve`` (``POST /ask``)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -15,6 +16,7 @@ from agent.memory import open_checkpointer
 from agent.session import StepHandler, TokenHandler, TurnResult, attach_cv, new_thread_id, run_turn
 from app.agent import agent_context, open_agent_context
 from app.settings import Settings
+from app.warmup import warm_up
 from domain.vocabulary import Role
 from tools.uploads import UploadedCVs
 
@@ -51,8 +53,11 @@ class WarmAgent:
             return self._ready
 
     async def warm(self) -> None:
-        """Load everything now (a server calls it at startup so that its first turn is fast)."""
-        await self._open()
+        """Load everything now, and answer a warm-up question (``app.warmup``): a server calls it at startup
+        so that its first turn costs what later ones do."""
+        context, _graph = await self._open()
+        await warm_up(context)
+        await asyncio.to_thread(self._engine.warm)  # then keep what was loaded out of full GC passes
 
     async def ask(
         self, question: str, *, thread_id: str | None = None, role: Role = "candidate"
@@ -107,6 +112,8 @@ async def chat(
     thread = thread_id or new_thread_id()
     uploads = UploadedCVs(settings.data_dir / "uploads")
     write(f"Bassin — fil {thread}, rôle {role}. /cv CHEMIN pour joindre un CV, /new, /quit.\n")
+    # While the user types the first question, what it would load loads (awaited before the first turn).
+    warming: asyncio.Task[Any] | None = asyncio.create_task(warm_up(context))
     try:
         async with open_checkpointer(settings) as saver:
             graph = build_graph(checkpointer=saver)
@@ -129,6 +136,9 @@ async def chat(
                         write(f"Fichier introuvable : {line[4:].strip()}\n")
                         continue
                     line = attached
+                if warming is not None:
+                    await warming
+                    warming = None
                 write("bassin › ")
                 result = await run_turn(
                     graph, context, line, thread_id=thread, role=role, on_token=write,
@@ -138,6 +148,10 @@ async def chat(
                     write("\n(ids non vérifiés retirés de la réponse) " + result.answer)
                 write("\n\n")
     finally:
+        if warming is not None:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
         await context.aclose()
 
 

@@ -61,7 +61,9 @@ def search_candidates(
     """Hybrid search of candidates (recruiter side); results carry no personal data."""
     engine = open_engine(data_dir)
     try:
-        request = explicit_request(engine, query, city, radius, None, skill, None, None, None, None)
+        request = explicit_request(
+            engine, query, city, radius, None, skill, None, None, None, None, read=False
+        )
         filters = request.filters
         if min_experience_years is not None:
             filters = filters.model_copy(update={"experience_min_months": round(min_experience_years * 12)})

@@ -19,6 +19,7 @@ from bassin.common import (
     open_writer,
     print_offer_response,
     settings_for,
+    understood_notes,
 )
 from bassin.eval_cli import evaluate
 from bassin.france_travail_cli import ingest_france_travail
@@ -129,9 +130,24 @@ def search(
     engine = open_engine(data_dir)
     try:
         request = explicit_request(
-            engine, query, city, radius, contract, skill, rome, max_experience_years, remote, since
+            engine,
+            query,
+            city,
+            radius,
+            contract,
+            skill,
+            rome,
+            max_experience_years,
+            remote,
+            since,
+            read=not literal,
         )
-        response = engine.offer_search.search(request.text, request.filters, top_k=top, interpret=not literal)
+        response = engine.offer_search.search(
+            request.text, request.filters, top_k=top, interpret=not literal and request.filters.is_empty()
+        )
+        response.query = query
+        if not response.understood:
+            response.understood = understood_notes(request.applied)
     finally:
         engine.close()
     if as_json:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -74,8 +74,11 @@ def explicit_request(
     max_years: float | None,
     remote: bool | None,
     since: str | None,
+    *,
+    read: bool = True,
 ) -> BuiltRequest:
-    """The flags of ``bassin search`` as a request (the same builder as the agent's tools)."""
+    """The flags and text of ``bassin search`` as a request (the same reading and builder as the agent's):
+    ``read`` False keeps the text as typed (``--literal``)."""
     from datetime import date
 
     from domain.errors import InvalidQueryError
@@ -98,7 +101,21 @@ def explicit_request(
         published_since=published_since,
         rome=rome or (),
     )
+    if query.strip() and read:
+        # The text is read as the agent reads a message; a flag wins over what the text says.
+        from services.requests import request_from_reading
+
+        reading = engine.reader.read(query, default_target="offers", known_ids=[])
+        request = request_from_reading(reading, explicit=request)
     return engine.requests.build(request)
+
+
+def understood_notes(applied: dict[str, Any], lang: str = "fr") -> list[str]:
+    """The criteria a request applies besides its words, as ``Compris :`` shows them (empty when none)."""
+    from services.utterance.phrasing import criteria
+
+    words = criteria({k: v for k, v in applied.items() if k != "query"}, "en" if lang == "en" else "fr")
+    return [words] if words else []
 
 
 def print_offer_response(response: OfferSearchResponse, *, evidence: bool = False) -> None:

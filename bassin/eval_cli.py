@@ -11,6 +11,7 @@ import typer
 RETRIEVAL = "retrieval"
 CVS = "cvs"
 OCCUPATION = "occupation"
+OCCUPATION_EN = "occupation-en"
 REQUESTS = "requests"
 
 
@@ -25,8 +26,8 @@ def evaluate(
         list[str] | None,
         typer.Argument(
             help=(
-                "Suites (fichiers de evals/dialogues/, « retrieval », « cvs », « occupation » ou "
-                "« requests ») ; défaut : toutes les suites de dialogues."
+                "Suites (fichiers de evals/dialogues/, « retrieval », « cvs », « occupation », "
+                "« occupation-en » ou « requests ») ; défaut : toutes les suites de dialogues."
             )
         ),
     ] = None,
@@ -103,6 +104,13 @@ def evaluate(
 
         args = ["--out", str((report or DEFAULT_REPORT_DIR.parent) / REQUESTS)] if report else []
         code = max(code, requests_main(args))
+        if not names:
+            raise typer.Exit(code)
+    if OCCUPATION_EN in names:
+        names.remove(OCCUPATION_EN)
+        from evals.occupation_en.runner import main as occupation_en_main
+
+        code = max(code, occupation_en_main([]))
         if not names:
             raise typer.Exit(code)
     if OCCUPATION in names:

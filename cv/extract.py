@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cv.docx_reader import extract_docx
 from cv.errors import (
     CVFileTooLargeError,
     CVTextTooLongError,
@@ -18,7 +17,6 @@ from cv.errors import (
     EmptyCVError,
     UnsupportedCVFormatError,
 )
-from cv.pdf_layout import extract_pdf
 from cv.text_clean import decode_text, looks_binary, normalize_text, strip_markdown
 
 SourceFormat = Literal["pdf", "docx", "txt", "md"]
@@ -138,12 +136,18 @@ def extract_text(data: bytes, filename: str | None = None, limits: CVLimits | No
     if claimed is not None and claimed != source and {claimed, source} != {"txt", "md"}:
         warnings.append(f"Le fichier « {filename} » est en réalité un {source.upper()} : lu comme tel.")
     pages: int | None = None
+    # The PDF and DOCX readers (pdfplumber, python-docx) load on the first file of their kind: an agent turn or
+    # a search that reads no CV does not pay their ~0.2 s import.
     if source == "pdf":
+        from cv.pdf_layout import extract_pdf
+
         pdf = extract_pdf(data, filename, limits.max_pages, limits.max_chars)
         raw = "\n\n".join(pdf.pages)
         pages = pdf.page_count
         warnings.extend(pdf.warnings)
     elif source == "docx":
+        from cv.docx_reader import extract_docx
+
         document = extract_docx(
             data,
             filename,

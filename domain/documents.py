@@ -32,6 +32,7 @@ class IndexDocument:
         experience_months: experience required (offers) or acquired (candidates), in months.
         published: publication (offers) or update (candidates) date.
         lat, lon: WGS84 coordinates of the place, when known.
+        salary_monthly: top of the offer's stated monthly gross salary (None: not stated, or a candidate).
         embed_text: the text the embedding model encodes.
     """
 
@@ -51,4 +52,5 @@ class IndexDocument:
     published: date | None = None
     lat: float | None = None
     lon: float | None = None
+    salary_monthly: float | None = None
     extra: dict[str, str] = field(default_factory=dict)

@@ -1,7 +1,9 @@
 """Reference semantics of ``SearchFilters`` on an ``IndexDocument``.
 
 Every retriever (FAISS attribute table, tantivy, Elasticsearch) must return only documents for
-which ``matches`` is True; the contract tests compare each backend against this function.
+which ``matches`` is True; the contract tests compare each backend against this function. The salary
+floor is the exception: no index stores salaries, so the offer search asks its retrievers without it
+(over-fetching) and applies it when it re-checks the stored rows (``services.offer_search``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def matches(doc: IndexDocument, f: SearchFilters) -> bool:
     if f.remote is False and doc.remote is True:
         return False
     if f.published_since is not None and (doc.published is None or doc.published < f.published_since):
+        return False
+    if f.salary_min_monthly is not None and (
+        doc.salary_monthly is None or doc.salary_monthly < f.salary_min_monthly
+    ):
         return False
     if f.geo is not None:
         if doc.lat is None or doc.lon is None:

@@ -30,6 +30,12 @@ class SearchFilters(BaseModel):
     languages: list[str] = Field(default_factory=list, description="Language keys, all required.")
     remote: bool | None = None
     published_since: date | None = None
+    salary_min_monthly: float | None = Field(
+        default=None,
+        ge=0,
+        description="Monthly gross euros the offer's stated salary (its top) reaches; offers stating none "
+        "fail it. Retrievers that do not index salaries leave it to the caller's re-check of the rows.",
+    )
 
     @field_validator("contracts", "exclude_contracts")
     @classmethod

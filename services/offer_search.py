@@ -3,18 +3,23 @@
 With a ranker (what the composition root wires), every search re-scores its pool and keeps only relevant
 offers; when the request's occupation has no offer within its place or contract, the response says so
 (``no_match``) and lists the nearest real offers of that occupation, never unrelated ones.
+
+A salary floor (``SearchFilters.salary_min_monthly``) is a hard filter like the others, for the results and
+the nearest offers alike; no index stores salaries, so the retrievers are asked without it, read
+``SALARY_OVERFETCH`` times more, and the re-check of the stored rows applies it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.filters import matches
-from domain.salary import format_salary
-from domain.search import ScoreParts, SearchFilters
+from domain.filters import haversine_km, matches
+from domain.salary import format_euros, format_salary
+from domain.search import GeoFilter, ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
@@ -27,14 +32,21 @@ from services.ranking import (
 )
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
-from store.offers import OfferRepository, offer_contract_keys, offer_document
+from store.offers import OfferRepository, offer_contract_keys, offer_filter_document
 
 POOL = 30
 """How many offers each retriever brings to the pool that is re-scored."""
 TITLE_FEEDBACK = 10
 """How many of the hybrid search's best results are read to infer an occupation the text does not name."""
 NEAREST_POOL = 400
+"""Offers of the occupation read once the place is dropped (or the contract relaxed)."""
+NEAREST_RINGS = (2, 4, 8, 16)
+"""Radii (× the asked one) searched in turn for the nearest offers of an occupation absent from the place."""
+NEAREST_RING_POOL = 100
 NEAREST = 5
+SALARY_OVERFETCH = 4
+"""With a salary floor, each retriever reads this many times more offers (the floor is checked on rows)."""
+MAX_FETCH = 200
 
 
 class OfferResult(BaseModel):
@@ -135,26 +147,27 @@ class OfferSearchService:
         """Offers for ``text`` under ``filters``, ranked; ``occupation_text`` (a CV's title) names the
         occupation when the text is more than a job title, ``occupation`` when it was read already (a
         CV's title, headline and latest positions: ``services.profile_search``)."""
+        floor = filters.salary_min_monthly if filters is not None else None
+        wanted = top_k if self.ranker is None else max(top_k, self.pool)
         found = interpret_and_rank(
             interpreter=self.interpreter,
             searcher=self.searcher,
             fetch_rows=self.repo.get_many,
             text=text,
-            filters=filters,
-            top_k=top_k if self.ranker is None else max(top_k, self.pool),
+            filters=_indexed(filters) if filters is not None else None,
+            top_k=min(MAX_FETCH, wanted * (SALARY_OVERFETCH if floor is not None else 1)),
             interpret=interpret,
             target="offers",
         )
-        # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one.
-        pooled = [(row, p) for row, p in found.rows if matches(offer_document(row), found.filters)]
+        hard = found.filters.model_copy(update={"salary_min_monthly": floor})
+        # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one,
+        # and the salary floor, which no index holds, applies here.
+        pooled = [(row, p) for row, p in found.rows if matches(offer_filter_document(row), hard)]
         if self.ranker is None or not found.text.strip():
             # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
-            results = [
-                _result(i, row, parts, found.filters)
-                for i, (row, parts) in enumerate(pooled[:top_k], start=1)
-            ]
+            results = [_result(i, row, parts, hard) for i, (row, parts) in enumerate(pooled[:top_k], start=1)]
             return OfferSearchResponse(
-                query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
+                query=text, text=found.text, filters=hard, understood=found.notes, results=results
             )
         ranker = self.ranker
         if occupation is None:
@@ -167,12 +180,12 @@ class OfferSearchService:
         parts = {row.id: p for row, p in pooled}
         if occupation.codes:
             loaded = {row.id for row, _ in found.rows}
-            for row in self._occupation_rows(occupation, found.filters, self.pool, loaded=loaded):
-                if matches(offer_document(row), found.filters):
+            for row in self._occupation_rows(occupation, hard, self.pool, loaded=loaded):
+                if matches(offer_filter_document(row), hard):
                     rows[row.id] = row
         ranking = ranker.rank(
             found.text,
-            found.filters,
+            hard,
             list(rows.values()),
             parts=parts,
             occupation=occupation,
@@ -181,48 +194,84 @@ class OfferSearchService:
         results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
         no_match = None
         if occupation.trusted and not any(r.grade == "same_code" for r in results):
-            no_match = self._nearest(found.text, found.filters, occupation, language)
+            no_match = self._nearest(found.text, hard, occupation, language)
         return OfferSearchResponse(
             query=text,
             text=found.text,
-            filters=found.filters,
+            filters=hard,
             understood=found.notes,
             results=results,
             occupation=occupation.label or None,
             no_match=no_match,
         )
 
+    def _occupation_ids(self, occupation: Occupation, filters: SearchFilters, limit: int) -> list[int]:
+        """Ids of offers of the occupation's ROME codes under ``filters`` (newest first), from the lexical
+        index; the caller re-checks the loaded rows (the salary floor is not in the index)."""
+        by_code = _indexed(filters).model_copy(update={"rome": list(occupation.codes)})
+        if filters.salary_min_monthly is not None:
+            limit *= SALARY_OVERFETCH
+        return [h.doc_id for h in self.searcher.lexical.search("", by_code, limit)]
+
     def _occupation_rows(
         self, occupation: Occupation, filters: SearchFilters, limit: int, loaded: Collection[int] = ()
     ) -> list[OfferRow]:
         """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever); the ones
         already ``loaded`` from the store are not read again."""
-        by_code = filters.model_copy(update={"rome": list(occupation.codes)})
-        hits = self.searcher.lexical.search("", by_code, limit)
-        return self.repo.get_many([h.doc_id for h in hits if h.doc_id not in loaded])
+        ids = self._occupation_ids(occupation, filters, limit)
+        return self.repo.get_many([i for i in ids if i not in loaded])
+
+    def _nearest_rows(self, ids: list[int], geo: GeoFilter, filters: SearchFilters) -> list[OfferRow]:
+        """The ``NEAREST`` offers of ``ids`` closest to ``geo`` passing ``filters``: ordered by their stored
+        coordinates first, so that only the few shown are loaded and scored."""
+        places = self.repo.coordinates(ids)
+
+        def away(doc_id: int) -> float:
+            lat, lon = places[doc_id]
+            return math.inf if lat is None or lon is None else haversine_km(geo.lat, geo.lon, lat, lon)
+
+        order = sorted((i for i in ids if i in places), key=away)
+        rows: list[OfferRow] = []
+        for start in range(0, len(order), 2 * NEAREST):
+            loaded = self.repo.get_many(order[start : start + 2 * NEAREST])
+            rows += [row for row in loaded if matches(offer_filter_document(row), filters)]
+            if len(rows) >= NEAREST:
+                break
+        return rows[:NEAREST]
 
     def _nearest(
         self, text: str, filters: SearchFilters, occupation: Occupation, language: str
     ) -> NoMatch | None:
-        """The nearest offers of the occupation once the place (then the contract) is relaxed."""
+        """The nearest offers of the occupation once the place (then the contract) is relaxed; every other
+        hard filter (the salary floor among them) still holds."""
         assert self.ranker is not None
-        steps: list[tuple[list[str], SearchFilters]] = []
+        steps: list[tuple[list[str], SearchFilters, int]] = []
         wider = filters
         relaxed: list[str] = []
         if filters.geo is not None or filters.departments:
-            wider = wider.model_copy(update={"geo": None, "departments": []})
             relaxed = [*relaxed, "place"]
-            steps.append((relaxed, wider))
+            if filters.geo is not None:
+                # Rings around the place, nearest first: each a small filtered read, however large the index.
+                for factor in NEAREST_RINGS:
+                    ring = filters.geo.model_copy(update={"radius_km": filters.geo.radius_km * factor})
+                    steps.append((relaxed, wider.model_copy(update={"geo": ring}), NEAREST_RING_POOL))
+            wider = wider.model_copy(update={"geo": None, "departments": []})
+            steps.append((relaxed, wider, NEAREST_POOL))
         if filters.contracts or filters.exclude_contracts:
             wider = wider.model_copy(update={"contracts": [], "exclude_contracts": []})
             relaxed = [*relaxed, "contract"]
-            steps.append((relaxed, wider))
-        for relaxed_now, relaxed_filters in steps:
-            rows = [
-                row
-                for row in self._occupation_rows(occupation, relaxed_filters, NEAREST_POOL)
-                if matches(offer_document(row), relaxed_filters)
-            ]
+            steps.append((relaxed, wider, NEAREST_POOL))
+        for relaxed_now, relaxed_filters, pool in steps:
+            ids = self._occupation_ids(occupation, relaxed_filters, pool)
+            if filters.geo is not None:
+                # Every offer read is of the occupation (a match): the nearest ones are what is shown.
+                rows = self._nearest_rows(ids, filters.geo, relaxed_filters)
+            else:
+                rows = [
+                    row
+                    for row in self.repo.get_many(ids)
+                    if matches(offer_filter_document(row), relaxed_filters)
+                ]
             ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)
             near = [r for r in ranking.matches if r.grade in MATCH_GRADES]
             if filters.geo is not None:
@@ -238,6 +287,13 @@ class OfferSearchService:
                     alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
                 )
         return None
+
+
+def _indexed(filters: SearchFilters) -> SearchFilters:
+    """``filters`` as the retrievers apply them: without the salary floor, which no index holds."""
+    if filters.salary_min_monthly is None:
+        return filters
+    return filters.model_copy(update={"salary_min_monthly": None})
 
 
 def _ranked_result(rank: int, r: RankedOffer) -> OfferResult:
@@ -302,6 +358,9 @@ def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str =
     contract = ""
     if "contract" in no_match.relaxed and filters.contracts:
         contract = f" ({', '.join(filters.contracts)})"
+    if filters.salary_min_monthly:  # the floor is kept when the place or contract is relaxed
+        floor = format_euros(filters.salary_min_monthly, "en" if en else "fr")
+        contract += f" paying at least {floor} €/month" if en else f" payée au moins {floor} €/mois"
     nearest = ", ".join(
         f"{a.location or '?'}" + (f" ({a.distance_km:g} km)" if a.distance_km is not None else "")
         for a in no_match.alternatives[:3]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from domain.filters import haversine_km
@@ -219,6 +220,18 @@ def occupation_from_titles(text: str, rows: Sequence[OfferRow]) -> Occupation:
     )
 
 
+class _RecentCodes:
+    """A ROME finder remembering its last few answers: one search reads the same text's codes several times
+    (its occupation, its seeker, the nearest offers' ranking); the referential does not change at run time.
+    """
+
+    def __init__(self, rome: RomeFinder, size: int = 8) -> None:
+        self._find = lru_cache(maxsize=size)(rome.find_codes)
+
+    def find_codes(self, text: str, limit: int = 5) -> list[tuple[str, str, float]]:
+        return list(self._find(text, limit))
+
+
 class OfferRanker:
     """Re-scores a retrieved pool for a request and keeps the relevant offers, best first.
 
@@ -239,7 +252,7 @@ class OfferRanker:
     ) -> None:
         self.scorer = scorer
         self.taxonomy = taxonomy
-        self.rome = rome
+        self.rome: RomeFinder = _RecentCodes(rome)
         self.occupations = occupations
 
     def occupation(self, text: str) -> Occupation:

@@ -21,6 +21,7 @@ from scoring.seeker import DEFAULT_RADIUS_KM
 
 if TYPE_CHECKING:
     from cv import CandidateProfile
+    from services.utterance import Reading
 
 CV_SEARCH_SKILLS = SEARCH_SKILLS
 """How many of a CV's skills its search text carries (its title first), as the matcher's."""
@@ -60,6 +61,8 @@ class SearchRequest:
     published_within_days: int | None = None
     published_since: date | None = None
     rome: Sequence[str] = ()
+    salary_min_monthly: float | None = None
+    """Monthly gross euros an offer's stated salary must reach (offers only)."""
 
 
 @dataclass
@@ -106,6 +109,7 @@ class RequestBuilder:
             "experience_max_months": request.experience_max_months,
             "rome": [r.upper() for r in request.rome],
             "languages": language_keys(request.languages),
+            "salary_min_monthly": request.salary_min_monthly,
         }
         if request.place:
             place = self.places.resolve(request.place)
@@ -205,3 +209,32 @@ def profile_defaults(
     if not update["contracts"]:
         update["contracts"] = list(contract_codes([w.contract for w in profile.contract_wishes]))
     return words
+
+
+def request_from_reading(reading: Reading, explicit: SearchRequest | None = None) -> SearchRequest:
+    """The request a message asks for (``UtteranceReader.read``); criteria set in ``explicit`` win.
+
+    ``bassin search "<text>"`` takes this, as the offline planner's first search does: what is searched is
+    the occupation and skill words, not the sentence around them ("I'm an electrician looking for work").
+    """
+    e = explicit or SearchRequest()
+    return SearchRequest(
+        query=reading.query,
+        skills=e.skills or tuple(reading.skills),
+        place=e.place or reading.place,
+        radius_km=e.radius_km if e.place else reading.radius_km,
+        contracts=e.contracts or tuple(reading.contracts),
+        exclude_contracts=e.exclude_contracts or tuple(reading.exclude_contracts),
+        remote=e.remote if e.remote is not None else reading.remote,
+        experience_min_months=(
+            e.experience_min_months if e.experience_min_months is not None else reading.experience_min_months
+        ),
+        experience_max_months=(
+            e.experience_max_months if e.experience_max_months is not None else reading.experience_max_months
+        ),
+        languages=e.languages or tuple(reading.languages),
+        published_within_days=e.published_within_days or reading.published_within_days,
+        published_since=e.published_since,
+        rome=e.rome,
+        salary_min_monthly=e.salary_min_monthly or reading.salary_min_monthly,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -262,6 +262,25 @@ class OfferRepository:
             }
             return [rows[i] for i in doc_ids if i in rows]
 
+    def coordinates(self, doc_ids: Sequence[int]) -> dict[int, tuple[float | None, float | None]]:
+        """(latitude, longitude) of open offers by doc id: a light read, to order offers by distance
+        before loading any."""
+        if not doc_ids:
+            return {}
+        with self.db.session() as s:
+            return {
+                i: (lat, lon)
+                for chunk in chunked(doc_ids)
+                for i, lat, lon in s.execute(
+                    _open_only(
+                        select(OfferRow.id, OfferRow.latitude, OfferRow.longitude).where(
+                            OfferRow.id.in_(chunk)
+                        ),
+                        False,
+                    )
+                )
+            }
+
     def get_by_external_ids(
         self, external_ids: Sequence[str], *, include_closed: bool = False
     ) -> dict[str, OfferRow]:
@@ -402,19 +421,15 @@ def offer_contract_keys(row: OfferRow) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def offer_document(row: OfferRow) -> IndexDocument:
-    """The index document of an offer row."""
-    skills_text = " ".join(s.label for s in row.skills)
-    body = "\n".join(
-        p for p in (row.appellation, row.rome_label, skills_text, row.company_name, row.description) if p
-    )
+def offer_filter_document(row: OfferRow) -> IndexDocument:
+    """What ``domain.filters.matches`` reads of an offer row (no texts): re-checking a pool is cheap."""
     return IndexDocument(
         doc_id=row.id,
         external_id=row.external_id,
         content_hash=row.content_hash,
         title=row.title,
-        body=body,
-        embed_text=offer_embed_text(row),
+        body="",
+        embed_text="",
         skills=tuple(sorted({s.key for s in row.skills if s.key})),
         contract=offer_contract_keys(row),
         rome=(row.rome_code,) if row.rome_code else (),
@@ -425,4 +440,14 @@ def offer_document(row: OfferRow) -> IndexDocument:
         published=row.published_at.date() if row.published_at else None,
         lat=row.latitude,
         lon=row.longitude,
+        salary_monthly=row.salary_max_monthly or row.salary_min_monthly,
     )
+
+
+def offer_document(row: OfferRow) -> IndexDocument:
+    """The index document of an offer row."""
+    skills_text = " ".join(s.label for s in row.skills)
+    body = "\n".join(
+        p for p in (row.appellation, row.rome_label, skills_text, row.company_name, row.description) if p
+    )
+    return replace(offer_filter_document(row), body=body, embed_text=offer_embed_text(row))

@@ -20,9 +20,6 @@ from tools.context import ToolContext
 from tools.errors import ToolNotAllowedError
 from tools.results import caller_role, services, tool_result
 
-# A salary floor filters after ranking: fetch more so that enough offers survive it.
-_SALARY_OVERFETCH = 4
-
 
 class _SearchArgs(BaseModel):
     query: str = Field(
@@ -102,7 +99,6 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     args = SearchOffersArgs.model_validate(kwargs)
     ctx = services(runtime)
     profile = (await asyncio.to_thread(ctx.cvs.get, args.cv_id)).profile if args.cv_id else None
-    top_k = min(args.top_k * _SALARY_OVERFETCH if args.salary_min_monthly else args.top_k, 200)
     if profile is not None:
         # The one "search from a CV" path (as /match and `bassin match cv`).
         found = await asyncio.to_thread(
@@ -111,20 +107,16 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
             RequestBuilder(ctx.places, ctx.skills),
             profile,
             search_request_of(args),
-            top_k=top_k,
+            top_k=args.top_k,
         )
         response, applied = found.response, dict(found.built.applied)
         applied["cv_id"] = args.cv_id
     else:
         text, filters, applied = search_request(ctx, args, None)
         response = await asyncio.to_thread(
-            ctx.offer_search.search, text, filters, top_k=top_k, interpret=filters.is_empty()
+            ctx.offer_search.search, text, filters, top_k=args.top_k, interpret=filters.is_empty()
         )
-    results = response.results
-    if args.salary_min_monthly:
-        results = await asyncio.to_thread(_salary_at_least, ctx, results, args.salary_min_monthly)
-        applied["salary_min_monthly"] = args.salary_min_monthly
-    results = results[: args.top_k]
+    results = response.results[: args.top_k]
     if args.published_within_days:
         applied["published_within_days"] = args.published_within_days
     if args.top_k != 10:
@@ -135,11 +127,8 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     if response.no_match is not None:
         # Nothing of the occupation within the place/contract: the nearest real offers come first, then
         # the related occupations on the spot; one numbering so that "la 2" opens what is shown as 2.
+        # The nearest offers keep every other hard filter (a salary floor too): only place/contract relax.
         alternatives = response.no_match.alternatives
-        if args.salary_min_monthly:  # the nearest offers keep the salary floor: only place/contract relax
-            alternatives = await asyncio.to_thread(
-                _salary_at_least, ctx, alternatives, args.salary_min_monthly
-            )
         extra["no_match"] = {
             "message": describe_no_match(response.no_match, response.filters),
             "occupation": response.no_match.occupation,
@@ -208,6 +197,7 @@ def search_request_of(args: _SearchArgs) -> SearchRequest:
         experience_max_months=getattr(args, "experience_max_months", None),
         languages=getattr(args, "languages", []),
         published_within_days=getattr(args, "published_within_days", None),
+        salary_min_monthly=getattr(args, "salary_min_monthly", None),
     )
 
 
@@ -224,18 +214,6 @@ def search_request(
     if getattr(args, "cv_id", None):
         applied["cv_id"] = getattr(args, "cv_id", None)
     return built.text, built.filters, applied
-
-
-def _salary_at_least(ctx: ToolContext, results: list[OfferResult], floor: int) -> list[OfferResult]:
-    """Offers whose stated monthly salary reaches ``floor``; offers without a salary are left out."""
-    rows = ctx.offer_rows.get_by_external_ids([r.id for r in results])
-    kept = []
-    for r in results:
-        row = rows.get(r.id)
-        top = None if row is None else (row.salary_max_monthly or row.salary_min_monthly)
-        if top is not None and top >= floor:
-            kept.append(r)
-    return kept
 
 
 def _offer(r: OfferResult) -> dict[str, Any]:

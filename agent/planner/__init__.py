@@ -1,6 +1,5 @@
-"""The offline planner: French/English request understanding and answers without an LLM."""
+"""The offline planner: answers without an LLM, from the shared reading of messages (``services.utterance``)."""
 
 from agent.planner.model import OfflinePlanner
-from agent.planner.reading import UtteranceReader
 
-__all__ = ["OfflinePlanner", "UtteranceReader"]
+__all__ = ["OfflinePlanner"]

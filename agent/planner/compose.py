@@ -11,11 +11,11 @@ from typing import Any
 
 from agent.planner.compose_candidates import candidate_recap, candidates_answer, missing_answer
 from agent.planner.decide import TurnPlan
-from agent.planner.phrasing import CONTRACT_NAMES, criteria
-from agent.planner.text import Lang
 from domain.salary import format_salary, format_salary_label
 from scoring.scorer import ABSTENTIONS_EN
 from services.ranking import GRADE_WORDS
+from services.utterance.phrasing import CONTRACT_NAMES, criteria
+from services.utterance.text import Lang
 
 LISTED = 5
 CLAIMS_SHOWN = 3

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent.planner.decide import TurnPlan
-from agent.planner.phrasing import criteria, years
-from agent.planner.text import Lang
+from services.utterance.phrasing import criteria, years
+from services.utterance.text import Lang
 
 NO_RESULTS_YET: dict[Lang, str] = {
     "fr": "Je n'ai pas encore de résultats auxquels me référer : lancez d'abord une recherche.",

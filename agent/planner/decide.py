@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from agent.briefing import Briefing
-from agent.planner.reading import Reading, Target
-from agent.planner.references import LAST
-from agent.planner.text import Lang
+from services.utterance.reading import Reading, Target
+from services.utterance.references import LAST
+from services.utterance.text import Lang
 
 Intent = Literal["search", "cv", "details", "score", "candidate_recap", "what_if", "reply"]
 ARG_ORDER = (

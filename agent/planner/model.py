@@ -25,8 +25,8 @@ from pydantic import ConfigDict, Field
 from agent.briefing import Briefing, read_briefing
 from agent.planner.compose import Outcome, compose
 from agent.planner.decide import TurnPlan, next_call, plan_turn, target_of
-from agent.planner.reading import UtteranceReader
-from agent.planner.text import Lang, guess_language
+from services.utterance.reading import UtteranceReader
+from services.utterance.text import Lang, guess_language
 
 PLAN_KEY = "bassin_plan"
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.planner.text import guess_language
 from domain.text import fold_offsets
 from evals.dialogues_runner.facts import PlaceResolver, StoreFacts, violations
 from evals.dialogues_runner.spec import Expectation, ExpectedCall, Lang
 from evals.retrieval.metrics import ndcg_at_k
+from services.utterance.text import guess_language
 
 K = 10
 SEARCH_KINDS = frozenset({"offers", "candidates"})

@@ -16,10 +16,10 @@ from langchain_core.messages import HumanMessage
 
 from agent.briefing import read_briefing, system_message
 from agent.planner.model import OfflinePlanner
-from agent.planner.reading import UtteranceReader, job_title_words
 from agent.state import State
 from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_rome, default_skill_taxonomy
+from services.utterance.reading import UtteranceReader, job_title_words
 from tools import tools_for
 
 CASES = Path(__file__).with_name("cases.yaml")

@@ -106,11 +106,12 @@ def offline_reader() -> Reader:
     from langchain_core.messages import HumanMessage
 
     from agent.briefing import read_briefing, system_message
-    from agent.planner import OfflinePlanner, UtteranceReader
-    from agent.planner.reading import job_title_words
+    from agent.planner import OfflinePlanner
     from agent.state import State
     from referentials.geo import default_gazetteer
     from referentials.taxonomy import default_rome, default_skill_taxonomy
+    from services.utterance import UtteranceReader
+    from services.utterance.reading import job_title_words
     from tools import tools_for
 
     reader = UtteranceReader(

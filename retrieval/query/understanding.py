@@ -101,6 +101,28 @@ _LEAD = re.compile(
 )
 
 
+# Conversational wrapping around what is searched ("I'm an electrician looking for work", "je suis
+# aide-soignante et je cherche un poste", "any openings for a baker?"): never part of the search text.
+_FILLER = re.compile(
+    r"\b(?:i(?:'m| am)|im|we(?:'re| are)(?: hiring| recruiting)?|je suis|nous sommes|on est)"
+    r"(?:\s+(?:an?|une?))?\b"
+    r"|\b(?:and |et )?(?:(?:i(?:'m| am) )?(?:looking|searching|seeking)|(?:je|j'|on|nous)\s*(?:(?:re)?cherche|"
+    r"(?:re)?cherchons|veux|voudrais|souhaite|souhaiterais|aimerais))"
+    r"(?:\s+(?:for|pour))?(?:\s+(?:an?|une?|some|new|nouveau|nouvel|nouvelle|des))*"
+    r"(?:\s+(?:work|job|jobs|position|positions|role|roles|opportunit(?:y|ies)|poste|postes|emploi|"
+    r"emplois|travail|boulot|job|mission|missions))?(?:\s+(?:as|de|d'|comme|en tant que|dans))?(?=\s|$)"
+    r"|\b(?:any|some)?\s*(?:openings?|vacanc(?:y|ies)|positions?)\s+(?:for|as)(?:\s+an?)?\b"
+    r"|\b(?:travailler|bosser|(?:to )?work(?:ing)?)\s+(?:comme|en tant que|as)(?:\s+an?)?\b"
+    r"|\ben tant que\b",
+    re.IGNORECASE,
+)
+_TRAIL = re.compile(
+    r"(?:\s+|^)(?:en|à|a|au|aux|de|du|des|d'|et|ou|in|near|at|for|and|or|as|comme|please|svp|"
+    r"jobs?|emplois?|postes?|offres?|positions?|openings?|vacancies)$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Understanding:
     """The result of reading a search text: what is left for full-text search, filters, notes."""
@@ -317,5 +339,8 @@ def _remaining(text: str, spans: list[tuple[int, int]]) -> str:
         for i in range(max(0, s), min(len(text), e)):
             keep[i] = False
     out = "".join(c if k else " " for c, k in zip(text, keep, strict=True))
-    out = re.sub(r"\s+", " ", out).strip(" ,;.-")
-    return _LEAD.sub("", out).strip()
+    out = re.sub(r"\s+", " ", _FILLER.sub(" ", out)).strip(" ,;.-?!")
+    out = _LEAD.sub("", out).strip(" ,;.-?!")
+    while (trimmed := _TRAIL.sub("", out).strip(" ,;.-?!")) != out:
+        out = trimmed
+    return out

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from agent.planner.reading import Reading, UtteranceReader
 from app.settings import Settings
 from evals.dialogues_runner import run_evals
 from evals.dialogues_runner.report import summary_table
 from evals.dialogues_runner.spec import load_suites
+from services.utterance.reading import Reading, UtteranceReader
 from tests.conftest import report_line
 
 

@@ -9,10 +9,11 @@ from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from agent import build_graph
-from agent.planner import OfflinePlanner, UtteranceReader
-from agent.planner.reading import job_title_words
+from agent.planner import OfflinePlanner
 from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_rome, default_skill_taxonomy
+from services.utterance import UtteranceReader
+from services.utterance.reading import job_title_words
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,8 @@ DEFAULT_OFFERS = [
 
 @dataclass
 class FakeOfferSearch:
-    """Returns the stored offers (in order), after applying the contract filters; records calls."""
+    """Returns the stored offers (in order), after applying the contract filters and the salary floor (the
+    top of the stated range; offers stating none fail it), as the real search does; records calls."""
 
     rows: list[OfferRow] = field(default_factory=lambda: list(DEFAULT_OFFERS))
     calls: list[tuple[str, SearchFilters, int, bool]] = field(default_factory=list)
@@ -85,6 +86,10 @@ class FakeOfferSearch:
             for r in self.rows
             if (not filters.contracts or r.contract_type in filters.contracts)
             and r.contract_type not in filters.exclude_contracts
+            and (
+                filters.salary_min_monthly is None
+                or (r.salary_max_monthly or r.salary_min_monthly or 0.0) >= filters.salary_min_monthly
+            )
         ]
         results = [_offer_result(i, r) for i, r in enumerate(rows[:top_k], start=1)]
         return OfferSearchResponse(query=text, text=text, filters=filters, understood=[], results=results)

@@ -119,7 +119,24 @@ def test_the_cached_model_embeds_exactly_like_the_built_one(tmp_path: Path) -> N
     built = UseMultilingualEmbedder().embed_documents(texts)
     cache = CompiledCache(tmp_path)
     first = UseMultilingualEmbedder(cache=cache).embed_documents(texts)  # builds, then writes the cache
-    (written,) = tmp_path.glob("use-multilingual-v3-*.pickle")
+    (arrays,) = tmp_path.glob("use-multilingual-v3-*.arrays")
     from_cache = UseMultilingualEmbedder(cache=cache).embed_documents(texts)
     assert np.array_equal(built, first) and np.array_equal(built, from_cache)
-    assert written.stat().st_size > 10_000_000
+    assert arrays.stat().st_size > 10_000_000  # the weights, mapped by later processes rather than read
+
+
+def test_search_loads_no_agent_and_an_offline_ask_neither_the_openai_client_nor_the_cv_readers(
+    cli_env: dict[str, str],
+) -> None:
+    out, probe = run_probe(["search", "administrateur systèmes et réseaux", "--json"], cli_env)
+    assert probe["code"] == 0, probe["stderr"][-3000:]
+    assert json.loads(out)["results"]
+    agent_stack = {"agent", "tools", "langchain_core", "langgraph", "openai", "cv", "pdfplumber", "docx"}
+    assert agent_stack.isdisjoint(m.split(".")[0] for m in probe["modules"])
+
+    out, probe = run_probe(["ask", "administrateur systèmes et réseaux", "--json"], cli_env)
+    assert probe["code"] == 0, probe["stderr"][-3000:]
+    assert [c["name"] for c in json.loads(out)["tool_calls"]] == ["search_offers"]
+    loaded = {m.split(".")[0] for m in probe["modules"]}
+    assert {"agent", "langgraph"} <= loaded  # the agent answered here, in this process
+    assert loaded.isdisjoint({"openai", "langchain_openai", "pdfplumber", "pdfminer", "docx"})

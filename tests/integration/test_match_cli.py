@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from bassin.cli import app
 from domain.filters import haversine_km
+from domain.text import fold
 from tests.integration.conftest import write_jsonl_gz
 from tests.integration.test_candidates import CV_JUNIOR_PARIS, CV_SENIOR_LYON
 
@@ -83,3 +84,39 @@ def test_match_offer_ranks_stored_candidates(
     data = json.loads(out.stdout)
     assert data["results"] and all(r["id"].startswith("cv-") for r in data["results"])
     assert all("dupont" not in json.dumps(r).lower() for r in data["results"])
+
+
+def test_search_reads_a_sentence_as_the_agent_does(data_dir: Path) -> None:
+    """`bassin search` searches the occupation, not the sentence around it; the place and contract it names
+    become filters, and a flag wins over the text."""
+    said = "Bonjour, je cherche du travail comme administrateur systèmes en CDI près de Lyon"
+    out = runner.invoke(app, ["search", said, "--json", "--data-dir", str(data_dir)])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["query"] == said
+    assert fold_words(data["text"]) == ["administrateur", "systemes"]
+    assert data["filters"]["geo"]["label"] == "Lyon" and data["filters"]["contracts"] == ["CDI"]
+    assert any("Lyon (30 km)" in note for note in data["understood"])
+
+    english = "I'm a systems administrator looking for work near Lyon"
+    flagged = runner.invoke(
+        app, ["search", english, "--city", "Paris", "--json", "--data-dir", str(data_dir)]
+    )
+    data = json.loads(flagged.stdout)
+    assert fold_words(data["text"]) == ["systems", "administrator"]
+    assert data["filters"]["geo"]["label"] == "Paris"
+
+    paid = runner.invoke(app, ["search", "administrateur systèmes, au moins 2500 € par mois", "--json",
+                               "--data-dir", str(data_dir)])  # fmt: skip
+    data = json.loads(paid.stdout)
+    assert data["filters"]["salary_min_monthly"] == 2500 and fold_words(data["text"]) == [
+        "administrateur",
+        "systemes",
+    ]
+
+    literal = runner.invoke(app, ["search", said, "--literal", "--json", "--data-dir", str(data_dir)])
+    assert json.loads(literal.stdout)["text"] == said  # --literal keeps the text as typed
+
+
+def fold_words(text: str) -> list[str]:
+    return fold(text).split()

@@ -126,3 +126,30 @@ def test_the_cross_encoder_without_the_extra_names_it(monkeypatch: pytest.Monkey
     with pytest.raises(MissingExtraError, match=r'pip install "bassin\[transformers\]"') as err:
         CrossEncoderReranker("/models/ce-fr")
     assert "BASSIN_RERANKER_MODEL" in str(err.value) and err.value.module == "torch"
+
+
+def test_mapped_arrays_come_back_equal_read_only_and_rebuilt_without_their_file(tmp_path: Path) -> None:
+    import numpy as np
+
+    source = tmp_path / "weights.txt"
+    source.write_text("v1\n")
+    table = np.arange(4096, dtype=np.float32).reshape(64, 64)
+    value = {"table": table, "columns": np.asfortranarray(table[:, :3]), "layers": [np.ones(5)], "name": "w"}
+    cache, counter = CompiledCache(tmp_path / "cache"), Counter()
+    cache.get("weights", lambda: counter.build(value), files=[source], mapped=True)
+    (side,) = (tmp_path / "cache").glob("weights-*.arrays")
+    assert side.stat().st_size >= table.nbytes  # the arrays live in the side file, not in the pickle
+    (pickled,) = (tmp_path / "cache").glob("weights-*.pickle")
+    assert pickled.stat().st_size < table.nbytes
+
+    loaded = CompiledCache(tmp_path / "cache").get(
+        "weights", lambda: counter.build("stale"), files=[source], mapped=True
+    )
+    assert counter.calls == 1
+    assert np.array_equal(loaded["table"], table) and np.array_equal(loaded["columns"], table[:, :3])
+    assert np.array_equal(loaded["layers"][0], np.ones(5)) and loaded["name"] == "w"
+    assert not loaded["table"].flags.writeable
+
+    side.unlink()  # a pickle without its arrays: built again, never half-read
+    again = cache.get("weights", lambda: counter.build(value), files=[source], mapped=True)
+    assert counter.calls == 2 and np.array_equal(again["table"], table)

@@ -14,12 +14,13 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agent.briefing import read_briefing, system_message
-from agent.planner import OfflinePlanner, UtteranceReader
+from agent.planner import OfflinePlanner
 from agent.planner.decide import TurnPlan
-from agent.planner.reading import job_title_words
 from agent.state import State
 from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_rome, default_skill_taxonomy
+from services.utterance import UtteranceReader
+from services.utterance.reading import job_title_words
 from tools import tools_for
 
 CASES: list[dict[str, Any]] = yaml.safe_load(

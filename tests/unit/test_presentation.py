@@ -10,9 +10,9 @@ import pytest
 
 from agent.planner.compose import Outcome, compose
 from agent.planner.decide import TurnPlan
-from agent.planner.references import find_references
 from domain.salary import format_salary, format_salary_label, parse_salary_label
 from ingestion.offers.france_travail import clean_text, clean_title
+from services.utterance.references import find_references
 from tests.graph.fakes import FakeOfferRows, FakeOfferSearch, make_context, offer_row, scripted
 from tests.unit.test_tools import call
 from ui.card_text import offer_markdown

@@ -80,3 +80,26 @@ def test_english_queries(qi: QueryInterpreter) -> None:
     assert u.filters.contracts == ["CDI"]
     assert u.filters.geo is not None and u.filters.geo.label == "Lyon"
     assert u.filters.experience_max_months == 36
+
+
+@pytest.mark.parametrize(
+    ("said", "searched"),
+    [
+        ("I'm an electrician looking for work near Toulouse", "electrician"),
+        ("any openings for a baker in Bordeaux?", "baker"),
+        ("seeking a position as welder in Lyon", "welder"),
+        ("je suis aide-soignante et je cherche un poste à Rennes", "aide-soignante"),
+        ("j'aimerais travailler comme jardinier près de Tours", "jardinier"),
+        ("soudeur en CDI", "soudeur"),
+        ("nurse jobs in Marseille", "nurse"),
+        # words of occupations are never taken for conversation
+        ("ingénieur de recherche à Grenoble", "ingénieur de recherche"),
+        ("chargé de recherche", "chargé de recherche"),
+        ("conseiller en insertion", "conseiller en insertion"),
+        ("aide à domicile", "aide à domicile"),
+    ],
+)
+def test_the_sentence_around_the_occupation_is_not_searched(
+    qi: QueryInterpreter, said: str, searched: str
+) -> None:
+    assert qi.interpret(said).text == searched

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from agent.planner.bounding import LONG_MESSAGE_CHARS, bound_message
 from referentials.geo import default_gazetteer
 from referentials.geo.areas import find_area
 from retrieval.query.understanding import QueryInterpreter
+from services.utterance.bounding import LONG_MESSAGE_CHARS, bound_message
 
 STORY = (
     "Je vous écris parce que ma situation a beaucoup changé et que je préfère tout vous expliquer pour que vous "

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from domain.filters import matches
+from domain.filters import haversine_km, matches
 from domain.search import GeoFilter, ScoreParts, SearchFilters, SearchQuery
 from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_rome, default_skill_taxonomy
@@ -15,6 +15,7 @@ from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScorer
 from services.offer_search import OfferSearchService
 from services.ranking import OfferRanker
+from store.models import OfferRow
 from tests.unit.scoring_support import SmallEngine
 
 LYON = GeoFilter(label="Lyon", lat=45.758, lon=4.835, radius_km=30)
@@ -106,3 +107,56 @@ def test_a_leaky_retriever_still_cannot_break_the_constraints(
     violating = {r.id for r in engine.rows[:200]} - allowed
     assert violating, "the leaky list must contain offers outside the filters"
     assert not returned & violating
+
+
+def _salary_top(row: OfferRow) -> float | None:
+    return row.salary_max_monthly or row.salary_min_monthly
+
+
+def test_a_salary_floor_is_a_hard_filter_of_the_search(engine: SmallEngine, scorer: MatchScorer) -> None:
+    floor = 3000.0
+    rows = {r.id: r for r in engine.rows}
+    found = offer_search(engine, scorer).search(
+        "administrateur système", SearchFilters(salary_min_monthly=floor), top_k=50, interpret=False
+    )
+    assert found.results, "the floor leaves nothing to test"
+    assert any((_salary_top(r) or 0.0) < floor for r in engine.rows if r.rome_code == "M1801")
+    for r in found.results:
+        top = _salary_top(rows[r.doc_id])
+        assert top is not None and top >= floor
+    assert found.filters.salary_min_monthly == floor
+
+
+def test_the_nearest_offers_keep_the_salary_floor(engine: SmallEngine, scorer: MatchScorer) -> None:
+    """No paid-enough offer of the occupation near the place: the nearest ones that are, found in rings."""
+    floor = 1800.0
+    service = offer_search(engine, scorer)
+    assert service.ranker is not None
+    codes = set(service.ranker.occupation("agent d'entretien du domaine public").codes)
+    assert "K2307" in codes
+    own = [
+        r for r in engine.rows if r.rome_code in codes and r.latitude is not None and r.longitude is not None
+    ]
+    paid = [r for r in own if (_salary_top(r) or 0.0) >= floor]
+    # The place: an offer of the occupation stating no salary, with no paid-enough one within 5 km.
+    centre = next(
+        r
+        for r in own
+        if _salary_top(r) is None
+        and all(haversine_km(r.latitude, r.longitude, p.latitude, p.longitude) > 5 for p in paid)  # type: ignore[arg-type]
+    )
+    place = GeoFilter(label="ici", lat=centre.latitude, lon=centre.longitude, radius_km=5)  # type: ignore[arg-type]
+    found = service.search(
+        "agent d'entretien du domaine public",
+        SearchFilters(geo=place, salary_min_monthly=floor),
+        top_k=10,
+        interpret=False,
+    )
+    assert not [r for r in found.results if r.grade == "same_code"]
+    assert found.no_match is not None and found.no_match.relaxed == ["place"]
+    shown = found.no_match.alternatives
+    assert shown and all((s.salary_monthly[1] or s.salary_monthly[0] or 0.0) >= floor for s in shown)
+    distances = [s.distance_km for s in shown]
+    assert distances == sorted(d for d in distances if d is not None)
+    nearest = min(paid, key=lambda p: haversine_km(place.lat, place.lon, p.latitude, p.longitude))  # type: ignore[arg-type]
+    assert shown[0].doc_id == nearest.id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.planner.text import Lang
 from domain.salary import format_euros
 from domain.vocabulary import CONTRACT_LABELS
+from services.utterance.text import Lang
 
 CONTRACT_NAMES = CONTRACT_LABELS
 

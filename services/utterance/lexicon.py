@@ -1,6 +1,6 @@
 """The phrases the offline planner recognises, French and English: acts, targets, constraints, fillers.
 
-Patterns run on folded text (lowercase, no accents: ``agent.planner.text.fold``).
+Patterns run on folded text (lowercase, no accents: ``services.utterance.text.fold``).
 """
 
 from __future__ import annotations

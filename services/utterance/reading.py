@@ -16,8 +16,12 @@ from typing import Literal, Protocol
 
 from rapidfuzz.distance import OSA
 
-from agent.planner.bounding import bound_message
-from agent.planner.lexicon import (
+from domain.text import fold_offsets
+from referentials.geo import Place
+from referentials.taxonomy import SkillMention
+from retrieval.query.understanding import QueryInterpreter
+from services.utterance.bounding import bound_message
+from services.utterance.lexicon import (
     ACTS,
     ANYWHERE_EXTRA,
     CANDIDATE_TARGET,
@@ -48,13 +52,9 @@ from agent.planner.lexicon import (
     Act,
     wanted_languages,
 )
-from agent.planner.privacy import personal_spans
-from agent.planner.references import References, find_references
-from agent.planner.text import Lang, blank, guess_language
-from domain.text import fold_offsets
-from referentials.geo import Place
-from referentials.taxonomy import SkillMention
-from retrieval.query.understanding import QueryInterpreter
+from services.utterance.privacy import personal_spans
+from services.utterance.references import References, find_references
+from services.utterance.text import Lang, blank, guess_language
 
 Target = Literal["offers", "candidates"]
 

@@ -1,0 +1,3 @@
+from evals.occupation_en.runner import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""English job names read through the embedder's nearest ROME appellations (``services.crosslingual``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evals.occupation_en.runner import load_titles, readers
+from referentials.occupation import default_occupations
+from referentials.taxonomy import default_rome
+from services.crosslingual import AppellationVectors, CrossLingualOccupations
+from services.ranking import read_occupation
+
+
+@pytest.fixture(scope="module")
+def reader() -> CrossLingualOccupations:
+    product = readers()["bassin (with nearest appellations)"]
+    assert isinstance(product, CrossLingualOccupations)
+    return product
+
+
+@pytest.mark.parametrize(
+    ("english", "code"),
+    [("nurse", "J1506"), ("electrician", "F1602"), ("waiter", "G1803")],  # dev titles of evals/occupation_en
+)
+def test_english_job_names_read_as_the_french_occupation(
+    reader: CrossLingualOccupations, english: str, code: str
+) -> None:
+    # the classifier alone files these under aide-soignant, industrial maintenance, maître d'hôtel
+    assert read_occupation(english, default_rome(), default_occupations()).codes[0] != code
+    assert read_occupation(english, default_rome(), reader).codes[0] == code
+
+
+@pytest.mark.parametrize(
+    "french", ["soudeur", "aide à domicile", "développeur python", "plombier chauffagiste"]
+)
+def test_french_text_is_left_to_the_classifier(reader: CrossLingualOccupations, french: str) -> None:
+    assert not reader.is_foreign(french)
+    assert reader.classify(french, k=3) == list(default_occupations().classify(french, k=3))
+
+
+def test_the_split_is_stable_and_labels_are_rome_codes() -> None:
+    titles = load_titles()
+    assert len({t.id for t in titles}) == len(titles) >= 200
+    held = [t for t in titles if t.split == "held_out"]
+    assert 0.25 < len(held) / len(titles) < 0.42
+    codes = set(default_rome().codes())
+    assert all(
+        t.gold in codes or (len(t.gold) == 3 and any(c.startswith(t.gold) for c in codes)) for t in titles
+    )
+
+
+def test_quantised_vectors_keep_the_nearest_appellation() -> None:
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(50, 16)).astype(np.float32)
+
+    class Fixed:
+        def embed_documents(self, texts: list[str]) -> np.ndarray:
+            return vectors[: len(texts)]
+
+    pairs = [(f"A{i:04d}", f"titre {i}") for i in range(50)]
+    built = AppellationVectors.build(pairs, Fixed(), "test")  # type: ignore[arg-type]
+    for i in (0, 17, 49):
+        assert built.nearest(vectors[i], k=1)[0][:2] == pairs[i]
