@@ -4,8 +4,8 @@ US résumés say "Executive Chef", "Registered Nurse", "Attorney"; the ROME and 
 cuisine », « infirmier », « avocat ». ``french_title`` renders a title that reads as English with a small
 glossary of common English occupation words and phrases (longest phrase first; words it does not know,
 such as grades and seniority, are left out; French head noun first:
-"Engineering Supervisor" → "chef d'équipe ingénierie"); a title that reads as French, or names no known
-English occupation word, gives None. The glossary is general US job vocabulary, not fitted to any set.
+"Engineering Supervisor" → "chef d'équipe ingénierie"); a title that reads as French, names no known
+English occupation word, or only a role any field has ("Manager", "Technician I"), gives None. The glossary is general US job vocabulary, not fitted to any set.
 """
 
 from __future__ import annotations
@@ -256,6 +256,10 @@ GLOSSARY: dict[str, str] = {
     "system administrator": "administrateur système",
     "systems administrator": "administrateur système",
     "help desk": "technicien support informatique",
+    "information technology": "informatique",
+    "it technician": "technicien informatique",
+    "it specialist": "technicien informatique",
+    "it manager": "responsable informatique",
     "it support": "technicien support informatique",
     "data analyst": "data analyst",
     "data scientist": "data scientist",
@@ -278,6 +282,13 @@ GLOSSARY: dict[str, str] = {
     "assistant": "assistant",
     "owner": "gérant",
 }
+# Role words any field has: alone they name no occupation ("Technician I" is not « technicien » of anything).
+_GENERIC = frozenset(
+    {
+        "technicien", "responsable", "directeur", "chef d'équipe", "coordinateur", "consultant", "analyste",
+        "assistant", "gérant", "ingénieur",
+    }
+)  # fmt: skip
 _MAX_WORDS = max(len(key.split()) for key in GLOSSARY)
 # Words only French titles use: such a title is left as it is ("Chef de chantier" is no cook).
 _FRENCH = frozenset({"de", "du", "des", "la", "le", "les", "et", "en", "au", "aux", "d", "l", "h", "f"})
@@ -294,14 +305,28 @@ def french_title(title: str) -> str | None:
         ('chef de cuisine', "chef d'équipe ingénierie")
         >>> french_title("Director of Engineering")
         'directeur ingénierie'
-        >>> french_title("Chef de chantier") is None
-        True
+        >>> french_title("Chef de chantier") is None, french_title("Technician I") is None
+        (True, True)
     """
+    pieces = _title_pieces(title)
+    if all(piece in _GENERIC for piece in pieces):
+        return None
+    return " ".join(pieces)
+
+
+def reads_as_english(title: str) -> bool:
+    """True when ``title`` is worded in English ("Vice President", "Engineer"): no French word or accent,
+    and some English occupation word of the glossary."""
+    return bool(_title_pieces(title))
+
+
+def _title_pieces(title: str) -> list[str]:
+    """The French of the glossary phrases of an English ``title``, French head first; [] if not English."""
     if _ACCENTED_RE.search(title):
-        return None  # accented letters: a French title
+        return []  # accented letters: a French title
     words = _WORD_RE.findall(title.lower())
     if not words or any(w in _FRENCH for w in words):
-        return None
+        return []
     # "Director of Engineering": the head comes before "of", and French keeps that order.
     segments: list[list[str]] = [[]]
     for word in words:
@@ -315,7 +340,7 @@ def french_title(title: str) -> str | None:
         for piece in reversed(_glossary_pieces(segment)):
             if piece not in pieces:
                 pieces.append(piece)
-    return " ".join(pieces) or None
+    return pieces
 
 
 def _glossary_pieces(words: list[str]) -> list[str]:

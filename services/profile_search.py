@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cv.english_titles import french_title
+from cv.english_titles import french_title, reads_as_english
 from cv.occupation import occupation_sources
 from domain.search import SearchFilters
 from services.offer_search import OfferSearchResponse
@@ -191,4 +191,4 @@ def _title_is_enough(ranker: OfferRanker, title: str) -> bool:
     Never for an English title: the classifier's confidence on one is not to be relied on ("Vice
     President" reads as « responsable marketing » at 0.95).
     """
-    return french_title(title) is None and ranker.occupation(title).trusted
+    return not reads_as_english(title) and ranker.occupation(title).trusted

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from cv import parse_cv_text
-from cv.english_titles import french_title
+from cv.english_titles import french_title, reads_as_english
 from cv.occupation import occupation_sources
 from domain.search import SearchFilters
 from referentials.geo import default_gazetteer
@@ -76,6 +76,7 @@ CACES 3, Gestion des stocks
         ("Staff Accountant II", "comptable"),
         ("Digital Marketing Manager", "responsable marketing"),
         ("Director of Engineering", "directeur ingénierie"),
+        ("Information Technology Technician I", "technicien informatique"),
     ],
 )
 def test_english_titles_are_rendered_in_french_words(english: str, french: str) -> None:
@@ -85,6 +86,12 @@ def test_english_titles_are_rendered_in_french_words(english: str, french: str) 
 @pytest.mark.parametrize("title", ["Chef de chantier", "Développeuse Python", "Cariste", "Aide-soignante"])
 def test_french_titles_are_left_as_they_are(title: str) -> None:
     assert french_title(title) is None  # "Chef de chantier" is no cook
+
+
+@pytest.mark.parametrize("title", ["Technician I", "Manager", "Vice President"])
+def test_a_role_any_field_has_names_no_occupation_but_still_reads_as_english(title: str) -> None:
+    assert french_title(title) is None  # « technicien » alone would read as a street cleaner (K2307)
+    assert reads_as_english(title)  # so the title alone is never trusted ("Vice President" → marketing)
 
 
 @pytest.fixture(scope="module")
