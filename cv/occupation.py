@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from cv.english_titles import french_title
 from cv.models import ExperienceEntry, OccupationCode, TextEvidence
 from domain.text import fold_offsets
 
@@ -19,10 +20,12 @@ from domain.text import fold_offsets
 # title whatever its words ("Data analyst", "Agent de service hospitalier").
 _JOB_SCORE = 0.9
 _MIN_SCORE = 0.45
-_TITLE_WEIGHT = 1.0
+TITLE_WEIGHT = 1.0
 _HEADLINE_WEIGHT = 0.7
 _EXPERIENCE_WEIGHT = 0.4
 _LATEST_POSITIONS = 3
+# The latest positions say less the older they are (most recent first), for ``occupation_sources``.
+_RECENCY_WEIGHTS = (0.8, 0.6, 0.4)
 # "Cariste - préparateur de commandes": the first job named is the one the CV leads with.
 _PARTS_RE = re.compile(r"\s+[-–—/|]\s+|\s*/\s*|\s+et\s+")
 _LATER_PART = 0.6
@@ -108,15 +111,10 @@ def target_occupations(
         return []
     sources: list[tuple[str, float]] = []
     if title:
-        sources.append((title, _TITLE_WEIGHT))
+        sources.append((title, TITLE_WEIGHT))
     if headline is not None and headline.text != title:
         sources.append((headline.text, _HEADLINE_WEIGHT))
-    latest = sorted(
-        (e for e in experiences if e.title),
-        key=lambda e: (e.current, e.period.end or e.period.start),
-        reverse=True,
-    )
-    for entry in latest[:_LATEST_POSITIONS]:
+    for entry in latest_positions(experiences):
         if entry.title != title:
             sources.append((entry.title, _EXPERIENCE_WEIGHT))
     votes: dict[str, float] = {}
@@ -144,3 +142,45 @@ def target_occupations(
         )
         for code, vote in ranked
     ]
+
+
+def latest_positions(
+    experiences: list[ExperienceEntry], limit: int = _LATEST_POSITIONS
+) -> list[ExperienceEntry]:
+    """The ``limit`` most recent positions that have a title (current ones first)."""
+    return sorted(
+        (e for e in experiences if e.title),
+        key=lambda e: (e.current, e.period.end or e.period.start),
+        reverse=True,
+    )[:limit]
+
+
+def occupation_sources(
+    title: str | None, headline: TextEvidence | None, experiences: list[ExperienceEntry]
+) -> list[tuple[str, float]]:
+    """The texts that say which job a CV aims at, with a weight each, for an occupation classifier.
+
+    The title weighs most, then the headline, then the latest positions, less the older they are; a text
+    that reads as English comes twice, as written and in French words (``cv.english_titles``), so that
+    "Executive Chef" is also read as « chef de cuisine ».
+
+    Example:
+        >>> occupation_sources("Executive Chef", None, [])
+        [('Executive Chef', 1.0), ('chef de cuisine', 1.0)]
+    """
+    texts: list[tuple[str, float]] = []
+    if title:
+        texts.append((title, TITLE_WEIGHT))
+    # "SOUS CHEF" printed as the headline of "Sous Chef" is the same evidence, not more.
+    if headline is not None and headline.text.casefold() != (title or "").casefold():
+        texts.append((headline.text, _HEADLINE_WEIGHT))
+    for entry, weight in zip(latest_positions(experiences), _RECENCY_WEIGHTS, strict=False):
+        if entry.title and entry.title != title:
+            texts.append((entry.title, weight))
+    out: list[tuple[str, float]] = []
+    for text, weight in texts:
+        out.append((text, weight))
+        french = french_title(text)
+        if french:
+            out.append((french, weight))
+    return out

@@ -142,9 +142,11 @@ class OfferSearchService:
         interpret: bool = True,
         language: str = "fr",
         occupation_text: str | None = None,
+        occupation: Occupation | None = None,
     ) -> OfferSearchResponse:
         """Offers for ``text`` under ``filters``, ranked; ``occupation_text`` (a CV's title) names the
-        occupation when the text is more than a job title."""
+        occupation when the text is more than a job title, ``occupation`` when it was read already (a
+        CV's title, headline and latest positions: ``services.profile_search``)."""
         floor = filters.salary_min_monthly if filters is not None else None
         wanted = top_k if self.ranker is None else max(top_k, self.pool)
         found = interpret_and_rank(
@@ -168,7 +170,8 @@ class OfferSearchService:
                 query=text, text=found.text, filters=hard, understood=found.notes, results=results
             )
         ranker = self.ranker
-        occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
+        if occupation is None:
+            occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
         best = [row for row, _ in pooled[:TITLE_FEEDBACK]]
         if not occupation.codes:
             # The text alone says no occupation: the best results' titles may (pseudo-relevance feedback).

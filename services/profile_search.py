@@ -4,16 +4,32 @@ The agent's ``search_offers`` with a ``cv_id``, ``POST /match`` (a stored candid
 ``bassin match cv`` all come here: the request builder fills what the request leaves open from the profile
 (``services.requests.profile_defaults``: title and main skills, the CV's town within its radius, offers
 asking at most the candidate's experience, the stated contract wishes), then the one offer search ranks the
-pool (``services.offer_search.OfferSearchService``), the occupation read from the CV's title.
+pool (``services.offer_search.OfferSearchService``).
+
+The occupation is read from the CV's title when that reading is sure (an exact ROME appellation, a
+confident classifier) and the title is not English; otherwise from all the CV says of its jobs (``profile_occupation``): title,
+headline and latest positions, each English one also in French words, their readings weighed together.
+English résumés need it: "Executive Chef" or "Sous Chef" alone are read wrong, their French renderings
+and the positions around them are not.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from cv.english_titles import french_title, reads_as_english
+from cv.occupation import occupation_sources
 from domain.search import SearchFilters
 from services.offer_search import OfferSearchResponse
+from services.ranking import (
+    NO_OCCUPATION,
+    OCCUPATION_CONFIDENCE,
+    Occupation,
+    OccupationReader,
+    OfferRanker,
+)
 from services.requests import BuiltRequest, RequestBuilder, SearchRequest
 
 if TYPE_CHECKING:
@@ -32,6 +48,38 @@ class RankedOfferSearch(Protocol):
         interpret: bool = True,
         occupation_text: str | None = None,
     ) -> OfferSearchResponse: ...
+
+
+@runtime_checkable
+class OccupationAwareSearch(Protocol):
+    """An offer search whose ranker reads occupations (``OfferSearchService``); its ``search`` takes the
+    occupation read from the whole profile."""
+
+    ranker: OfferRanker | None
+
+    def search(
+        self,
+        text: str,
+        filters: SearchFilters | None = None,
+        *,
+        top_k: int = 10,
+        interpret: bool = True,
+        occupation_text: str | None = None,
+        occupation: Occupation | None = None,
+    ) -> OfferSearchResponse: ...
+
+
+GUESSES_PER_TEXT = 8
+"""Classifier guesses kept for each text of a profile."""
+FAMILY_SHARE = 0.25
+"""A ROME family with at least this share of a profile's occupation evidence is one of its families."""
+MAX_FAMILIES = 2
+TITLE_SURE = 0.5
+"""A family the CV's title (or its French words) gets this confidence for is always one of its families."""
+MAX_CODES = 6
+PROFILE_CONFIDENCE = round(OCCUPATION_CONFIDENCE - 0.01, 2)
+"""A reading pieced together from several texts ranks the offers but is never trusted (no "nothing
+matches", no offer dropped as unrelated on its word)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +112,83 @@ def offers_for_profile(
     built = builder.build(request, profile)
     if filters is not None:
         built = BuiltRequest(text=built.text, filters=filters, applied={"query": built.text})
-    occupation_text = (profile.title or "") if not request.query.strip() else None
+    interpret = built.filters.is_empty()
+    if request.query.strip():
+        response = offers.search(built.text, built.filters, top_k=top_k, interpret=interpret)
+        return ProfileSearch(built=built, response=response)
+    title = profile.title or ""
+    ranker = offers.ranker if isinstance(offers, OccupationAwareSearch) else None
+    if ranker is None or ranker.occupations is None or _title_is_enough(ranker, title):
+        response = offers.search(
+            built.text, built.filters, top_k=top_k, interpret=interpret, occupation_text=title
+        )
+        return ProfileSearch(built=built, response=response)
+    assert isinstance(offers, OccupationAwareSearch)
+    occupation = profile_occupation(profile, ranker.occupations)
     response = offers.search(
         built.text,
         built.filters,
         top_k=top_k,
-        interpret=built.filters.is_empty(),
-        occupation_text=occupation_text,
+        interpret=interpret,
+        occupation_text=title,
+        occupation=occupation if occupation.codes else None,
     )
     return ProfileSearch(built=built, response=response)
+
+
+def profile_occupation(profile: CandidateProfile, reader: OccupationReader) -> Occupation:
+    """The occupation all a CV says of its jobs points to, or ``NO_OCCUPATION``.
+
+    Each text of ``cv.occupation.occupation_sources`` (title, headline, latest positions, English ones
+    also in French words) is classified; the guesses' confidences, weighed by the text's weight, add up
+    per ROME code and per family. The families holding at least ``FAMILY_SHARE`` of the evidence (two at
+    most, else the strongest one) are the profile's, with their likeliest codes, and so is the family
+    the title reads as with ``TITLE_SURE`` confidence; the reading is never trusted
+    (``PROFILE_CONFIDENCE``).
+
+    Example:
+        >>> profile_occupation(parse_cv_text(EXECUTIVE_CHEF_CV).profile, default_occupations()).families  # doctest: +SKIP
+        ('G16',)
+    """
+    sources = occupation_sources(profile.title, profile.headline, profile.experiences)
+    title_texts = {profile.title, french_title(profile.title or "")} - {None, ""}
+    by_code: dict[str, float] = defaultdict(float)
+    from_title: dict[str, float] = defaultdict(float)
+    labels: dict[str, str] = {}
+    for text, weight in sources:
+        for guess in reader.classify(text, k=GUESSES_PER_TEXT):
+            by_code[guess.code] += weight * guess.confidence
+            labels.setdefault(guess.code, guess.label)
+            if text in title_texts:
+                from_title[guess.code[:3]] = max(from_title[guess.code[:3]], guess.confidence)
+    if not by_code:
+        return NO_OCCUPATION
+    by_family: dict[str, float] = defaultdict(float)
+    for code, mass in by_code.items():
+        by_family[code[:3]] += mass
+    total = sum(by_family.values())
+    ranked = sorted(by_family.items(), key=lambda item: -item[1])
+    families = [family for family, mass in ranked if mass >= FAMILY_SHARE * total][:MAX_FAMILIES]
+    families = families or [ranked[0][0]]
+    # The job the CV's title names surely stays one of its families, whatever the positions around it
+    # ("Sous Chef" after three front-desk jobs is still a cook).
+    title_family = max(from_title, key=from_title.__getitem__, default=None)
+    if title_family and from_title[title_family] >= TITLE_SURE and title_family not in families:
+        families = [title_family, *families[: MAX_FAMILIES - 1]]
+    codes = [code for code, _ in sorted(by_code.items(), key=lambda item: -item[1]) if code[:3] in families]
+    return Occupation(
+        codes=tuple(codes[:MAX_CODES]),
+        label=labels[codes[0]],
+        confidence=PROFILE_CONFIDENCE,
+        families=tuple(families),
+        broad=True,
+    )
+
+
+def _title_is_enough(ranker: OfferRanker, title: str) -> bool:
+    """True when the CV's title alone names its occupation surely (then read as a search text is).
+
+    Never for an English title: the classifier's confidence on one is not to be relied on ("Vice
+    President" reads as « responsable marketing » at 0.95).
+    """
+    return not reads_as_english(title) and ranker.occupation(title).trusted

@@ -180,12 +180,18 @@ def profile_defaults(
 ) -> list[str]:
     """Fill what a request leaves open from a parsed CV (the one "search from a CV" rule).
 
-    Text: the job title and the first ``CV_SEARCH_SKILLS`` skills; place: the CV's town within
+    Text: the job title (an English one also in French words, ``cv.english_titles``, as French offers
+    word it) and the first ``CV_SEARCH_SKILLS`` skills; place: the CV's town within
     ``radius_km`` (default ``CV_RADIUS_KM``); experience: offers asking at most the candidate's; contracts:
     the CV's stated wishes. ``update`` and ``applied`` are filled in place; returns the search words.
     """
+    from cv.english_titles import french_title  # a profile means the CV parser's package is loaded already
+
     if not any(words):
-        words = [profile.title or "", *(s.label for s in profile.skills[:CV_SEARCH_SKILLS])]
+        title = profile.title or ""
+        french = french_title(title)
+        in_french = [french] if french and fold(french) != fold(title) else []
+        words = [title, *in_french, *(s.label for s in profile.skills[:CV_SEARCH_SKILLS])]
     loc = profile.location
     if (
         "geo" not in update
