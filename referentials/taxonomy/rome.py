@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from domain.text import fold_offsets
 from referentials.compiled import CompiledCache, cached_or_built, compact_pickle, process_cache
 from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR
 from referentials.taxonomy.skill_index import stem
@@ -96,6 +97,8 @@ class _RomeData:
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     idf: dict[str, float] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
+    title_words: frozenset[str] = frozenset()
+    """Folded words (5 letters or more) of every appellation: "maçon", "soudeur", "caissière"..."""
 
     def add(self, code: str, label: str, text: str, penalty: float) -> None:
         words = content_words(text)
@@ -133,7 +136,16 @@ def _load(directory: Path) -> _RomeData:
     total = len(data.variants)
     data.idf = {w: math.log(1 + total / len(ids)) for w, ids in data.postings.items()}
     data.vocabulary = sorted(data.postings)
+    data.title_words = frozenset(
+        w
+        for titles in data.appellations.values()
+        for t in titles
+        for w in _TITLE_WORD.findall(fold_offsets(t))
+    )
     return data
+
+
+_TITLE_WORD = re.compile(r"[a-z]{5,}")
 
 
 class RomeReferential:
@@ -182,6 +194,10 @@ class RomeReferential:
         if not _CODE_RE.match(normalised):
             raise ValueError(f"Code ROME invalide : {code!r} (attendu : une lettre et 4 chiffres, ex. M1805)")
         return normalised[:3]
+
+    def title_words(self) -> frozenset[str]:
+        """Folded words (5 letters or more) of every appellation, built with the referential (cached)."""
+        return self._data.title_words
 
     def appellations(self, code: str) -> list[str]:
         """Published job titles of a ROME code (empty when unknown)."""

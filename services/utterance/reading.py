@@ -64,9 +64,7 @@ class Gazetteer(Protocol):
 
 
 class RomeWords(Protocol):
-    def codes(self) -> list[str]: ...
-
-    def appellations(self, code: str) -> list[str]: ...
+    def title_words(self) -> frozenset[str]: ...
 
 
 class Taxonomy(Protocol):
@@ -363,9 +361,5 @@ def _trim(words: list[str]) -> str:
 
 
 def job_title_words(rome: RomeWords) -> frozenset[str]:
-    """Folded words of every ROME job title ("maçon", "soudeur", "caissière"...)."""
-    words: set[str] = set()
-    for code in rome.codes():
-        for title in rome.appellations(code):
-            words.update(w for w in re.findall(r"[a-z]+", fold_offsets(title)) if len(w) >= 5)
-    return frozenset(words)
+    """Folded words of every ROME job title ("maçon", "soudeur", "caissière"...), built with the referential."""
+    return rome.title_words()
