@@ -13,6 +13,7 @@ import typer
 from bassin.candidates_cli import forget_candidate, ingest_cvs, search_candidates
 from bassin.common import (
     DataDir,
+    answer_and_exit,
     command_group,
     explicit_request,
     open_engine,
@@ -315,6 +316,7 @@ def ask(
     else:
         import asyncio
 
+        answer_and_exit()
         from app.conversation import ask_once
 
         turn = asyncio.run(

@@ -9,7 +9,6 @@ from SQL before saving, so no process resurrects or drops another's documents.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -22,11 +21,7 @@ from domain import crash_points
 from domain.documents import IndexDocument
 from retrieval.embeddings.base import EmbeddingProvider
 from retrieval.lexical.base import LexicalBackend
-
-
-def embed_key(text: str) -> str:
-    """Stored embeddings are keyed by the text the model read: re-encode only when it changed."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+from store.embeddings import embed_key
 
 
 class DocumentSource(Protocol):

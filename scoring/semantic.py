@@ -1,7 +1,8 @@
 """Semantic similarity: cosine of the seeker's and the offer's embeddings.
 
 Offer vectors are taken from the store (the ones ingestion computed, ``OfferRepository.load_embeddings``)
-when their content hash is current, so scoring a result list encodes one text: the seeker's.
+when they were computed from the offer's current text (``store.embeddings.embed_key``), so scoring a result
+list encodes one text: the seeker's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from retrieval.embeddings.base import EmbeddingProvider
 from scoring.seeker import Seeker
+from store.embeddings import embed_key
 from store.models import OfferRow
 from store.offers import offer_embed_text
 
@@ -49,7 +51,7 @@ class SemanticSimilarity:
         return seeker._vectors[model]
 
     def offer_vectors(self, rows: Sequence[OfferRow]) -> dict[int, np.ndarray]:
-        """Vectors of these offers: cached, else stored (same content hash), else encoded now."""
+        """Vectors of these offers: cached, else stored (from the same text), else encoded now."""
         out: dict[int, np.ndarray] = {}
         missing: list[OfferRow] = []
         for row in rows:
@@ -64,7 +66,11 @@ class SemanticSimilarity:
             still: list[OfferRow] = []
             for row in missing:
                 hit = found.get(row.id)
-                if hit is not None and hit[0] == row.content_hash and hit[1].shape[0] == self.embedder.dim:
+                if (
+                    hit is not None
+                    and hit[1].shape[0] == self.embedder.dim
+                    and hit[0] == embed_key(offer_embed_text(row))
+                ):
                     self._remember(row, hit[1])
                     out[row.id] = hit[1]
                 else:

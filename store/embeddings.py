@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,8 +12,15 @@ from store.db import Database
 from store.models import EmbeddingRow
 
 
+def embed_key(text: str) -> str:
+    """The key a stored embedding is saved under: the hash of the text the model read (a vector is
+    re-encoded only when that text changed). Whoever reuses a stored vector checks it with this key."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 class EmbeddingStore:
-    """Vectors keyed by (collection, doc id, model id), each with the content hash it was computed from."""
+    """Vectors keyed by (collection, doc id, model id), each with the key (``embed_key``) of the text it was
+    computed from."""
 
     def __init__(self, db: Database, collection: str) -> None:
         self.db = db

@@ -14,6 +14,7 @@ from ingestion.offers.france_travail import FranceTravailNormalizer
 from referentials.geo import default_gazetteer
 from referentials.taxonomy import default_skill_taxonomy
 from store import Database, OfferRepository
+from store.embeddings import embed_key
 from store.models import OfferRow, OfferSkillRow
 from tests.conftest import load_raw_offers
 
@@ -168,7 +169,7 @@ class SmallEngine:
         vectors = self.embedder.embed_documents([d.embed_text for d in self.docs])
         self.vectors.upsert(self.docs, vectors)
         self.offers.save_embeddings(
-            self.embedder.model_id, [(d.doc_id, d.content_hash) for d in self.docs], vectors
+            self.embedder.model_id, [(d.doc_id, embed_key(d.embed_text)) for d in self.docs], vectors
         )
         self.embedder.calls = 0
         self.searcher = HybridSearcher(
