@@ -156,6 +156,14 @@ class MatchScorer:
         )
         return [compute_features(seeker, self.facts(row), sims.get(row.id)) for row in rows]
 
+    def forget_offers(self) -> None:
+        """Drop what was read of offers (facts, vectors): the next list is scored as by a fresh process
+        (the ranking bench's "first seen" column; memory back after a large batch)."""
+        with self._facts_lock:
+            self._facts.clear()
+        if self.semantic is not None:
+            self.semantic.forget()
+
     # --- scoring ------------------------------------------------------------------------------
     def score(self, seeker: Seeker, offer: OfferRow) -> MatchScore:
         """Score one pair (no cross-encoder: that runs on result lists)."""

@@ -91,6 +91,10 @@ class SemanticSimilarity:
         vectors = self.offer_vectors(rows)
         return {doc_id: float(np.dot(query, vec)) for doc_id, vec in vectors.items()}
 
+    def forget(self) -> None:
+        """Drop the cached offer vectors."""
+        self._cache.clear()
+
     def _remember(self, row: OfferRow, vec: np.ndarray) -> None:
         self._cache[(row.id, row.content_hash)] = np.asarray(vec, dtype=np.float32)
         while len(self._cache) > self.cache_size:

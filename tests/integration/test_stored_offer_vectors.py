@@ -32,8 +32,9 @@ class CountingEmbedder:
 
 @pytest.mark.parametrize("question", ["développeur python", "vendeur", "commercial"])
 def test_ranked_search_encodes_no_offer_text(loaded_engine: Engine, question: str) -> None:
+    loaded_engine.scorer.forget_offers()  # as a fresh process: no offer read or cached before
     semantic = loaded_engine.scorer.semantic
-    assert semantic is not None
+    assert semantic is not None and not semantic._cache
     counting = CountingEmbedder(semantic.embedder)
     semantic.embedder = counting  # type: ignore[assignment]
     try:
@@ -42,6 +43,7 @@ def test_ranked_search_encodes_no_offer_text(loaded_engine: Engine, question: st
         semantic.embedder = counting.inner  # type: ignore[assignment]
     assert response.results, question
     assert counting.documents == []
+    assert semantic._cache  # the pool's vectors were read from the store, and kept
 
 
 def test_a_stored_vector_of_an_older_text_is_not_reused(loaded_engine: Engine) -> None:
