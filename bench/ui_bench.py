@@ -6,13 +6,14 @@
 
 A data dir is built with ``bassin ingest offers`` (kept in --data-dir for re-runs), ``chainlit run`` serves
 the UI, and headless Chromium (Debian ``chromium``) logs in as a job seeker and asks each question in a new
-conversation. Measured per question, from the click on send: the first tool step shown, the answer, the
-first card. The first question of a server also opens the engine and is reported apart (cold).
+conversation. Measured per question in the page (a MutationObserver and the next animation frame), from the
+click on send: the frame that shows the first tool step, and the one that shows the first card. The first question of a server also opens the engine and is reported apart (cold).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
@@ -53,25 +54,49 @@ def _login(page: Any, url: str) -> None:
     page.locator("#chat-input").wait_for()
 
 
+# Stamped in the page itself: a MutationObserver notes the frame in which the tool step and the first card
+# appear, counted from the click on send. (Playwright's own waits poll with a back-off of up to 1 s: they
+# say when the card was there, not when it appeared.)
+_STAMPS = """() => {
+  const s = {t0: null, step: null, card: null};
+  window.__bassinStamps = s;
+  document.addEventListener('click', (e) => {
+    if (s.t0 === null && e.target.closest && e.target.closest('#chat-submit')) s.t0 = performance.now();
+  }, true);
+  const frame = (key) => requestAnimationFrame(() => { if (s[key] === null) s[key] = performance.now(); });
+  let stepSeen = false, cardSeen = false;
+  new MutationObserver(() => {
+    if (s.t0 === null) return;
+    if (!stepSeen && /search_offers|what_if/.test(document.body.textContent)) { stepSeen = true; frame('step'); }
+    if (!cardSeen) {
+      for (const m of document.querySelectorAll('.ai-message')) {
+        if (/Adéquation \\d+\\/100/.test(m.textContent)) { cardSeen = true; frame('card'); break; }
+      }
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
 def _ask(page: Any, url: str, question: str, *, fresh: bool) -> dict[str, float | None]:
     if fresh:
         page.goto(url + "/")
         page.locator("#chat-input").wait_for()
         page.wait_for_timeout(500)
+    page.evaluate(_STAMPS)
     page.locator("#chat-input").fill(question)
-    t0 = time.perf_counter()
     page.locator("#chat-submit:enabled").click()
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    out: dict[str, float | None] = {"step_ms": None, "card_ms": None}
     page.get_by_text(re.compile("search_offers|what_if")).first.wait_for(timeout=120_000)
-    out["step_ms"] = (time.perf_counter() - t0) * 1000
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # a question with no result has no card
         page.locator(".ai-message").filter(has_text=CARD).first.wait_for(timeout=120_000)
-        out["card_ms"] = (time.perf_counter() - t0) * 1000
-    except PlaywrightTimeout:  # a question with no result has no card
-        out["card_ms"] = None
-    return out
+    page.wait_for_timeout(100)  # the stamping frame
+    stamps = page.evaluate("() => window.__bassinStamps")
+    t0 = stamps["t0"]
+    return {
+        "step_ms": None if stamps["step"] is None else stamps["step"] - t0,
+        "card_ms": None if stamps["card"] is None else stamps["card"] - t0,
+    }
 
 
 def bench_ui(data_dir: Path, *, offers_label: str, chromium: str) -> dict[str, Any]:
