@@ -350,7 +350,14 @@ class Engine:
         """Scoring as the agent's tools use it (ids in, verified facts out)."""
         from services.match_scoring import MatchScoring
 
-        return MatchScoring(self.scorer, self.offers, self.gazetteer, self.taxonomy, analyzer=self.what_if)
+        return MatchScoring(
+            self.scorer,
+            self.offers,
+            self.gazetteer,
+            self.taxonomy,
+            analyzer=self.what_if,
+            ranker=self.offer_search.ranker,
+        )
 
     @cached_property
     def offer_details(self) -> HttpOfferDetails | RepositoryOfferDetails:

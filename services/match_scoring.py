@@ -20,6 +20,7 @@ from scoring.missing import missing_lines
 from scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
 from scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
 from scoring.whatif import WhatIfAnalyzer
+from services.ranking import OfferRanker, RankedOffer
 from store.models import OfferRow
 
 _CLAIMS_SHOWN = 4
@@ -58,12 +59,14 @@ class MatchScoring:
         skills: SkillFinder,
         *,
         analyzer: WhatIfAnalyzer | None = None,
+        ranker: OfferRanker | None = None,
     ) -> None:
         self.scorer = scorer
         self.rows = rows
         self.places = places
         self.skills = skills
         self.analyzer = analyzer
+        self.ranker = ranker
 
     def seeker(self, basis: Basis) -> Seeker:
         if basis.parsed is not None:
@@ -88,9 +91,20 @@ class MatchScoring:
     ) -> list[dict[str, Any]]:
         """One compact verdict per offer found: score (None when abstaining), strengths, gaps.
 
-        The strengths and gaps are verified claims written in ``language``.
+        The strengths and gaps are verified claims written in ``language``. Against the active search, the
+        score is the one its results showed (the ranker's: occupation grade, then the conditions met), with
+        the grade and reasons: « pourquoi la 1 ? » never answers another number than the list.
         """
         rows = self.offers(offer_ids)
+        if basis.kind == "query" and self.ranker is not None:
+            ranking = self.ranker.rank(basis.text, basis.filters or SearchFilters(), rows, language=language)
+            ranked = {r.row.id: r for r in ranking.matches + ranking.below_floor}
+            verdicts = []
+            for row in rows:
+                shown = ranked[row.id]
+                assert shown.match is not None  # rank() keeps each pair's scorer result
+                verdicts.append(_verdict(row, shown.match, language, shown=shown))
+            return verdicts
         scored = self.scorer.score_offers(self.seeker(basis), rows, rerank=False).scores
         return [_verdict(row, s, language) for row, s in zip(rows, scored, strict=True)]
 
@@ -159,8 +173,11 @@ def _experience(months: int, language: ExplanationLanguage) -> str:
     return f"{months // 12} an(s) d'expérience" if months >= 12 else f"{months} mois d'expérience"
 
 
-def _verdict(row: OfferRow, s: MatchScore, language: ExplanationLanguage) -> dict[str, Any]:
-    """Score, strengths and gaps of one offer: only verified claims, rendered in ``language``."""
+def _verdict(
+    row: OfferRow, s: MatchScore, language: ExplanationLanguage, *, shown: RankedOffer | None = None
+) -> dict[str, Any]:
+    """Score, strengths and gaps of one offer: only verified claims, rendered in ``language``; ``shown``:
+    the ranked result of a search, whose score and reasons replace the scorer's probability."""
     claims = s.explanation.claims
     lines = s.explanation.lines(language)
     strengths = [t for c, t in zip(claims, lines, strict=True) if c.kind == "skill_match" or c.holds is True]
@@ -173,6 +190,10 @@ def _verdict(row: OfferRow, s: MatchScore, language: ExplanationLanguage) -> dic
         "gaps": gaps[:_CLAIMS_SHOWN],
         "missing": missing_lines(s.explanation, language),
     }
-    if s.abstained:
+    if shown is not None:
+        out["score"] = shown.score
+        out["grade"] = shown.grade
+        out["reasons"] = shown.reasons
+    if s.abstained and shown is None:
         out["abstained"] = ABSTENTIONS_EN.get(s.abstained, s.abstained) if language == "en" else s.abstained
     return out

@@ -273,6 +273,9 @@ def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str
             if s.get("score") is not None
             else ("non noté" if lang == "fr" else "not scored")
         )
+        # The search's own words after its number: « 92/100 (même métier · à 21 km) ».
+        if s.get("reasons") and s.get("score") is not None:
+            score += f" ({' · '.join(map(str, s['reasons']))})"
         lines = [f"[{s['id']}] « {s.get('title')} »{' :' if lang == 'fr' else ':'} {score}"]
         if s.get("abstained"):
             reason = str(s["abstained"])
