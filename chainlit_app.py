@@ -28,6 +28,7 @@ from app.settings import Settings
 from cv import parse_cv, read_cv_file
 from domain.errors import BassinError, InputFormatError
 from domain.vocabulary import Role
+from services.utterance.text import guess_language
 from store.db import Database
 from tools.cv import profile_summary
 from ui.auth import authenticate, effective_role
@@ -236,7 +237,8 @@ async def _answer(text: str) -> None:
     candidates = out.artifacts("candidates") if cl.user_session.get("role") == "recruiter" else []
     shown = {str(r["id"]) for a in (offers[-1:] + candidates[-1:]) for r in a.get("results") or []}
     # The cards are the one list of results: the answer keeps its count and criteria, not the list again.
-    answer.content = summarised(out.answer, shown, "Les voici ci-dessous.")
+    below = "Here they are below." if guess_language(out.answer) == "en" else "Les voici ci-dessous."
+    answer.content = summarised(out.answer, shown, below)
     if answer.streaming:
         await answer.update()
     else:
