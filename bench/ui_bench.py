@@ -7,7 +7,8 @@
 A data dir is built with ``bassin ingest offers`` (kept in --data-dir for re-runs), ``chainlit run`` serves
 the UI, and headless Chromium (Debian ``chromium``) logs in as a job seeker and asks each question in a new
 conversation. Measured per question in the page (a MutationObserver and the next animation frame), from the
-click on send: the frame that shows the first tool step, and the one that shows the first card. The first question of a server also opens the engine and is reported apart (cold).
+click on send: the frame that shows the first tool step, and the one that shows the first card. The first
+question of a server also opens the engine and is reported apart (cold).
 """
 
 from __future__ import annotations

@@ -272,30 +272,21 @@ class OfferSearchService:
                     for row in self.repo.get_many(ids)
                     if matches(offer_filter_document(row), relaxed_filters)
                 ]
-            ranking = self.ranker.rank(text, relaxed_filters, rows, occupation=occupation, language=language)
+            # Scored with the place as asked (the contract stays relaxed if it was): beyond the radius
+            # counts, so the number shown is the one « pourquoi ? » gives. Only the grade picks the
+            # alternatives, and it does not depend on the filters.
+            asked = relaxed_filters.model_copy(update={"geo": filters.geo})
+            ranking = self.ranker.rank(text, asked, rows, occupation=occupation, language=language)
             near = [r for r in ranking.matches if r.grade in MATCH_GRADES]
             if filters.geo is not None:
-                for r in near:
-                    r.distance_km = distance_km(filters, r.row.latitude, r.row.longitude)
                 near.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0, -r.score))
             if near:
-                near = near[:NEAREST]
-                if filters.geo is not None:
-                    # Scored as asked where the place is concerned: beyond the radius counts, so that the
-                    # number shown is the one « pourquoi ? » gives (the contract stays relaxed if it was).
-                    asked = relaxed_filters.model_copy(update={"geo": filters.geo})
-                    again = self.ranker.rank(
-                        text, asked, [r.row for r in near], occupation=occupation, language=language
-                    )
-                    by_id = {r.row.id: r for r in again.matches + again.below_floor}
-                    for r in near:
-                        r.score, r.reasons = by_id[r.row.id].score, by_id[r.row.id].reasons
                 return NoMatch(
                     occupation=occupation.label,
                     place=filters.geo.label if filters.geo else None,
                     radius_km=filters.geo.radius_km if filters.geo else None,
                     relaxed=relaxed_now,
-                    alternatives=[_ranked_result(i, r) for i, r in enumerate(near, start=1)],
+                    alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
                 )
         return None
 
