@@ -129,10 +129,14 @@ def _load(directory: Path) -> _RomeData:
         code, long_label = row["code_rome"], row["libelle_appellation_long"]
         data.appellations[code].append(long_label)
         penalty = 0.02 if row["peu_usite"] == "O" else 0.005
+        core = len(set(content_words(_BRACKETS.sub("", long_label))))
         for label in (long_label, row["libelle_appellation_court"]):
             for form in gendered_forms(_ATTACHED_SUFFIX.sub("", label)):
                 data.add(code, long_label, form, penalty)
-                data.add(code, long_label, _BRACKETS.sub("", form), penalty)
+                bare = _BRACKETS.sub("", form)
+                if len(set(content_words(bare))) > 1 or core <= 1:
+                    # « Directeur / Directrice (IFSI) » without its bracket is any director, not this one
+                    data.add(code, long_label, bare, penalty)
     total = len(data.variants)
     data.idf = {w: math.log(1 + total / len(ids)) for w, ids in data.postings.items()}
     data.vocabulary = sorted(data.postings)

@@ -178,6 +178,17 @@ def test_find_codes_exact_titles(rome: RomeReferential, title: str, code: str) -
     assert best[2] >= 0.99
 
 
+def test_a_generic_word_is_not_the_appellation_whose_bracket_it_lost(rome: RomeReferential) -> None:
+    # « Directeur / Directrice (IFSI) » is a short form; without its bracket it is any director
+    for generic in ("Directeur", "directrice", "Conseiller", "conseillère"):
+        assert all(score < 0.99 for _code, _label, score in rome.find_codes(generic)), generic
+    assert rome.find_codes("Directrice IFSI")[0][:2] == (
+        "K2120",
+        "Directeur / Directrice d'institut de formation en soins infirmiers (IFSI)",
+    )
+    assert rome.find_codes("Conseiller IARD")[0][0] == "C1102"
+
+
 def test_find_codes_by_overlap_and_typos(rome: RomeReferential) -> None:
     assert rome.family(rome.find_codes("développeur python")[0][0]) == "M18"
     assert rome.family(rome.find_codes("devloppeur web")[0][0]) == "M18"
