@@ -59,6 +59,7 @@ def bench_ranking(engine: Engine, rounds: int = 3) -> dict[str, Any]:
                 out[f"{kind}_cpu"].append(cpu)
     for q in queries:  # offers never read before (a new question in a fresh process): facts and vectors
         engine.scorer.forget_offers()
+        engine.offers.forget_rows()
         wall, cpu = _wall_and_cpu_ms(partial(ranked.search, q.text, q.filters, interpret=False))
         out["first_seen"].append(wall)
         out["first_seen_cpu"].append(cpu)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,6 +18,55 @@ from domain.offers import OfferRecord
 from store.db import Database, as_utc, chunked, next_id
 from store.embeddings import EmbeddingStore
 from store.models import OfferRow, OfferSkillRow, utcnow
+
+ROW_CACHE = 4096
+"""Offer rows kept between reads (a search's pool is ~60 rows; a row with its skills is ~5-10 KB)."""
+
+Version = tuple[str, datetime | None, datetime | None, datetime | None]
+
+
+def _version(
+    content_hash: str, synced: datetime | None, seen: datetime | None, closed: datetime | None
+) -> Version:
+    def utc(d: datetime | None) -> datetime | None:
+        return as_utc(d) if d is not None else None
+
+    return (content_hash, utc(synced), utc(seen), utc(closed))
+
+
+def _row_version(row: OfferRow) -> Version:
+    return _version(row.content_hash, row.synced_at, row.seen_at, row.closed_at)
+
+
+class _RowCache:
+    """Detached offer rows by doc id with the version they were read at, least recently used out first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[int, tuple[Version, OfferRow]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, versions: dict[int, Version]) -> dict[int, OfferRow]:
+        """The kept rows whose version is still the stored one."""
+        out: dict[int, OfferRow] = {}
+        with self._lock:
+            for doc_id, version in versions.items():
+                kept = self._rows.get(doc_id)
+                if kept is not None and kept[0] == version:
+                    out[doc_id] = kept[1]
+                    self._rows.move_to_end(doc_id)
+        return out
+
+    def put(self, row: OfferRow, version: Version) -> None:
+        with self._lock:
+            self._rows[row.id] = (version, row)
+            self._rows.move_to_end(row.id)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
 
 
 @dataclass
@@ -40,9 +91,10 @@ class OfferRepository:
 
     collection = "offers"
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, row_cache: int = ROW_CACHE) -> None:
         self.db = db
         self.embeddings = EmbeddingStore(db, self.collection)
+        self._rows = _RowCache(row_cache)
 
     # --- writes -------------------------------------------------------------------------------
     def upsert_many(self, records: Sequence[OfferRecord]) -> UpsertOutcome:
@@ -251,16 +303,55 @@ class OfferRepository:
             }
 
     def get_many(self, doc_ids: Sequence[int], *, include_closed: bool = False) -> list[OfferRow]:
-        """Offers by doc id, in the order asked; unknown (and closed) ids are skipped."""
+        """Offers by doc id, in the order asked; unknown (and closed) ids are skipped.
+
+        Rows read recently are kept (detached, read-only) and served again while their stored version is
+        unchanged: each call reads the asked rows' versions (content hash, sync, seen and close dates: every
+        write path moves one) in one light query and loads only the rows that are new or changed, with their
+        skills. Another process's writes are therefore seen at the next read.
+        """
         if not doc_ids:
             return []
         with self.db.session() as s:
-            rows = {
-                r.id: r
-                for chunk in chunked(doc_ids)
-                for r in s.scalars(_open_only(select(OfferRow).where(OfferRow.id.in_(chunk)), include_closed))
+            if not self._rows.size:
+                rows = {
+                    r.id: r
+                    for chunk in chunked(doc_ids)
+                    for r in s.scalars(
+                        _open_only(select(OfferRow).where(OfferRow.id.in_(chunk)), include_closed)
+                    )
+                }
+                return [rows[i] for i in doc_ids if i in rows]
+            wanted = list(dict.fromkeys(doc_ids))
+            versions = {
+                i: _version(h, synced, seen, closed)
+                for chunk in chunked(wanted)
+                for i, h, synced, seen, closed in s.execute(
+                    _open_only(
+                        select(
+                            OfferRow.id,
+                            OfferRow.content_hash,
+                            OfferRow.synced_at,
+                            OfferRow.seen_at,
+                            OfferRow.closed_at,
+                        ).where(OfferRow.id.in_(chunk)),
+                        include_closed,
+                    )
+                )
             }
-            return [rows[i] for i in doc_ids if i in rows]
+            rows = self._rows.get(versions)
+            missing = [i for i in versions if i not in rows]
+            for chunk in chunked(missing):
+                for r in s.scalars(
+                    _open_only(select(OfferRow).where(OfferRow.id.in_(chunk)), include_closed)
+                ):
+                    rows[r.id] = r
+                    self._rows.put(r, _row_version(r))
+            return [rows[i] for i in doc_ids if i in versions and i in rows]
+
+    def forget_rows(self) -> None:
+        """Drop the rows kept between reads (benchmarks of a fresh process)."""
+        self._rows.clear()
 
     def coordinates(self, doc_ids: Sequence[int]) -> dict[int, tuple[float | None, float | None]]:
         """(latitude, longitude) of open offers by doc id: a light read, to order offers by distance

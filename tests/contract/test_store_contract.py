@@ -396,3 +396,44 @@ def test_closed_offers_leave_every_read_but_stay_in_sql(
 
     assert len(repository.mark_seen(ids[:1], later)) == 1, "listed again: reopened"
     assert repository.count() == 18 and ids[0] in repository.get_by_external_ids(ids[:1])
+
+
+def test_rows_kept_between_reads_follow_every_write_even_from_another_process(
+    database_url: str, repository: OfferRepository, offer_records: list[OfferRecord]
+) -> None:
+    records = offer_records[:6]
+    repository.upsert_many(records)
+    by_ext = repository.get_by_external_ids([r.external_id for r in records])
+    ids = [by_ext[r.external_id].id for r in records]
+    first = repository.get_many(ids)
+    assert all(a is b for a, b in zip(repository.get_many(ids), first, strict=True)), "kept, not re-read"
+
+    other = Database(database_url)  # another process over the same database (no shared memory)
+    try:
+        writer = OfferRepository(other)
+        writer.upsert_many([records[0].model_copy(update={"title": "Cariste de nuit (H/F) — modifié"})])
+        t0 = datetime(2026, 2, 1, tzinfo=UTC)
+        writer.close_many([records[1].external_id], t0)
+        writer.mark_seen([records[2].external_id], t0)
+        writer.delete_many([records[3].external_id])
+    finally:
+        other.dispose()
+
+    now = {row.id: row for row in repository.get_many(ids)}
+    assert set(now) == {ids[0], ids[2], ids[4], ids[5]}, "closed and deleted offers leave the reads"
+    assert now[ids[0]].title == "Cariste de nuit (H/F) — modifié"
+    assert [s.label for s in now[ids[0]].skills] == [s.label for s in first[0].skills]
+    assert now[ids[2]].seen_at == t0 and now[ids[2]] is not first[2]
+    assert now[ids[4]] is first[4] and now[ids[5]] is first[5], "unchanged rows are not re-read"
+    assert repository.get_many([ids[1]], include_closed=True)[0].closed_at == t0
+    assert [r.id for r in repository.get_many([ids[5], ids[4], ids[5]])] == [ids[5], ids[4], ids[5]]
+
+
+def test_without_a_row_cache_every_read_loads(
+    repository: OfferRepository, offer_records: list[OfferRecord]
+) -> None:
+    uncached = OfferRepository(repository.db, row_cache=0)
+    repository.upsert_many(offer_records[:3])
+    ids = [r.id for r in repository.get_by_external_ids([r.external_id for r in offer_records[:3]]).values()]
+    a, b = uncached.get_many(ids), uncached.get_many(ids)
+    assert [r.id for r in a] == [r.id for r in b] and all(x is not y for x, y in zip(a, b, strict=True))

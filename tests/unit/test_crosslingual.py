@@ -62,3 +62,37 @@ def test_quantised_vectors_keep_the_nearest_appellation() -> None:
     built = AppellationVectors.build(pairs, Fixed(), "test")  # type: ignore[arg-type]
     for i in (0, 17, 49):
         assert built.nearest(vectors[i], k=1)[0][:2] == pairs[i]
+
+
+def test_the_appellation_vectors_are_read_once() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(20, 8)).astype(np.float32)
+
+    class Fixed:
+        model_id = "test"
+
+        def embed_documents(self, texts: list[str]) -> np.ndarray:
+            return vectors[: len(texts)]
+
+        def embed_query(self, text: str) -> np.ndarray:
+            return vectors[len(text) % 20]
+
+    pairs = [(f"A{i:04d}", f"titre {i}") for i in range(20)]
+    built = AppellationVectors.build(pairs, Fixed(), "test")  # type: ignore[arg-type]
+    loads: list[int] = []
+
+    def load() -> AppellationVectors:
+        loads.append(1)  # the shipped file: ~40 ms to decompress, it was read again for every English text
+        return built
+
+    reader = CrossLingualOccupations(
+        default_occupations(),
+        embedder=Fixed,  # type: ignore[arg-type]
+        vectors=load,
+        label_of=default_rome().label,
+        french_word=lambda _word: False,
+    )
+    for text in ("nurse", "software engineer", "waiter"):
+        assert reader.is_foreign(text)
+        reader.classify(text)
+    assert loads == [1]
