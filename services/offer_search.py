@@ -25,6 +25,7 @@ from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
 from services.ranking import (
     MATCH_GRADES,
+    SAME_OCCUPATION,
     Occupation,
     OfferRanker,
     RankedOffer,
@@ -79,7 +80,7 @@ class OfferResult(BaseModel):
         default=None, description="Relevance 0–100 (occupation first, then conditions)."
     )
     grade: str | None = Field(
-        default=None, description="same_code, same_family, same_domain, unrelated, unknown."
+        default=None, description="same_code, same_title, same_family, same_domain, unrelated, unknown."
     )
     reasons: list[str] = Field(
         default_factory=list, description="Why, in words: « même métier », « à 2 km »…"
@@ -193,7 +194,7 @@ class OfferSearchService:
         )
         results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
         no_match = None
-        if occupation.trusted and not any(r.grade == "same_code" for r in results):
+        if occupation.trusted and not any(r.grade in SAME_OCCUPATION for r in results):
             no_match = self._nearest(found.text, hard, occupation, language)
         return OfferSearchResponse(
             query=text,

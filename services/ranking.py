@@ -6,12 +6,15 @@ read from the text) under the same hard filters; each pooled offer is scored by 
 graded by occupation:
 
 - ``same_code``: the offer's ROME code is one of the request's occupations ("même métier");
+- ``same_title``: the offer carries the asked title itself under another code ("même intitulé": France
+  Travail files one employer title under the code its adviser chose, "Technicien SAV itinérant" under
+  I1402 or I1304);
 - ``same_family``: same ROME family, the first three characters ("métier proche");
 - ``same_domain``: same ROME domain, the first letter ("même domaine");
 - ``unrelated``: another domain ("autre métier").
 
-When the request names an occupation with confidence, only ``same_code`` and ``same_family`` offers are
-matches: an unrelated offer is never presented as a match, however close its words or its place. The
+When the request names an occupation with confidence, only ``same_code``, ``same_title`` and
+``same_family`` offers are matches: an unrelated offer is never presented as a match, however close its words or its place. The
 shown 0–100 reads as people expect: the occupation grade first, then how the stated conditions are met
 (distance within the radius, contract, asked skills), then the calibrated scorer's probability.
 """
@@ -34,10 +37,13 @@ from store.models import OfferRow
 if TYPE_CHECKING:
     from referentials.occupation import OccupationGuess
 
-OccupationGrade = Literal["same_code", "same_family", "same_domain", "unrelated", "unknown"]
-MATCH_GRADES: frozenset[OccupationGrade] = frozenset({"same_code", "same_family"})
+OccupationGrade = Literal["same_code", "same_title", "same_family", "same_domain", "unrelated", "unknown"]
+MATCH_GRADES: frozenset[OccupationGrade] = frozenset({"same_code", "same_title", "same_family"})
+SAME_OCCUPATION: frozenset[OccupationGrade] = frozenset({"same_code", "same_title"})
+"""Grades that answer the request itself (a "nothing matches" is said when no result has one)."""
 GRADE_POINTS: dict[OccupationGrade, float] = {
     "same_code": 1.0,
+    "same_title": 1.0,
     "same_family": 0.75,
     "same_domain": 0.3,
     "unrelated": 0.08,
@@ -45,6 +51,7 @@ GRADE_POINTS: dict[OccupationGrade, float] = {
 GRADE_WORDS: dict[str, dict[OccupationGrade, str]] = {
     "fr": {
         "same_code": "même métier",
+        "same_title": "même intitulé",
         "same_family": "métier proche",
         "same_domain": "même domaine, autre métier",
         "unrelated": "autre métier",
@@ -52,6 +59,7 @@ GRADE_WORDS: dict[str, dict[OccupationGrade, str]] = {
     },
     "en": {
         "same_code": "same occupation",
+        "same_title": "same job title",
         "same_family": "related occupation",
         "same_domain": "same field, other occupation",
         "unrelated": "other occupation",
@@ -276,8 +284,11 @@ class OfferRanker:
         scored = self.scorer.score_offers(seeker, list(rows), rerank=False).scores
         asked_skills = len(seeker.skills)
         ranked: list[RankedOffer] = []
+        asked_title = _title_words(text)
         for row, ms in zip(rows, scored, strict=True):
             grade = occupation.grade(row.rome_code)
+            if grade in ("same_domain", "unrelated") and _carries_title(asked_title, row.title):
+                grade = "same_title"
             distance = _distance(filters, row)
             matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
             met = _conditions_met(filters, distance, matched, asked_skills)
@@ -317,6 +328,19 @@ class OfferRanker:
                 relevant = r.probability is not None and r.probability >= PROBABILITY_FLOOR
             (out.matches if relevant else out.below_floor).append(r)
         return out
+
+
+def _title_words(text: str) -> frozenset[str]:
+    return frozenset(content_words(text))
+
+
+def _carries_title(asked: frozenset[str], title: str) -> bool:
+    """Whether an offer's title is the asked one: it holds every content word of the request, and a
+    one-word request only when that is the whole title ("Soudeur (H/F)", not "Soudeur TIG tuyauteur")."""
+    if not asked:
+        return False
+    words = set(content_words(title))
+    return asked <= words and (len(asked) >= 2 or words == asked)
 
 
 def _distance(filters: SearchFilters, row: OfferRow) -> float | None:

@@ -160,3 +160,31 @@ def test_the_nearest_offers_keep_the_salary_floor(engine: SmallEngine, scorer: M
     assert distances == sorted(d for d in distances if d is not None)
     nearest = min(paid, key=lambda p: haversine_km(place.lat, place.lon, p.latitude, p.longitude))  # type: ignore[arg-type]
     assert shown[0].doc_id == nearest.id
+
+
+def test_an_offer_carrying_the_asked_title_under_another_code_is_a_match(scorer: MatchScorer) -> None:
+    from services.ranking import Occupation
+    from tests.graph.fakes import offer_row
+
+    ranker = OfferRanker(scorer=scorer, taxonomy=default_skill_taxonomy(), rome=default_rome())
+    read = Occupation(codes=("I1304",), label="Technicien de maintenance", confidence=0.85, families=("I13",))
+    rows = [
+        offer_row("3000001", "Technicien SAV itinérant (H/F)", rome_code="I1304"),
+        offer_row("3000002", "Technicien SAV itinérant (H/F)", rome_code="I1402"),  # filed by its adviser
+        offer_row("3000003", "Technicien SAV (H/F)", rome_code="I1402"),  # not the asked title
+        offer_row("3000004", "Vendeur itinérant technicien SAV", rome_code="D1402"),  # holds every word
+        offer_row("3000005", "Comptable", rome_code="M1203"),
+    ]
+    ranking = ranker.rank("Technicien SAV itinérant", SearchFilters(), rows, occupation=read)
+    grades = {r.row.external_id: r.grade for r in ranking.matches}
+    assert grades == {"3000001": "same_code", "3000002": "same_title", "3000004": "same_title"}
+    shown = next(r for r in ranking.matches if r.row.external_id == "3000002")
+    assert shown.reasons[0] == "même intitulé" and shown.score >= 60
+
+    one_word = Occupation(codes=("H2913",), label="Soudeur", confidence=0.9, families=("H29",))
+    rows = [
+        offer_row("3000011", "Soudeur (H/F)", rome_code="H3201"),
+        offer_row("3000012", "Soudeur chaussures", rome_code="H3201"),  # a one-word request: whole title only
+    ]
+    ranking = ranker.rank("soudeur", SearchFilters(), rows, occupation=one_word)
+    assert [(r.row.external_id, r.grade) for r in ranking.matches] == [("3000011", "same_title")]
