@@ -12,7 +12,7 @@ the nearest offers alike; no index stores salaries, so the retrievers are asked 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,6 @@ from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
 from services.ranking import (
-    MATCH_GRADES,
     SAME_OCCUPATION,
     Occupation,
     OfferRanker,
@@ -206,10 +205,10 @@ class OfferSearchService:
             no_match=no_match,
         )
 
-    def _occupation_ids(self, occupation: Occupation, filters: SearchFilters, limit: int) -> list[int]:
-        """Ids of offers of the occupation's ROME codes under ``filters`` (newest first), from the lexical
-        index; the caller re-checks the loaded rows (the salary floor is not in the index)."""
-        by_code = _indexed(filters).model_copy(update={"rome": list(occupation.codes)})
+    def _occupation_ids(self, codes: Sequence[str], filters: SearchFilters, limit: int) -> list[int]:
+        """Ids of offers of these ROME codes under ``filters`` (newest first), from the lexical index; the
+        caller re-checks the loaded rows (the salary floor is not in the index)."""
+        by_code = _indexed(filters).model_copy(update={"rome": list(codes)})
         if filters.salary_min_monthly is not None:
             limit *= SALARY_OVERFETCH
         return [h.doc_id for h in self.searcher.lexical.search("", by_code, limit)]
@@ -219,7 +218,7 @@ class OfferSearchService:
     ) -> list[OfferRow]:
         """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever); the ones
         already ``loaded`` from the store are not read again."""
-        ids = self._occupation_ids(occupation, filters, limit)
+        ids = self._occupation_ids(occupation.codes, filters, limit)
         return self.repo.get_many([i for i in ids if i not in loaded])
 
     def _nearest_rows(self, ids: list[int], geo: GeoFilter, filters: SearchFilters) -> list[OfferRow]:
@@ -263,7 +262,8 @@ class OfferSearchService:
             relaxed = [*relaxed, "contract"]
             steps.append((relaxed, wider, NEAREST_POOL))
         for relaxed_now, relaxed_filters, pool in steps:
-            ids = self._occupation_ids(occupation, relaxed_filters, pool)
+            # the asked occupation itself: a related one nearby is not "the nearest offer of" it
+            ids = self._occupation_ids(occupation.asked, relaxed_filters, pool)
             if filters.geo is not None:
                 # Every offer read is of the occupation (a match): the nearest ones are what is shown.
                 rows = self._nearest_rows(ids, filters.geo, relaxed_filters)
@@ -278,7 +278,7 @@ class OfferSearchService:
             # alternatives, and it does not depend on the filters.
             asked = relaxed_filters.model_copy(update={"geo": filters.geo})
             ranking = self.ranker.rank(text, asked, rows, occupation=occupation, language=language)
-            near = [r for r in ranking.matches if r.grade in MATCH_GRADES]
+            near = [r for r in ranking.matches if r.grade in SAME_OCCUPATION]
             if filters.geo is not None:
                 near.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0, -r.score))
             if near:

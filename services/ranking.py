@@ -100,6 +100,14 @@ class Occupation:
     families: tuple[str, ...] = ()
     broad: bool = False
     """The family is sure but not the code ("développeur python": several M18 codes): its codes rank alike."""
+    named: tuple[str, ...] = ()
+    """When set, the codes that are the asked occupation itself ("même métier"); the other ``codes`` are
+    retrieved and ranked alike but read « métier proche » ("nurse": infirmier, not aide-soignant)."""
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """The codes that are the asked occupation itself (« même métier »)."""
+        return self.named or self.codes
 
     @property
     def trusted(self) -> bool:
@@ -109,7 +117,7 @@ class Occupation:
         if not self.codes or not code:
             return "unknown"
         if code in self.codes:
-            return "same_code"
+            return "same_code" if not self.named or code in self.named else "same_family"
         if code[:3] in (self.families or (self.codes[0][:3],)):
             return "same_family"
         if code[:1] in {f[:1] for f in (self.families or self.codes)}:
@@ -126,6 +134,12 @@ BROAD = 0.5
 """Below this probability for its best code, a reading is of a family rather than of one occupation."""
 CODE_SHARE = 0.08
 """A ROME code carrying at least this probability is one of the request's occupations."""
+NAMING = 12
+"""ROME codes whose appellations are compared with the request's words."""
+NAMED = 0.5
+"""From this ``find_codes`` score a likely code other than the best one is the asked occupation too (its
+appellations share the request's words: "développeur" names web and software developers); below, a
+likely code is a related one ("nurse" read as infirmier, with aide-soignant likely but not named)."""
 
 
 @dataclass
@@ -165,7 +179,7 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
     """
     if not text.strip():
         return NO_OCCUPATION
-    found = rome.find_codes(text, limit=3)
+    found = rome.find_codes(text, limit=NAMING)
     if found and found[0][2] >= EXACT:
         code, label, _ = found[0]
         # Offers carry the code France Travail gave them, sometimes an older one of the same family:
@@ -180,7 +194,7 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         if not found:
             return NO_OCCUPATION
         best = found[0][2]
-        codes = tuple(code for code, _label, score in found if score >= best - NEAR_TOP)
+        codes = tuple(code for code, _label, score in found[:3] if score >= best - NEAR_TOP)
         return Occupation(codes=codes, label=found[0][1], confidence=best, families=(codes[0][:3],))
     guesses = list(classifier.classify(text, k=8))
     if not guesses:
@@ -196,12 +210,23 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
     if not families or sum(mass[f] for f in families) < OCCUPATION_WEAK:
         return NO_OCCUPATION  # a guess this unsure would only mislead the grades
     codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
+    codes = codes or (guesses[0].code,)
+    worded = {code for code, _label, score in found if score >= NAMED}
+    broad = guesses[0].confidence < BROAD
+    # an unsure reading is named by the appellation the request's words name best, when it is a likely one
+    # ("développeur": « Développeur / Développeuse informatique », not the likeliest code's « Data engineer »)
+    labels = {g.code: g.label for g in guesses}
+    label = next(
+        (labels[code] for code, _, score in found if broad and score >= NAMED and code in codes),
+        guesses[0].label,
+    )
     return Occupation(
-        codes=codes or (guesses[0].code,),
-        label=guesses[0].label,
+        codes=codes,
+        label=label,
         confidence=round(sum(mass[f] for f in families), 4),
         families=tuple(families),
-        broad=guesses[0].confidence < BROAD,
+        broad=broad,
+        named=(codes[0], *(c for c in codes[1:] if c in worded)),
     )
 
 
@@ -294,8 +319,10 @@ class OfferRanker:
             met = _conditions_met(filters, distance, matched, asked_skills)
             probability = ms.probability
             base = GRADE_POINTS.get(grade, min(1.0, (probability or 0.0) * 2))
-            if occupation.broad and grade in MATCH_GRADES:
-                base = GRADE_POINTS["same_code"]  # which code of the family is unsure: the scorer orders them
+            if occupation.broad and row.rome_code in occupation.codes:
+                base = GRADE_POINTS[
+                    "same_code"
+                ]  # an unsure reading's likely codes rank alike: the scorer orders them
             score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
             ranked.append(
                 RankedOffer(

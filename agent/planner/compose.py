@@ -180,7 +180,7 @@ def _no_match_sentence(no_match: dict[str, Any], where: str, lang: Lang) -> str:
     occupation = no_match.get("occupation") or ""
     if lang == "fr":
         return f"Aucune offre de « {occupation} » ne correspond à : {where}. Les plus proches :"
-    return f"No “{occupation}” offer matches: {where}. The nearest ones:"
+    return f"No “{occupation}” offer matches your search ({where}). Here are the nearest ones of that occupation:"
 
 
 def _offer_line(r: dict[str, Any], lang: Lang) -> str:

@@ -15,7 +15,7 @@ from services.utterance.text import guess_language
 K = 10
 SEARCH_KINDS = frozenset({"offers", "candidates"})
 # Quoted offer/CV text and ids are data in their own language: the answer's language is the rest.
-_DATA = re.compile(r"«[^»]*»|\[[^\]]*\]")
+_DATA = re.compile(r"«[^»]*»|“[^”]*”|\[[^\]]*\]")  # quoted data (titles, ROME labels), ids
 
 
 @dataclass

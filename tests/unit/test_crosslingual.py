@@ -96,3 +96,20 @@ def test_the_appellation_vectors_are_read_once() -> None:
         assert reader.is_foreign(text)
         reader.classify(text)
     assert loads == [1]
+
+
+def test_a_likely_code_the_request_does_not_name_is_a_related_occupation(
+    reader: CrossLingualOccupations,
+) -> None:
+    nurse = read_occupation("nurse", default_rome(), reader)
+    assert nurse.codes[0] == "J1506" and "J1501" in nurse.codes, "aide-soignant offers are still retrieved"
+    assert nurse.grade("J1506") == "same_code"
+    assert nurse.grade("J1501") == "same_family", (
+        "an aide-soignant offer is not « same occupation » for a nurse"
+    )
+    developer = read_occupation("développeur", default_rome(), default_occupations())
+    assert developer.broad and {"M1805", "M1855"} <= set(developer.codes)
+    assert {developer.grade(c) for c in ("M1805", "M1855", developer.codes[0])} == {"same_code"}
+    assert developer.label == "Développeur / Développeuse informatique", (
+        "named as asked, not « Data engineer »"
+    )
