@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--scale", default="", help="also on scaled engines of these sizes: 100000,1000000")
     parser.add_argument("--workdir", type=Path, default=Path("var/bench-scaled"))
+    parser.add_argument("--out", type=Path, default=None, help="also write the results here (JSON)")
     args = parser.parse_args(argv)
     engine = build_engine(Settings(data_dir=args.data_dir))
     results = []
@@ -87,6 +88,9 @@ def main(argv: list[str] | None = None) -> None:
                 scaled.close()
     finally:
         engine.close()
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(
         "| offers | fusion p50 | fusion p95 | ranked p50 | ranked p95 | ranked CPU p50 | ranked CPU p95 "
         "| first-seen p50 | first-seen p95 |"
