@@ -136,6 +136,9 @@ CODE_SHARE = 0.08
 """A ROME code carrying at least this probability is one of the request's occupations."""
 NAMING = 12
 """ROME codes whose appellations are compared with the request's words."""
+CO_READING = 0.5
+"""Without words naming an appellation, a likely code at least this share of the best one's probability is
+the asked occupation too."""
 NAMED = 0.5
 """From this ``find_codes`` score a likely code other than the best one is the asked occupation too (its
 appellations share the request's words: "développeur" names web and software developers); below, a
@@ -211,7 +214,13 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         return NO_OCCUPATION  # a guess this unsure would only mislead the grades
     codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
     codes = codes or (guesses[0].code,)
-    worded = {code for code, _label, score in found if score >= NAMED}
+    worded = {code for code, _label, score in found if score >= NAMED and code in codes}
+    if not worded:
+        # The words name no likely appellation (English, or words ROME does not use): a likely code is the
+        # asked occupation too when it is nearly as likely as the best ("forklift driver": cariste beside
+        # engins de chantier), a related one otherwise ("nurse": aide-soignant beside infirmier).
+        confidence = {g.code: g.confidence for g in guesses}
+        worded = {c for c in codes if confidence.get(c, 0.0) >= CO_READING * guesses[0].confidence}
     broad = guesses[0].confidence < BROAD
     # an unsure reading is named by the appellation the request's words name best, when it is a likely one
     # ("développeur": « Développeur / Développeuse informatique », not the likeliest code's « Data engineer »)
