@@ -28,15 +28,16 @@ from app.settings import Settings
 from cv import parse_cv, read_cv_file
 from domain.errors import BassinError, InputFormatError
 from domain.vocabulary import Role
-from services.utterance.text import guess_language
 from store.db import Database
 from tools.cv import profile_summary
+from ui.actions import cv_actions, offer_actions, profile_action
 from ui.auth import authenticate, effective_role
 from ui.branding import footer_text, with_bassin_texts
 from ui.card_text import candidate_markdown, offer_markdown, personal_markdown, summarised, why_markdown
 from ui.cards import OfferCard, candidate_cards
 from ui.charts import figure_json, results_map, score_breakdown
 from ui.data_layer import BassinDataLayer, step_metadata
+from ui.language import UiLang, say, turn_language, ui_lang
 from ui.profiles import profile_named, profiles_for
 from ui.render import cv_confirmation, step_input, step_output
 from ui.runtime import UiRuntime, get_runtime, is_ready, start_warming
@@ -53,6 +54,8 @@ os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.auth_secret())
 STORAGE = LocalFileStorage(settings.data_dir / "ui" / "files")
 CARD_KEY = "bassin_card"
 CANDIDATE_KEY = "bassin_candidate"
+LANG_KEY = "bassin_lang"
+"""The conversation's language beside a candidate card (an offer card keeps its own: ``OfferCard.lang``)."""
 
 
 async def runtime() -> UiRuntime:
@@ -148,6 +151,7 @@ def _start_session() -> None:
     chosen = cl.user_session.get("chat_profile")
     cl.user_session.set("role", effective_role(_user_role(user), profile_named(chosen).name))
     cl.user_session.set("cards", {})
+    cl.user_session.set("lang", None)
 
 
 @cl.on_chat_start
@@ -161,16 +165,19 @@ async def on_chat_resume(thread: ThreadDict) -> None:
     """Give the reopened thread's cards their buttons back (Chainlit keeps messages and charts, not actions)."""
     _start_session()
     known: dict[str, OfferCard] = {}
+    lang: UiLang | None = None
     for step in thread.get("steps") or []:
         metadata = step_metadata(dict(step))
         if isinstance(metadata.get(CARD_KEY), dict):
             card = OfferCard.from_dict(metadata[CARD_KEY])
-            known[card.id] = card
-            for action in _offer_actions(card):
+            known[card.id], lang = card, card.lang
+            for action in offer_actions(card.id, card.lang):
                 await action.send(for_id=step["id"])
         elif metadata.get(CANDIDATE_KEY):
-            await _profile_action(str(metadata[CANDIDATE_KEY])).send(for_id=step["id"])
+            lang = ui_lang(metadata.get(LANG_KEY))
+            await profile_action(str(metadata[CANDIDATE_KEY]), lang).send(for_id=step["id"])
     cl.user_session.set("cards", known)
+    cl.user_session.set("lang", lang)  # the language of the latest cards, until the user says another
 
 
 @cl.on_chat_end
@@ -190,6 +197,11 @@ def _thread_id() -> str:
     return str(cl.context.session.thread_id)
 
 
+def _lang() -> UiLang:
+    """The conversation's language so far (French until a turn says otherwise)."""
+    return ui_lang(cl.user_session.get("lang"))
+
+
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     await _stop_viewing()
@@ -205,6 +217,7 @@ async def _answer(text: str) -> None:
     rt = await runtime()
     steps: dict[str, cl.Step] = {}
     answer = cl.Message(content="")
+    lang = turn_language(text, previous=cl.user_session.get("lang"))  # the answer may still decide, below
 
     async def on_token(token: str) -> None:
         await answer.stream_token(token)
@@ -220,7 +233,7 @@ async def _answer(text: str) -> None:
         if step is None:
             return
         step.is_error = status == "error"
-        step.output = step_output(status, content, artifact)
+        step.output = step_output(status, content, artifact, lang)
         await step.update()
 
     out = await stream_turn(
@@ -236,41 +249,19 @@ async def _answer(text: str) -> None:
     offers = out.artifacts("offers")
     candidates = out.artifacts("candidates") if cl.user_session.get("role") == "recruiter" else []
     shown = {str(r["id"]) for a in (offers[-1:] + candidates[-1:]) for r in a.get("results") or []}
+    lang = turn_language(text, out.answer, cl.user_session.get("lang"))
+    cl.user_session.set("lang", lang)
     # The cards are the one list of results: the answer keeps its count and criteria, not the list again.
-    below = "Here they are below." if guess_language(out.answer) == "en" else "Les voici ci-dessous."
-    answer.content = summarised(out.answer, shown, below)
+    answer.content = summarised(out.answer, shown, say(lang, "below"))
     if answer.streaming:
         await answer.update()
     else:
         await answer.send()
-    cards = await asyncio.to_thread(rt.cards.offer_cards, offers[-1]) if offers else []
+    cards = await asyncio.to_thread(rt.cards.offer_cards, offers[-1], lang) if offers else []
     if cards:
-        await _offer_cards(rt, cards, offers[-1])
+        await _offer_cards(rt, cards, offers[-1], lang)
     if candidates:
-        await _candidate_cards(candidates[-1])
-
-
-def _offer_actions(card: OfferCard) -> list[cl.Action]:
-    payload = {"offer_id": card.id}
-    return [
-        cl.Action(name="why", payload=payload, label="Pourquoi ?", tooltip="L'explication vérifiée du score"),
-        cl.Action(name="details", payload=payload, label="Voir l'offre", tooltip="Le détail de l'offre"),
-        cl.Action(name="save", payload=payload, label="Sauvegarder", tooltip="Garder cette offre"),
-        cl.Action(name="applied", payload=payload, label="J'ai postulé", tooltip="Noter la candidature"),
-        cl.Action(
-            name="thumbs_up", payload=payload, icon="thumbs-up", tooltip="Pertinente : elle me correspond"
-        ),
-        cl.Action(name="thumbs_down", payload=payload, icon="thumbs-down", tooltip="Hors sujet"),
-    ]
-
-
-def _profile_action(candidate_id: str) -> cl.Action:
-    return cl.Action(
-        name="open_profile",
-        payload={"candidate_id": candidate_id},
-        label="Ouvrir le profil",
-        tooltip="Afficher les coordonnées du candidat",
-    )
+        await _candidate_cards(candidates[-1], lang)
 
 
 def _chart(name: str, figure: Any, size: str = "large") -> cl.Plotly:
@@ -279,22 +270,20 @@ def _chart(name: str, figure: Any, size: str = "large") -> cl.Plotly:
     return chart
 
 
-async def _offer_cards(rt: UiRuntime, cards: list[OfferCard], artifact: dict[str, Any]) -> None:
+async def _offer_cards(rt: UiRuntime, cards: list[OfferCard], artifact: dict[str, Any], lang: UiLang) -> None:
     known: dict[str, OfferCard] = cl.user_session.get("cards") or {}
     for card in cards:
         known[card.id] = card
         await cl.Message(
-            content=offer_markdown(card), actions=_offer_actions(card), metadata={CARD_KEY: card.to_dict()}
+            content=offer_markdown(card),
+            actions=offer_actions(card.id, card.lang),
+            metadata={CARD_KEY: card.to_dict()},
         ).send()
     cl.user_session.set("cards", known)
     centre = _centre(rt, artifact.get("applied") or {})
-    figure = results_map(cards, centre)
+    figure = results_map(cards, centre, lang)
     if figure is not None:
-        where = (
-            "Où se trouvent ces offres (km autour du centre de la recherche) :"
-            if centre
-            else ("Où se trouvent ces offres :")
-        )
+        where = say(lang, "map_around" if centre else "map")
         await cl.Message(content=where, elements=[_chart("carte-des-offres", figure)]).send()
 
 
@@ -308,12 +297,12 @@ def _centre(rt: UiRuntime, applied: dict[str, Any]) -> tuple[float, float] | Non
     return (place.lat, place.lon)
 
 
-async def _candidate_cards(artifact: dict[str, Any]) -> None:
+async def _candidate_cards(artifact: dict[str, Any], lang: UiLang) -> None:
     for card in candidate_cards(artifact):
         await cl.Message(
-            content=candidate_markdown(card),
-            actions=[_profile_action(card.id)],
-            metadata={CANDIDATE_KEY: card.id},
+            content=candidate_markdown(card, lang),
+            actions=[profile_action(card.id, lang)],
+            metadata={CANDIDATE_KEY: card.id, LANG_KEY: lang},
         ).send()
 
 
@@ -330,13 +319,12 @@ async def _received_cv(element: Any, text: str) -> None:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         await cl.Message(content=str(exc), author="Bassin").send()
         return
+    lang = turn_language(text, previous=cl.user_session.get("lang"))
+    cl.user_session.set("lang", lang)
     cl.user_session.set("pending_cv", {"path": str(path), "name": element.name, "text": text})
     cl.user_session.set("pending_parsed", parsed)
-    actions = [
-        cl.Action(name="cv_confirm", payload={}, label="C'est bien moi : chercher des offres"),
-        cl.Action(name="cv_cancel", payload={}, label="Annuler"),
-    ]
-    await cl.Message(content=cv_confirmation(profile_summary(parsed.profile)), actions=actions).send()
+    summary = cv_confirmation(profile_summary(parsed.profile), lang)
+    await cl.Message(content=summary, actions=cv_actions(lang)).send()
 
 
 @cl.action_callback("cv_confirm")
@@ -344,7 +332,7 @@ async def on_cv_confirm(action: cl.Action) -> None:
     pending = cl.user_session.get("pending_cv")
     parsed = cl.user_session.get("pending_parsed")
     if not pending or parsed is None:
-        await cl.Message(content="Aucun CV en attente : déposez-le à nouveau.").send()
+        await cl.Message(content=say(_lang(), "no_pending_cv")).send()
         return
     rt = await runtime()
     path = Path(pending["path"])
@@ -355,7 +343,7 @@ async def on_cv_confirm(action: cl.Action) -> None:
     cl.user_session.set("pending_cv", None)
     cl.user_session.set("pending_parsed", None)
     await action.remove()
-    await _answer(f"{pending['text'] or 'Voici mon CV.'} [fichier: {file_id}]")
+    await _answer(f"{pending['text'] or say(_lang(), 'my_cv')} [fichier: {file_id}]")
 
 
 @cl.action_callback("cv_cancel")
@@ -366,7 +354,7 @@ async def on_cv_cancel(action: cl.Action) -> None:
     cl.user_session.set("pending_cv", None)
     cl.user_session.set("pending_parsed", None)
     await action.remove()
-    await cl.Message(content="CV ignoré : rien n'a été enregistré.").send()
+    await cl.Message(content=say(_lang(), "cv_dropped")).send()
 
 
 # --- card actions --------------------------------------------------------------------------------------
@@ -405,7 +393,7 @@ async def on_why(action: cl.Action) -> None:
     await _stop_viewing()
     card = _card(action)
     if card is None:
-        await cl.Message(content="Cette offre n'est plus affichée : relancez la recherche.").send()
+        await cl.Message(content=say(_lang(), "gone")).send()
         return
     elements = []
     if any(abs(p.points) >= 0.5 for p in card.parts):
@@ -421,44 +409,45 @@ async def on_details(action: cl.Action) -> None:
         return
     await _record(card, "viewed")
     cl.user_session.set("viewing", (card.id, time.time()))
-    await _answer(f"Détails de l'offre {card.id}")
+    await _answer(say(card.lang, "details_of", id=card.id))
 
 
-async def _feedback(action: cl.Action, kind: str, text: str) -> None:
+async def _feedback(action: cl.Action, kind: str) -> None:
+    """Record ``kind`` for the action's offer and say so (``kind`` names the sentence too)."""
     await _stop_viewing()
     card = _card(action)
     if card is None:
         return
     await _record(card, kind)
-    await cl.Message(content=text.format(title=card.title, id=card.id)).send()
+    await cl.Message(content=say(card.lang, kind, title=card.title, id=card.id)).send()
 
 
 @cl.action_callback("save")
 async def on_save(action: cl.Action) -> None:
-    await _feedback(action, "saved", "Offre sauvegardée : {title} ({id}).")
+    await _feedback(action, "saved")
 
 
 @cl.action_callback("applied")
 async def on_applied(action: cl.Action) -> None:
-    await _feedback(action, "applied", "Candidature notée : {title} ({id}). Bonne chance !")
+    await _feedback(action, "applied")
 
 
 @cl.action_callback("thumbs_up")
 async def on_thumbs_up(action: cl.Action) -> None:
-    await _feedback(action, "thumbs_up", "Merci : offre marquée pertinente ({id}).")
+    await _feedback(action, "thumbs_up")
 
 
 @cl.action_callback("thumbs_down")
 async def on_thumbs_down(action: cl.Action) -> None:
-    await _feedback(action, "thumbs_down", "Merci : offre marquée hors sujet ({id}).")
+    await _feedback(action, "thumbs_down")
 
 
 @cl.action_callback("open_profile")
 async def on_open_profile(action: cl.Action) -> None:
     if cl.user_session.get("role") != "recruiter":
-        await cl.Message(content="Réservé aux recruteurs.").send()
+        await cl.Message(content=say(_lang(), "recruiters_only")).send()
         return
     rt = await runtime()
     candidate_id = str(action.payload.get("candidate_id"))
     data = await asyncio.to_thread(rt.candidates.personal_data, candidate_id)
-    await cl.Message(content=personal_markdown(candidate_id, data)).send()
+    await cl.Message(content=personal_markdown(candidate_id, data, _lang())).send()

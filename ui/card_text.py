@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from ui.cards import CandidateCard, OfferCard, ScorePart
+from ui.language import UiLang
 
 BAR_CELLS = 10
 REASONS_SHOWN = 4
@@ -21,8 +22,9 @@ def score_bar(score: int) -> str:
     return "▰" * filled + "▱" * (BAR_CELLS - filled)
 
 
-def freshness(published: str | None, today: date | None = None) -> str | None:
-    """« publiée aujourd'hui », « publiée il y a 3 jours », « publiée il y a 2 mois »; None when unknown."""
+def freshness(published: str | None, today: date | None = None, lang: UiLang = "fr") -> str | None:
+    """« publiée aujourd'hui », « publiée il y a 3 jours », « publiée il y a 2 mois » ("published 3 days
+    ago"); None when unknown."""
     if not published:
         return None
     try:
@@ -30,6 +32,8 @@ def freshness(published: str | None, today: date | None = None) -> str | None:
     except ValueError:
         return None
     days = ((today or date.today()) - day).days
+    if lang == "en":
+        return _freshness_en(days, day)
     if days <= 0:
         return "publiée aujourd'hui"
     if days == 1:
@@ -41,63 +45,140 @@ def freshness(published: str | None, today: date | None = None) -> str | None:
     return f"publiée en {_MONTHS[day.month - 1]} {day.year}"
 
 
+def _freshness_en(days: int, day: date) -> str:
+    if days <= 0:
+        return "published today"
+    if days == 1:
+        return "published yesterday"
+    if days < 31:
+        return f"published {days} days ago"
+    if days < 365:
+        months = days // 30
+        return f"published {months} month{'s' if months != 1 else ''} ago"
+    return f"published in {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
 _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _KM = re.compile(r"à (\d+(?:[.,]\d+)?) km")
+_KM_EN = re.compile(r"(\d+(?:[.,]\d+)?) km away")
 _COUNTED = re.compile(r"(\d+) (\w+)\(s\)")
+_OF_SKILLS = re.compile(r"(\d+) of (\d+) (required )?skills?\b")
 
 
-def plain_reason(reason: str) -> str:
-    """A reason as a person writes it: whole kilometres, plurals agreed (« 1 compétence(s) » → « 1 compétence »)."""
+def plain_reason(reason: str, lang: UiLang = "fr") -> str:
+    """A reason as a person writes it: whole kilometres, plurals agreed (« 1 compétence(s) » → « 1 compétence »;
+    "1 of 1 skills" → "1 of 1 skill")."""
+    if lang == "en":
+        reason = _KM_EN.sub(lambda m: f"{float(m.group(1).replace(',', '.')):.0f} km away", reason)
+        reason = _OF_SKILLS.sub(
+            lambda m: (
+                f"{m.group(1)} of {m.group(2)} {m.group(3) or ''}skill{'s' if int(m.group(2)) != 1 else ''}"
+            ),
+            reason,
+        )
+        return _COUNTED.sub(
+            lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) != 1 else ''}", reason
+        )
     reason = _KM.sub(lambda m: f"à {float(m.group(1).replace(',', '.')):.0f} km", reason)
     return _COUNTED.sub(lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) > 1 else ''}", reason)
 
 
-def _place(location: str | None, distance_km: float | None) -> str | None:
+def _place(location: str | None, distance_km: float | None, lang: UiLang = "fr") -> str | None:
     if not location:
         return None
-    return f"{location} (à {distance_km:.0f} km)" if distance_km is not None else location
+    if distance_km is None:
+        return location
+    return (
+        f"{location} ({distance_km:.0f} km away)" if lang == "en" else f"{location} (à {distance_km:.0f} km)"
+    )
+
+
+_OFFER_WORDS: dict[UiLang, dict[str, str]] = {
+    "fr": {"salary": "Salaire : {}", "not_stated": "non précisé", "fit": "Adéquation", "no_score": "Pas de note",
+           "to_acquire": "À acquérir : ", "offer": "offre", "colon": " : "},
+    "en": {"salary": "Salary: {}", "not_stated": "not stated", "fit": "Match", "no_score": "No score",
+           "to_acquire": "Skills to gain: ", "offer": "offer", "colon": ": "},
+}  # fmt: skip
 
 
 def offer_markdown(card: OfferCard, today: date | None = None) -> str:
-    """A compact card: title; employer and place; contract, salary, freshness; the fit and why, in words."""
+    """A compact card in the card's language: title; employer and place; contract, salary, freshness; the fit
+    and why, in words."""
+    words = _OFFER_WORDS[card.lang]
     lines = [f"#### {card.rank}. {card.title}"]
-    who = [f"**{card.company}**" if card.company else None, _place(card.location, card.distance_km)]
+    who = [
+        f"**{card.company}**" if card.company else None,
+        _place(card.location, card.distance_km, card.lang),
+    ]
     if any(who):
         lines.append(" · ".join(w for w in who if w))
-    terms = [card.contract, f"Salaire : {card.salary or 'non précisé'}", freshness(card.published, today)]
+    salary = words["salary"].format(card.salary or words["not_stated"])
+    terms = [card.contract, salary, freshness(card.published, today, card.lang)]
     lines.append(" · ".join(t for t in terms if t))
     if card.score is not None:
-        fit = f"**Adéquation {card.score}/100** {score_bar(card.score)}"
+        fit = f"**{words['fit']} {card.score}/100** {score_bar(card.score)}"
         # the distance is already on the place line
-        reasons = [plain_reason(r) for r in card.reasons if not _KM.fullmatch(r)][:REASONS_SHOWN]
+        km = _KM_EN if card.lang == "en" else _KM
+        reasons = [plain_reason(r, card.lang) for r in card.reasons if not km.fullmatch(r)][:REASONS_SHOWN]
         lines.append(fit + (" — " + " · ".join(reasons) if reasons else ""))
     elif card.abstained:
-        lines.append(f"_Pas de note : {card.abstained}_")
+        lines.append(f"_{words['no_score']}{words['colon']}{card.abstained}_")
     if card.basis == "cv" and card.missing:
-        lines.append("À acquérir : " + ", ".join(card.missing[:SKILLS_SHOWN]))
-    lines.append(f"`offre {card.id}`")
+        lines.append(words["to_acquire"] + ", ".join(card.missing[:SKILLS_SHOWN]))
+    lines.append(f"`{words['offer']} {card.id}`")
     return "\n\n".join(lines)
 
 
+_WHY_WORDS: dict[UiLang, dict[str, str]] = {
+    "fr": {
+        "cv": "votre CV",
+        "query": "votre recherche",
+        "no_score": "**{title}** — pas de note : {reason}.",
+        "thin": "information insuffisante",
+        "title": "**Pourquoi {score}/100 pour « {title} » ?** (comparé à {against})",
+        "short": "En bref : ",
+        "nothing": "- Aucun élément vérifiable à citer.",
+        "gaps": "**Ce qui manque** (demandé par l'offre, absent de {against}) :",
+        "ups": "Ce qui fait monter la note : ",
+        "downs": "Ce qui la fait baisser : ",
+    },
+    "en": {
+        "cv": "your CV",
+        "query": "your search",
+        "no_score": "**{title}** — no score: {reason}.",
+        "thin": "not enough information",
+        "title": "**Why {score}/100 for “{title}”?** (compared with {against})",
+        "short": "In short: ",
+        "nothing": "- Nothing verifiable to cite.",
+        "gaps": "**What is missing** (asked for by the offer, not in {against}):",
+        "ups": "What raises the score: ",
+        "downs": "What lowers it: ",
+    },
+}
+
+
 def why_markdown(card: OfferCard) -> str:
-    """The verified explanation of a card's score: every claim checked against the CV/request and offer."""
-    against = "votre CV" if card.basis == "cv" else "votre recherche"
+    """The verified explanation of a card's score, in the card's language: every claim checked against the
+    CV/request and offer."""
+    words = _WHY_WORDS[card.lang]
+    against = words["cv"] if card.basis == "cv" else words["query"]
     if card.score is None:
-        return f"**{card.title}** — pas de note : {card.abstained or 'information insuffisante'}."
-    lines = [f"**Pourquoi {card.score}/100 pour « {card.title} » ?** (comparé à {against})", ""]
+        return words["no_score"].format(title=card.title, reason=card.abstained or words["thin"])
+    lines = [words["title"].format(score=card.score, title=card.title, against=against), ""]
     if card.reasons:
-        lines += ["En bref : " + " · ".join(plain_reason(r) for r in card.reasons), ""]
-    lines += [f"- {text}" for text in card.explanation] or ["- Aucun élément vérifiable à citer."]
+        lines += [words["short"] + " · ".join(plain_reason(r, card.lang) for r in card.reasons), ""]
+    lines += [f"- {text}" for text in card.explanation] or [words["nothing"]]
     if card.gaps:
-        lines += ["", f"**Ce qui manque** (demandé par l'offre, absent de {against}) :"]
+        lines += ["", words["gaps"].format(against=against)]
         lines += [f"- {text}" for text in card.gaps]
     ups, downs = _moves(card.parts)
     if ups or downs:
         lines.append("")
         if ups:
-            lines.append("Ce qui fait monter la note : " + ", ".join(ups) + ".")
+            lines.append(words["ups"] + ", ".join(ups) + ".")
         if downs:
-            lines.append("Ce qui la fait baisser : " + ", ".join(downs) + ".")
+            lines.append(words["downs"] + ", ".join(downs) + ".")
     return "\n".join(lines)
 
 
@@ -109,43 +190,56 @@ def _moves(parts: list[ScorePart]) -> tuple[list[str], list[str]]:
     )
 
 
-def candidate_markdown(card: CandidateCard) -> str:
+def candidate_markdown(card: CandidateCard, lang: UiLang = "fr") -> str:
     """A candidate's card: title, experience, place, skills; no name nor contact details."""
-    lines = [f"#### {card.rank}. {card.title or 'Profil sans intitulé'}"]
+    en = lang == "en"
+    untitled = "Untitled profile" if en else "Profil sans intitulé"
+    lines = [f"#### {card.rank}. {card.title or untitled}"]
     facts = []
     if card.experience_years is not None:
         years = round(card.experience_years)
-        facts.append(f"{years} an{'s' if years > 1 else ''} d'expérience")
-    place = _place(card.location, card.distance_km)
+        if en:
+            facts.append(f"{years} year{'s' if years != 1 else ''} of experience")
+        else:
+            facts.append(f"{years} an{'s' if years > 1 else ''} d'expérience")
+    place = _place(card.location, card.distance_km, lang)
     if place:
         facts.append(place)
     if facts:
         lines.append(" · ".join(facts))
     if card.skills:
-        lines.append("Compétences : " + ", ".join(card.skills))
-    lines.append(f"`candidat {card.id}` · données personnelles masquées")
+        lines.append(("Skills: " if en else "Compétences : ") + ", ".join(card.skills))
+    lines.append(
+        f"`candidate {card.id}` · personal data hidden"
+        if en
+        else f"`candidat {card.id}` · données personnelles masquées"
+    )
     return "\n\n".join(lines)
 
 
-def personal_markdown(candidate_id: str, data: dict[str, Any] | None) -> str:
+_PERSONAL: dict[UiLang, dict[str, str]] = {
+    "fr": {"none": "Aucune coordonnée enregistrée pour {id}.", "title": "**Coordonnées de {id}**",
+           "name": "Nom", "emails": "E-mail", "phones": "Téléphone", "address": "Adresse", "colon": " : "},
+    "en": {"none": "No contact details stored for {id}.", "title": "**Contact details of {id}**",
+           "name": "Name", "emails": "E-mail", "phones": "Phone", "address": "Address", "colon": ": "},
+}  # fmt: skip
+
+
+def personal_markdown(candidate_id: str, data: dict[str, Any] | None, lang: UiLang = "fr") -> str:
     """The personal data a recruiter sees after opening a profile."""
+    words = _PERSONAL[lang]
     if not data:
-        return f"Aucune coordonnée enregistrée pour {candidate_id}."
-    lines = [f"**Coordonnées de {candidate_id}**"]
-    for key, label in (
-        ("name", "Nom"),
-        ("emails", "E-mail"),
-        ("phones", "Téléphone"),
-        ("address", "Adresse"),
-    ):
+        return words["none"].format(id=candidate_id)
+    lines = [words["title"].format(id=candidate_id)]
+    for key in ("name", "emails", "phones", "address"):
         value = data.get(key)
         if isinstance(value, list):
             value = ", ".join(str(v.get("value", v)) if isinstance(v, dict) else str(v) for v in value)
         elif isinstance(value, dict):
             value = value.get("value")
         if value:
-            lines.append(f"- {label} : {value}")
-    return "\n".join(lines) if len(lines) > 1 else f"Aucune coordonnée enregistrée pour {candidate_id}."
+            lines.append(f"- {words[key]}{words['colon']}{value}")
+    return "\n".join(lines) if len(lines) > 1 else words["none"].format(id=candidate_id)
 
 
 _LISTED = re.compile(r"^\s*(?:\d+\.|[-*•])\s*\[(?P<id>[^\]]+)\]")

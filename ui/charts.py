@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from ui.cards import OfferCard
+from ui.language import UiLang
 
 PRIMARY = "#0e7c86"
 _POSITIVE = "#2e7d32"
@@ -24,6 +25,12 @@ _KM_PER_DEGREE = 111.32
 _LABEL_RANKS = 4
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 """plotly.js options: no toolbar over the data (Chainlit reads ``config`` from the figure's JSON)."""
+_WORDS: dict[UiLang, dict[str, str]] = {
+    "fr": {"points": "points gagnés ou perdus", "hover": "%{y} : %{x:+.1f} points<extra></extra>",
+           "centre": "centre de la recherche", "east": "km vers l'est", "north": "km vers le nord"},
+    "en": {"points": "points gained or lost", "hover": "%{y}: %{x:+.1f} points<extra></extra>",
+           "centre": "search centre", "east": "km east", "north": "km north"},
+}  # fmt: skip
 
 
 def figure_json(fig: go.Figure) -> str:
@@ -46,7 +53,9 @@ def _layout(fig: go.Figure, height: int, margin: dict[str, int]) -> None:
 
 
 def score_breakdown(card: OfferCard) -> go.Figure:
-    """What raises or lowers the score (points, in plain words), the largest part at the top."""
+    """What raises or lowers the score (points, in plain words, the card's language), the largest part at the
+    top."""
+    words = _WORDS[card.lang]
     parts = sorted((p for p in card.parts if abs(p.points) >= 0.5), key=lambda p: abs(p.points))
     low = min([0.0, *(p.points for p in parts)])
     high = max([0.0, *(p.points for p in parts)])
@@ -60,12 +69,12 @@ def score_breakdown(card: OfferCard) -> go.Figure:
             text=[f"{p.points:+.0f}" for p in parts],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y} : %{x:+.1f} points<extra></extra>",
+            hovertemplate=words["hover"],
         )
     )
     _layout(fig, 70 + 38 * len(parts), {"l": 8, "r": 8, "t": 8, "b": 36})
     fig.update_xaxes(
-        title_text="points gagnés ou perdus",
+        title_text=words["points"],
         range=[low - pad, high + pad],
         nticks=5,
         zeroline=True,
@@ -86,8 +95,11 @@ def _wrap(label: str, width: int = 18) -> str:
     return "<br>".join(lines)
 
 
-def results_map(cards: Sequence[OfferCard], centre: tuple[float, float] | None = None) -> go.Figure | None:
-    """Where the offers are: km east/north of the search centre (or of their mean), one marker per place.
+def results_map(
+    cards: Sequence[OfferCard], centre: tuple[float, float] | None = None, lang: UiLang = "fr"
+) -> go.Figure | None:
+    """Where the offers are: km east/north of the search centre (or of their mean), one marker per place,
+    axes in ``lang``.
 
     None when the offers with coordinates are in fewer than two places.
     """
@@ -130,13 +142,13 @@ def results_map(cards: Sequence[OfferCard], centre: tuple[float, float] | None =
                 y=[0],
                 mode="markers",
                 marker={"symbol": "x-thin", "size": 14, "line": {"width": 2, "color": _INK}},
-                hovertext=["centre de la recherche"],
+                hovertext=[_WORDS[lang]["centre"]],
                 hoverinfo="text",
             )
         )
     _layout(fig, 340, {"l": 44, "r": 12, "t": 12, "b": 40})
-    fig.update_xaxes(title_text="km vers l'est", zeroline=False, gridcolor="#e3e8ea")
-    fig.update_yaxes(title_text="km vers le nord", zeroline=False, gridcolor="#e3e8ea")
+    fig.update_xaxes(title_text=_WORDS[lang]["east"], zeroline=False, gridcolor="#e3e8ea")
+    fig.update_yaxes(title_text=_WORDS[lang]["north"], zeroline=False, gridcolor="#e3e8ea")
     return fig
 
 

@@ -93,6 +93,32 @@ def test_candidate_starter_cards_why_and_save(page: Any, ui_server: ChainlitServ
         db.dispose()
 
 
+def test_english_conversation_gets_english_cards_and_buttons(page: Any, ui_server: ChainlitServer) -> None:
+    login(page, ui_server, "candidate")
+    ask(page, "I'm a Python developer looking for a permanent job near Lyon")
+
+    first_card = page.locator(".ai-message").filter(has_text=re.compile(r"Match \d+/100")).first
+    first_card.wait_for()
+    shot(page, "candidate-english-cards")
+    text = first_card.inner_text()
+    assert re.search(r"offer [0-9A-Z]{6,}", text), text
+    assert "Salary: " in text
+    for french in ("Adéquation", "Salaire", "publiée", "Pourquoi", "À acquérir", "offre "):
+        assert french not in text, (french, text)
+    for label in ("See the offer", "Save", "I applied"):
+        assert first_card.get_by_role("button", name=label).is_visible()
+    assert first_card.get_by_role("button", name="Pourquoi ?").count() == 0
+
+    first_card.get_by_role("button", name="Why?").click()
+    why = page.locator(".ai-message").filter(has_text=re.compile(r"Why \d+/100 for")).first
+    why.wait_for()
+    assert "(compared with your search)" in why.inner_text()
+    shot(page, "candidate-english-why")
+
+    first_card.get_by_role("button", name="Save").click()
+    page.get_by_text("Offer saved:").first.wait_for()
+
+
 def test_candidate_uploads_a_real_pdf_cv(page: Any, ui_server: ChainlitServer) -> None:
     login(page, ui_server, "candidate")
     cv = cv_files(1)[0]

@@ -18,11 +18,15 @@ from pydantic import SecretStr
 from app.settings import UiUser
 from store.db import Database
 from store.interactions import MAX_TIME_SPENT_S, InteractionRepository
+from tests.graph.fakes import make_context, scripted
+from ui.actions import cv_actions, offer_actions, profile_action
 from ui.auth import authenticate, effective_role, hash_password
-from ui.card_text import offer_markdown, summarised, why_markdown
-from ui.cards import OfferCard, ScorePart
+from ui.card_text import candidate_markdown, offer_markdown, personal_markdown, summarised, why_markdown
+from ui.cards import CandidateCard, CardBuilder, OfferCard, ScorePart
 from ui.data_layer import BassinDataLayer, prefixed
+from ui.language import say, turn_language
 from ui.profiles import CANDIDATE_PROFILE, RECRUITER_PROFILE, profiles_for
+from ui.render import cv_confirmation, step_output
 from ui.storage import LocalFileStorage
 
 USERS = [
@@ -154,6 +158,158 @@ def test_card_puts_key_facts_first_and_the_fit_in_plain_words() -> None:
     assert "Ce qui fait monter la note : compétences exigées par l'offre." in why
     assert "Ce qui la fait baisser : distance." in why and "langues" not in why
     assert "Ce qui manque" not in why  # no gap on this card: no empty section
+
+
+FRENCH_WORDS = ("Salaire", "publiée", "Adéquation", "Pourquoi", "À acquérir", "Pas de note", "offre ", " à ",
+                "compétence", "métier", "Ce qui", "En bref", "votre", "Compétences", "expérience", "masquées")  # fmt: skip
+
+
+def test_english_card_and_why_speak_english_only() -> None:
+    card = OfferCard(
+        rank=1, id="2051234", title="Développeur Python", company="Acme", location="Lyon", distance_km=4.2,
+        contract="permanent (CDI)", salary=None, published="2026-11-20", score=72, baseline=9.0,
+        parts=[ScorePart("skills the offer requires", 31.0), ScorePart("distance", -2.5),
+               ScorePart("languages", 0.0)],
+        reasons=["same occupation", "1 of 1 required skills", "4.2 km away"],
+        matched=["Python"], missing=["Docker"], basis="cv", lang="en",
+        explanation=["Required skill « Python »: in your CV"],
+        gaps=["Required skill « Docker »: not found in the CV"],
+    )  # fmt: skip
+    text = offer_markdown(card, today=date(2026, 11, 21))
+    assert text.split("\n\n") == [
+        "#### 1. Développeur Python",
+        "**Acme** · Lyon (4 km away)",
+        "permanent (CDI) · Salary: not stated · published yesterday",
+        "**Match 72/100** ▰▰▰▰▰▰▰▱▱▱ — same occupation · 1 of 1 required skill",  # km said once
+        "Skills to gain: Docker",
+        "`offer 2051234`",
+    ]
+    why = why_markdown(card)
+    assert why.splitlines()[0] == "**Why 72/100 for “Développeur Python”?** (compared with your CV)"
+    assert "In short: same occupation · 1 of 1 required skill · 4 km away" in why
+    assert "**What is missing** (asked for by the offer, not in your CV):" in why
+    assert "What raises the score: skills the offer requires." in why and "What lowers it: distance." in why
+    for french in FRENCH_WORDS:
+        assert french not in text.replace("Développeur", "") and french not in why.replace("Développeur", "")
+
+    abstained = OfferCard(rank=2, id="1", title="Serveur", abstained="not enough in the offer", lang="en")
+    assert "_No score: not enough in the offer_" in offer_markdown(abstained)
+    assert why_markdown(abstained) == "**Serveur** — no score: not enough in the offer."
+
+
+def test_french_card_stays_as_it_was() -> None:
+    card = OfferCard(rank=3, id="1", title="Serveur", salary=None, published="2026-11-20", score=40,
+                     reasons=["autre métier", "à 12.6 km", "2 compétence(s) sur 3"])  # fmt: skip
+    assert offer_markdown(card, today=date(2026, 11, 21)).split("\n\n") == [
+        "#### 3. Serveur",
+        "Salaire : non précisé · publiée hier",
+        "**Adéquation 40/100** ▰▰▰▰▱▱▱▱▱▱ — autre métier · 2 compétences sur 3",
+        "`offre 1`",
+    ]
+    assert (
+        why_markdown(card).splitlines()[0]
+        == "**Pourquoi 40/100 pour « Serveur » ?** (comparé à votre recherche)"
+    )
+
+
+def test_cards_built_for_an_english_conversation_say_the_search_in_english() -> None:
+    result = {"rank": 1, "id": "2000004", "title": "Développeur backend", "contract": "MIS", "match": 81,
+              "why": ["même métier", "à 2.3 km", "1 compétence(s) sur 1", "contrat demandé"], "distance_km": 2.3,
+              "salary": "2 100 – 2 400 € brut/mois", "salary_monthly": [2100.0, 2400.0]}  # fmt: skip
+    builder = CardBuilder(make_context(scripted()))
+    [english] = builder.offer_cards({"results": [result], "applied": {}}, "en")
+    assert (english.lang, english.contract, english.salary) == (
+        "en",
+        "temp work",
+        "2,100 – 2,400 € gross/month",
+    )
+    assert english.reasons == ["same occupation", "2.3 km away", "1 of 1 skills", "contract as asked"]
+    assert offer_markdown(english).split("\n\n")[-2] == (
+        "**Match 81/100** ▰▰▰▰▰▰▰▰▱▱ — same occupation · 1 of 1 skill · contract as asked"
+    )
+    [french] = builder.offer_cards({"results": [result], "applied": {}})
+    assert (french.lang, french.contract, french.salary) == ("fr", "intérim", "2 100 – 2 400 € brut/mois")
+    assert french.reasons == result["why"]
+
+
+def test_candidate_cards_in_each_language() -> None:
+    card = CandidateCard(rank=2, id="cv-1a2b", title="Comptable", skills=["Excel", "Sage"], experience_years=1.2,
+                         location="Nantes", distance_km=3.4, search_score=0.8)  # fmt: skip
+    assert candidate_markdown(card, "en").split("\n\n") == [
+        "#### 2. Comptable",
+        "1 year of experience · Nantes (3 km away)",
+        "Skills: Excel, Sage",
+        "`candidate cv-1a2b` · personal data hidden",
+    ]
+    card.experience_years, card.title = 3.0, None
+    english = candidate_markdown(card, "en")
+    assert "#### 2. Untitled profile" in english and "3 years of experience" in english
+    assert candidate_markdown(card).split("\n\n") == [
+        "#### 2. Profil sans intitulé",
+        "3 ans d'expérience · Nantes (à 3 km)",
+        "Compétences : Excel, Sage",
+        "`candidat cv-1a2b` · données personnelles masquées",
+    ]
+    data = {"name": "Ana", "phones": ["06 00 00 00 00"]}
+    assert (
+        personal_markdown("cv-1a2b", data, "en")
+        == "**Contact details of cv-1a2b**\n- Name: Ana\n- Phone: 06 00 00 00 00"
+    )
+    assert (
+        personal_markdown("cv-1a2b", data)
+        == "**Coordonnées de cv-1a2b**\n- Nom : Ana\n- Téléphone : 06 00 00 00 00"
+    )
+    assert personal_markdown("cv-1a2b", None, "en") == "No contact details stored for cv-1a2b."
+
+
+def test_buttons_are_labelled_in_the_conversation_language() -> None:
+    english = offer_actions("2051234", "en")
+    assert [(a.name, a.label, a.tooltip) for a in english] == [
+        ("why", "Why?", "The verified explanation of the score"),
+        ("details", "See the offer", "The offer's details"),
+        ("save", "Save", "Keep this offer"),
+        ("applied", "I applied", "Note the application"),
+        ("thumbs_up", "", "Relevant: it fits me"),
+        ("thumbs_down", "", "Off topic"),
+    ]
+    assert all(a.payload == {"offer_id": "2051234"} for a in english)
+    assert [a.label for a in offer_actions("2051234")][:4] == [
+        "Pourquoi ?",
+        "Voir l'offre",
+        "Sauvegarder",
+        "J'ai postulé",
+    ]
+    assert (profile_action("cv-1", "en").label, profile_action("cv-1").label) == (
+        "Open the profile",
+        "Ouvrir le profil",
+    )
+    assert [a.label for a in cv_actions("en")] == ["That's me: search for offers", "Cancel"]
+    assert [a.label for a in cv_actions()] == ["C'est bien moi : chercher des offres", "Annuler"]
+    assert say("en", "saved", title="Cook", id="1") == "Offer saved: Cook (1)."
+    profile = {
+        "title": "Cook",
+        "experience_years": 1.0,
+        "skills": [{"label": "HACCP"}],
+        "last_jobs": ["a", "b"],
+    }
+    assert cv_confirmation(profile, "en").splitlines() == [
+        "**Here is what I read in your CV.** Is it right?", "", "- Occupation: Cook", "- Experience: 1.0 year",
+        "- Skills: HACCP", "- Place: not found", "- Latest jobs: a; b", "", "Nothing is stored until you confirm.",
+    ]  # fmt: skip
+    assert "- Expérience : 1.0 an(s)" in cv_confirmation(profile)
+    assert '"results": 1' in step_output("success", "", {"ids": ["1"]}, "en")
+
+
+def test_the_turn_language_follows_the_user_then_the_conversation() -> None:
+    assert (
+        turn_language("I'm a warehouse forklift driver looking for temp work near Lille", "12 offres") == "en"
+    )
+    assert turn_language("cariste en intérim près de Lille", "12 offers") == "fr"
+    assert (
+        turn_language("2051234", "Here is the offer you asked for", previous="fr") == "fr"
+    )  # no signal: as before
+    assert turn_language("2051234", "Here is the offer you asked for") == "en"  # nothing before: the answer's
+    assert turn_language("2051234") == "fr"
 
 
 def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> None:
