@@ -50,7 +50,7 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in items:
         raw = text[a:b]
-        stripped = raw.strip(" .:\t")
+        stripped = raw.strip(" .:\t").lstrip("-–—•·*▪◦●> \t")  # a bullet is no part of the skill
         if 2 <= len(stripped) <= 40 and len(stripped.split()) <= 4:
             offset = a + raw.find(stripped)
             out.append((offset, offset + len(stripped)))

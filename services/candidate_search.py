@@ -13,7 +13,7 @@ from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.matcher import CandidateHit
-from services.ranking import MATCH_GRADES, Occupation
+from services.ranking import MATCH_GRADES, SAME_OCCUPATION, Occupation
 from services.search_flow import RankedRows, distance_km, interpret_and_rank
 from store.candidate_models import CandidateRow
 from store.candidates import CandidateRepository
@@ -22,6 +22,9 @@ TARGET_CONFIDENCE = 0.7
 """A parsed target occupation weaker than this ("SOUS CHEF" → a diving officer, 0.57) is not trusted."""
 OCCUPATION_POOL = 40
 """Candidates retrieved before the occupation filter keeps the recruiter's occupation."""
+NEAREST_POOL = 200
+"""Candidates of the request's words read once the place is dropped, to find the nearest of the occupation."""
+NEAREST = 5
 
 
 class CandidateResult(BaseModel):
@@ -44,12 +47,24 @@ class CandidateResult(BaseModel):
     parts: ScoreParts
 
 
+class CandidateNoMatch(BaseModel):
+    """No candidate of the asked occupation within the place; the nearest ones instead (every other filter
+    kept: experience, skills, languages)."""
+
+    occupation: str
+    place: str
+    radius_km: float
+    alternatives: list[CandidateResult] = Field(default_factory=list)
+
+
 class CandidateSearchResponse(BaseModel):
     query: str
     text: str
     filters: SearchFilters
     understood: list[str]
     results: list[CandidateResult]
+    occupation: str | None = None
+    no_match: CandidateNoMatch | None = None
 
 
 class CandidateSearchService:
@@ -90,22 +105,70 @@ class CandidateSearchService:
 
         found = retrieve(top_k)
         rows = found.rows
+        occupation: Occupation | None = None
         # Asked skills already define who fits; without them, the occupation does (« des comptables »).
         if self.occupation_of is not None and not found.filters.skills:
             occupation = self.occupation_of(found.text)
             if occupation.trusted:
                 found = retrieve(max(top_k * 4, OCCUPATION_POOL))
                 rows = [(r, p) for r, p in found.rows if self._fits(r, occupation)]
+            else:
+                occupation = None
         results = [
             _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(rows[:top_k], start=1)
         ]
+        no_match = None
+        if occupation is not None and not results and found.filters.geo is not None:
+            no_match = self._nearest(found.text, found.filters, occupation)
         return CandidateSearchResponse(
-            query=text, text=found.text, filters=found.filters, understood=found.notes, results=results
+            query=text,
+            text=found.text,
+            filters=found.filters,
+            understood=found.notes,
+            results=results,
+            occupation=occupation.label if occupation is not None else None,
+            no_match=no_match,
         )
 
-    def _fits(self, row: CandidateRow, occupation: Occupation) -> bool:
+    def _nearest(self, text: str, filters: SearchFilters, occupation: Occupation) -> CandidateNoMatch | None:
+        """The candidates of ``occupation`` nearest to the asked place once the place is dropped."""
+        geo = filters.geo
+        if geo is None:
+            return None
+        wider = filters.model_copy(update={"geo": None, "departments": []})
+        found = interpret_and_rank(
+            interpreter=self.interpreter,
+            searcher=self.searcher,
+            fetch_rows=self.repo.get_many,
+            text=text,
+            filters=wider,
+            top_k=NEAREST_POOL,
+            interpret=False,
+            target="candidates",
+        )
+        fitting = [
+            (row, parts)
+            for row, parts in found.rows
+            if row.latitude is not None
+            and row.longitude is not None
+            and self._fits(row, occupation, strict=True)
+        ]
+        fitting.sort(key=lambda rp: distance_km(filters, rp[0].latitude, rp[0].longitude) or 0.0)
+        if not fitting:
+            return None
+        return CandidateNoMatch(
+            occupation=occupation.label,
+            place=geo.label,
+            radius_km=geo.radius_km,
+            alternatives=[
+                _result(i, row, parts, filters) for i, (row, parts) in enumerate(fitting[:NEAREST], start=1)
+            ],
+        )
+
+    def _fits(self, row: CandidateRow, occupation: Occupation, *, strict: bool = False) -> bool:
         """One of the candidate's occupations (the parser's targets, the title's likely codes) meets the
-        request's; a candidate whose occupation cannot be read is kept (unknown is not unrelated)."""
+        request's; a candidate whose occupation cannot be read is kept (unknown is not unrelated), except
+        when ``strict`` (the nearest candidates of an occupation must be of it)."""
         targets = row.profile.get("target_occupations") or []
         codes = [
             str(o["code"])
@@ -117,7 +180,9 @@ class CandidateSearchService:
         if self.title_codes is not None and row.title:
             codes += self.title_codes(row.title)  # two readings: either one meeting the request is enough
         if not codes:
-            return True
+            return not strict
+        if strict:
+            return any(occupation.grade(code) in SAME_OCCUPATION for code in codes)
         return any(occupation.grade(code) in MATCH_GRADES for code in codes)
 
 

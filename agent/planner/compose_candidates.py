@@ -26,6 +26,20 @@ def candidates_answer(result: dict[str, Any], lang: Lang) -> str:
             else f"No candidate matches: {where}. Widen the radius or the experience."
         )
     head = f"{len(rows)} candidat(s) — {where} :" if lang == "fr" else f"{len(rows)} candidate(s) — {where}:"
+    no_match = result.get("no_match")
+    if no_match:
+        occupation, place = no_match.get("occupation") or "", no_match.get("place") or ""
+        radius = f"{float(no_match.get('radius_km') or 0):g}"
+        rest = {
+            k: v for k, v in (result.get("applied") or {}).items() if k not in ("query", "place", "radius_km")
+        }
+        also = criteria(rest, lang, result.get("skill_labels")) if rest else ""
+        also = f" ({also})" if also else ""
+        head = (
+            f"Aucun candidat « {occupation} »{also} à moins de {radius} km de {place}. Les plus proches :"
+            if lang == "fr"
+            else f"No “{occupation}” candidate{also} within {radius} km of {place}. The nearest ones are:"
+        )
     lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
     lines.append(_candidate_hint(len(rows), lang))
     return "\n".join(lines)

@@ -120,3 +120,31 @@ def test_unreadable_cv_stores_nothing(engine: Engine, tmp_path: Path) -> None:
     summary = engine.candidate_ingestion.ingest_path(folder)
     assert len(summary.results) == 1 and len(summary.rejected) == 1
     assert "scan" in summary.rejected[0][1]
+
+
+CV_CARISTE_ROUEN = """Julie Bernard
+julie.bernard@example.fr
+76000 Rouen
+
+Cariste
+
+Expérience
+2019 - 2024 Cariste, Entrepôt Normand, Rouen
+Chargement et déchargement des camions, CACES R489.
+
+Compétences
+CACES R489, Gestion des stocks
+"""
+
+
+def test_no_candidate_of_the_occupation_nearby_says_so_with_the_nearest(engine: Engine) -> None:
+    cariste = _ingest(engine, CV_CARISTE_ROUEN, "julie.txt")
+    _ingest(engine, CV_SENIOR_LYON, "marie.txt")  # in Lyon, but not a cariste
+    resp = engine.candidate_search.search("cariste près de Lyon")
+    assert resp.results == [], "a developer in Lyon is not a forklift driver"
+    assert resp.no_match is not None and resp.no_match.place == "Lyon"
+    assert [a.id for a in resp.no_match.alternatives] == [cariste]
+    assert resp.no_match.alternatives[0].distance_km is not None
+    assert resp.no_match.alternatives[0].distance_km > 400  # Rouen, measured from Lyon
+    near = engine.candidate_search.search("cariste près de Rouen")
+    assert [r.id for r in near.results] == [cariste] and near.no_match is None

@@ -108,7 +108,9 @@ def test_a_likely_code_the_request_does_not_name_is_a_related_occupation(
         "an aide-soignant offer is not « same occupation » for a nurse"
     )
     forklift = read_occupation("forklift driver", default_rome(), reader)
-    assert forklift.grade("N1101") == "same_code", "cariste, nearly as likely as the best reading, is asked too"
+    assert forklift.grade("N1101") == "same_code", (
+        "cariste, nearly as likely as the best reading, is asked too"
+    )
     developer = read_occupation("développeur", default_rome(), default_occupations())
     assert developer.broad and {"M1805", "M1855"} <= set(developer.codes)
     assert {developer.grade(c) for c in ("M1805", "M1855", developer.codes[0])} == {"same_code"}

@@ -255,3 +255,15 @@ def test_joined_headings_open_the_first_section() -> None:
     assert heading_kind("FORMATIONS / DIPLÔMES") == "education"
     assert heading_kind("Langues & Informatique") == "languages"
     assert heading_kind("Formation et nous") is None
+
+
+def test_a_bullet_is_no_part_of_a_listed_skill() -> None:
+    parsed = parse_cv_text(
+        "Julie Martin\njulie@example.fr\nCariste\n\nCOMPÉTENCES\n- scanner\n• Dépannage\n* Prise de rendez-vous\n",
+        today=TODAY,
+    )
+    labels = [s.label for s in parsed.profile.skills]
+    assert "Dépannage" in labels and "Prise de rendez-vous" in labels
+    assert not [label for label in labels if label[:1] in "-•*"], labels
+    scanner = next(s for s in parsed.profile.skills if s.key == "scanner")
+    assert scanner.evidence.surface == "scanner"
