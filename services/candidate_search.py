@@ -92,16 +92,7 @@ class CandidateSearchService:
         candidates of that occupation (or its ROME family) are returned, never whoever passes the filters."""
 
         def retrieve(depth: int) -> RankedRows[Any]:
-            return interpret_and_rank(
-                interpreter=self.interpreter,
-                searcher=self.searcher,
-                fetch_rows=self.repo.get_many,
-                text=text,
-                filters=filters,
-                top_k=depth,
-                interpret=interpret,
-                target="candidates",
-            )
+            return self._retrieve(text, filters, depth, interpret=interpret)
 
         found = retrieve(top_k)
         rows = found.rows
@@ -130,22 +121,27 @@ class CandidateSearchService:
             no_match=no_match,
         )
 
+    def _retrieve(
+        self, text: str, filters: SearchFilters | None, depth: int, *, interpret: bool
+    ) -> RankedRows[Any]:
+        return interpret_and_rank(
+            interpreter=self.interpreter,
+            searcher=self.searcher,
+            fetch_rows=self.repo.get_many,
+            text=text,
+            filters=filters,
+            top_k=depth,
+            interpret=interpret,
+            target="candidates",
+        )
+
     def _nearest(self, text: str, filters: SearchFilters, occupation: Occupation) -> CandidateNoMatch | None:
         """The candidates of ``occupation`` nearest to the asked place once the place is dropped."""
         geo = filters.geo
         if geo is None:
             return None
         wider = filters.model_copy(update={"geo": None, "departments": []})
-        found = interpret_and_rank(
-            interpreter=self.interpreter,
-            searcher=self.searcher,
-            fetch_rows=self.repo.get_many,
-            text=text,
-            filters=wider,
-            top_k=NEAREST_POOL,
-            interpret=False,
-            target="candidates",
-        )
+        found = self._retrieve(text, wider, NEAREST_POOL, interpret=False)
         fitting = [
             (row, parts)
             for row, parts in found.rows
