@@ -20,7 +20,9 @@ from scoring.missing import missing_lines
 from scoring.scorer import ABSTENTIONS_EN, MatchScore, MatchScorer
 from scoring.seeker import Seeker, SkillFinder, seeker_from_profile, seeker_from_query
 from scoring.whatif import WhatIfAnalyzer
-from services.ranking import OfferRanker, RankedOffer
+from services.profile_search import profile_request
+from services.ranking import OfferRanker, RankedOffer, Ranking
+from services.requests import RequestBuilder, SearchRequest
 from store.models import OfferRow
 
 _CLAIMS_SHOWN = 4
@@ -34,6 +36,8 @@ class Basis:
     parsed: ParsedCV | None = None
     text: str = ""
     filters: SearchFilters | None = None
+    request: SearchRequest | None = None
+    """For a CV: the request its search was run with (the CV's own defaults when None)."""
 
 
 class OfferRows(Protocol):
@@ -96,17 +100,39 @@ class MatchScoring:
         the grade and reasons: « pourquoi la 1 ? » never answers another number than the list.
         """
         rows = self.offers(offer_ids)
-        if basis.kind == "query" and self.ranker is not None:
-            ranking = self.ranker.rank(basis.text, basis.filters or SearchFilters(), rows, language=language)
+        ranking = self._ranking(basis, rows, language)
+        if ranking is not None:
             ranked = {r.row.id: r for r in ranking.matches + ranking.below_floor}
+            claims: dict[int, MatchScore] = {}
+            if basis.kind != "query":  # the number is the search's; the verified claims are the CV's own
+                cv_scores = self.scorer.score_offers(self.seeker(basis), rows, rerank=False).scores
+                claims = {row.id: ms for row, ms in zip(rows, cv_scores, strict=True)}
             verdicts = []
             for row in rows:
                 shown = ranked[row.id]
                 assert shown.match is not None  # rank() keeps each pair's scorer result
-                verdicts.append(_verdict(row, shown.match, language, shown=shown))
+                verdicts.append(_verdict(row, claims.get(row.id, shown.match), language, shown=shown))
             return verdicts
         scored = self.scorer.score_offers(self.seeker(basis), rows, rerank=False).scores
         return [_verdict(row, s, language) for row, s in zip(rows, scored, strict=True)]
+
+    def _ranking(self, basis: Basis, rows: list[OfferRow], language: ExplanationLanguage) -> Ranking | None:
+        """``rows`` ranked as the basis's search ranked them (a search, or the search from a CV), or None
+        when no ranker is wired (or the basis is a recruiter's candidate: scored by the calibrated scorer)."""
+        if self.ranker is None:
+            return None
+        if basis.kind == "query":
+            return self.ranker.rank(basis.text, basis.filters or SearchFilters(), rows, language=language)
+        if basis.kind == "cv" and basis.parsed is not None:
+            builder = RequestBuilder(self.places, self.skills)  # type: ignore[arg-type]
+            asked = profile_request(self.ranker, builder, basis.parsed.profile, basis.request)
+            occupation = asked.occupation or self.ranker.occupation(
+                asked.occupation_text if asked.occupation_text is not None else asked.built.text
+            )
+            return self.ranker.rank(
+                asked.built.text, asked.built.filters, rows, occupation=occupation, language=language
+            )
+        return None
 
     def what_if(
         self,

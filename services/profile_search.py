@@ -90,6 +90,46 @@ class ProfileSearch:
     response: OfferSearchResponse
 
 
+@dataclass(frozen=True)
+class ProfileRequest:
+    """What a CV's search is: the built request, and how its occupation is read (a text, or a reading)."""
+
+    built: BuiltRequest
+    interpret: bool
+    occupation_text: str | None = None
+    occupation: Occupation | None = None
+
+
+def profile_request(
+    ranker: OfferRanker | None,
+    builder: RequestBuilder,
+    profile: CandidateProfile,
+    request: SearchRequest | None = None,
+    *,
+    filters: SearchFilters | None = None,
+) -> ProfileRequest:
+    """The search a CV (and ``request``) stands for, as ``offers_for_profile`` runs it and as « pourquoi la
+    1 ? » scores it again.
+
+    Raises:
+        UnknownPlaceError: the request's place cannot be geocoded.
+    """
+    request = request or SearchRequest()
+    built = builder.build(request, profile)
+    if filters is not None:
+        built = BuiltRequest(text=built.text, filters=filters, applied={"query": built.text})
+    interpret = built.filters.is_empty()
+    if request.query.strip():
+        return ProfileRequest(built, interpret)
+    title = profile.title or ""
+    if ranker is None or ranker.occupations is None or _title_is_enough(ranker, title):
+        return ProfileRequest(built, interpret, occupation_text=title)
+    occupation = profile_occupation(profile, ranker.occupations)
+    return ProfileRequest(
+        built, interpret, occupation_text=title, occupation=occupation if occupation.codes else None
+    )
+
+
 def offers_for_profile(
     offers: RankedOfferSearch,
     builder: RequestBuilder,
@@ -108,31 +148,27 @@ def offers_for_profile(
     Raises:
         UnknownPlaceError: the request's place cannot be geocoded.
     """
-    request = request or SearchRequest()
-    built = builder.build(request, profile)
-    if filters is not None:
-        built = BuiltRequest(text=built.text, filters=filters, applied={"query": built.text})
-    interpret = built.filters.is_empty()
-    if request.query.strip():
-        response = offers.search(built.text, built.filters, top_k=top_k, interpret=interpret)
-        return ProfileSearch(built=built, response=response)
-    title = profile.title or ""
     ranker = offers.ranker if isinstance(offers, OccupationAwareSearch) else None
-    if ranker is None or ranker.occupations is None or _title_is_enough(ranker, title):
+    asked = profile_request(ranker, builder, profile, request, filters=filters)
+    built = asked.built
+    if asked.occupation is not None:
+        assert isinstance(offers, OccupationAwareSearch)
         response = offers.search(
-            built.text, built.filters, top_k=top_k, interpret=interpret, occupation_text=title
+            built.text,
+            built.filters,
+            top_k=top_k,
+            interpret=asked.interpret,
+            occupation_text=asked.occupation_text,
+            occupation=asked.occupation,
         )
-        return ProfileSearch(built=built, response=response)
-    assert isinstance(offers, OccupationAwareSearch)
-    occupation = profile_occupation(profile, ranker.occupations)
-    response = offers.search(
-        built.text,
-        built.filters,
-        top_k=top_k,
-        interpret=interpret,
-        occupation_text=title,
-        occupation=occupation if occupation.codes else None,
-    )
+    else:
+        response = offers.search(
+            built.text,
+            built.filters,
+            top_k=top_k,
+            interpret=asked.interpret,
+            occupation_text=asked.occupation_text,
+        )
     return ProfileSearch(built=built, response=response)
 
 

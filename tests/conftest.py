@@ -115,6 +115,25 @@ def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.base_url
 
 
+@pytest.fixture(autouse=True)
+def _openai_clients_of_this_loop_only(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that talked to the local model, forget langchain-openai's shared async HTTP client.
+
+    ``ChatOpenAI`` instances with the same base URL and timeout share one cached ``httpx.AsyncClient``
+    (``langchain_openai.chat_models._client_utils``); each async test runs in its own event loop, so the next
+    test would reuse connections bound to a closed loop and fail closing them (« Event loop is closed »).
+    A process (``bassin chat``, the server, the UI) runs one loop: only tests meet this.
+    """
+    yield
+    if "local_llm" in request.fixturenames:
+        from langchain_openai.chat_models import _client_utils
+
+        for cached in ("_cached_async_httpx_client", "_cached_sync_httpx_client"):
+            clear = getattr(getattr(_client_utils, cached, None), "cache_clear", None)
+            if clear is not None:
+                clear()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

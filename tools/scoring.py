@@ -15,7 +15,7 @@ from services.match_scoring import Basis
 from tools.context import AnswerLanguage, Scoring, ToolContext
 from tools.errors import ToolNotAllowedError
 from tools.results import DATA_NOTICE, caller_role, services, tool_result
-from tools.search import SearchOffersArgs, search_request
+from tools.search import SearchOffersArgs, search_request, search_request_of
 
 _LANGUAGE = (
     "Langue de la conversation (fr ou en) : celle des phrases d'explication. Les citations « … » du CV et "
@@ -153,12 +153,14 @@ def _basis(
         if ctx.candidate_profiles is None:
             raise ServiceUnavailableError("Le profil des candidats")
         return Basis(kind="candidate", parsed=ctx.candidate_profiles.get(candidate_id))
-    if cv_id:
-        return Basis(kind="cv", parsed=ctx.cvs.get(cv_id))
     args = _active_offer_args(runtime)
+    if cv_id:
+        # scored as the CV's search ranked it (its request when that search is the active one)
+        request = search_request_of(args) if args is not None and args.cv_id == cv_id else None
+        return Basis(kind="cv", parsed=ctx.cvs.get(cv_id), request=request)
     if args is not None:
-        if args.cv_id:
-            return Basis(kind="cv", parsed=ctx.cvs.get(args.cv_id))
+        if args.cv_id:  # scored as the CV's search ranked it: « pourquoi la 1 ? » repeats the list's number
+            return Basis(kind="cv", parsed=ctx.cvs.get(args.cv_id), request=search_request_of(args))
         text, filters, _ = search_request(ctx, args, None)
         return Basis(kind="query", text=text, filters=filters)
     raise InvalidQueryError(

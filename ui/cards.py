@@ -24,7 +24,7 @@ from scoring.scorer import ABSTENTIONS_EN, MatchScore
 from services.match_scoring import Basis, MatchScoring
 from services.ranking import GRADE_WORDS
 from tools.context import ToolContext
-from tools.search import SearchOffersArgs, search_request
+from tools.search import SearchOffersArgs, search_request, search_request_of
 from ui.language import UiLang, ui_lang
 
 # What each score part means, in words a job seeker uses (``scoring.features.FEATURE_LABELS`` are the
@@ -138,7 +138,7 @@ class CardBuilder:
         fields = set(SearchOffersArgs.model_fields)
         args = SearchOffersArgs.model_validate({k: v for k, v in applied.items() if k in fields})
         if args.cv_id:
-            return Basis(kind="cv", parsed=self.context.cvs.get(args.cv_id))
+            return Basis(kind="cv", parsed=self.context.cvs.get(args.cv_id), request=search_request_of(args))
         text, filters, _ = search_request(self.context, args, None)
         return Basis(kind="query", text=text, filters=filters)
 
@@ -175,8 +175,9 @@ class CardBuilder:
             if ms is not None:
                 _fill_score(card, ms, basis_kind)
                 card.reasons = plain_reasons(card, ms, lang)
-            if basis_kind == "query" and r.get("match") is not None:
-                # The search's own relevance (occupation first, then the stated conditions), in words.
+            if r.get("match") is not None:
+                # The search's own relevance (occupation first, then the stated conditions), in words: the
+                # one number of the offer, for a CV's search too (« Pourquoi ? » answers the same).
                 card.score, card.abstained = int(r["match"]), None
                 card.reasons = [search_reason(str(w), lang) for w in r.get("why") or []]
             cards.append(card)

@@ -38,3 +38,35 @@ def test_nearest_offers_show_the_score_their_explanation_gives(loaded_engine: En
     # Far beyond the radius: the place counts against the offer, never "as asked".
     assert all(r.distance_km is not None and r.distance_km > 1.0 for r in shown)
     assert all(r.match is not None and r.match < 90 for r in shown)
+
+
+CV_PYTHON = """Sophie Bertrand
+Développeuse Python
+44700 Orvault
+
+Expérience
+2017 - 2024 Développeuse Python, Société Exemple, Nantes
+API REST avec Django et Flask, tests, Docker.
+
+Compétences
+Python, Django, Flask, Docker, Git
+"""
+
+
+@pytest.mark.parametrize("query", ["", "développeur python"])
+def test_a_cv_search_and_its_explanations_show_one_number(loaded_engine: Engine, query: str) -> None:
+    from cv import parse_cv_text
+    from services.profile_search import offers_for_profile
+    from services.requests import RequestBuilder, SearchRequest
+
+    parsed = parse_cv_text(CV_PYTHON, gazetteer=loaded_engine.gazetteer)
+    request = SearchRequest(query=query)
+    builder = RequestBuilder(loaded_engine.gazetteer, loaded_engine.taxonomy)
+    found = offers_for_profile(loaded_engine.offer_search, builder, parsed.profile, request)
+    shown = found.response.results
+    assert shown, query
+    verdicts = loaded_engine.match_scoring.score(
+        Basis("cv", parsed=parsed, request=request), [r.id for r in shown]
+    )
+    # the list's 0–100 (occupation, then conditions), not the scorer's calibrated probability
+    assert [v["score"] for v in verdicts] == [r.match for r in shown]
