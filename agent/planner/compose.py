@@ -288,7 +288,9 @@ def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str
         blocks.append(
             f"La mieux placée : [{best['id']}]." if lang == "fr" else f"Best match: [{best['id']}]."
         )
-    return "\n".join(blocks)
+    # A blank line between offers: rendered as Markdown (the chat), an offer's line would otherwise continue
+    # the previous offer's last « + … » item.
+    return "\n\n".join(blocks)
 
 
 def _what_if(result: dict[str, Any], lang: Lang) -> str:

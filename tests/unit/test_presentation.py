@@ -88,3 +88,31 @@ def test_cards_and_details_show_normalised_salaries() -> None:
         {"id": "3000001", "intitule": "Serveur", "salaire": "Mensuel de 1801.8 Euros sur 0.0 mois"}]}  # fmt: skip
     answer = compose(TurnPlan("details", "fr"), [Outcome("get_offer_details", {}, details)], [])
     assert "1 802 € brut/mois" in answer and "sur 0.0 mois" not in answer
+
+
+def test_each_scored_offer_is_its_own_paragraph() -> None:
+    from agent.planner.compose import _scores
+
+    result = {
+        "basis": "cv",
+        "scores": [
+            {
+                "id": "A1",
+                "title": "Comptable",
+                "score": 92,
+                "reasons": ["même métier"],
+                "strengths": ["Sage"],
+            },
+            {
+                "id": "B2",
+                "title": "Aide-comptable",
+                "score": 70,
+                "strengths": ["Excel"],
+                "gaps": ["Permis B"],
+            },
+        ],
+    }
+    text = _scores(result, "fr")
+    # Markdown (the chat) would fold « [B2] … » into A1's last « + … » item without a blank line between
+    assert "  + Sage\n\n[B2] « Aide-comptable » : 70/100" in text
+    assert text.endswith("\n\nLa mieux placée : [A1].")
