@@ -98,7 +98,9 @@ async def what_if(
     ctx = services(runtime)
     scoring = _scoring(ctx)
     if offer_id is None or not (add_skills or experience_months is not None or place):
-        filters = await asyncio.to_thread(_active_filters, ctx, runtime)
+        filters, unread = await asyncio.to_thread(_active_filters, ctx, runtime)
+        if unread:  # no occupation in the search's words: a count would be of every job around
+            return tool_result("what_if", [], mode="relax", relaxations=[], unknown_occupation=True)
         relaxations = await asyncio.to_thread(scoring.relax, filters, language)
         return tool_result("what_if", [], mode="relax", relaxations=relaxations)
     basis = await asyncio.to_thread(_basis, ctx, runtime, cv_id=cv_id, candidate_id=None)
@@ -113,8 +115,10 @@ async def what_if(
     return tool_result("what_if", [result["offer_id"]], mode="profile", **result, notice=DATA_NOTICE)
 
 
-def _active_filters(ctx: ToolContext, runtime: ToolRuntime[Any, Any]) -> SearchFilters:
-    """The filters of the conversation's active offer search.
+def _active_filters(ctx: ToolContext, runtime: ToolRuntime[Any, Any]) -> tuple[SearchFilters, bool]:
+    """The filters of the conversation's active offer search, narrowed to the occupation its words (or its
+    CV's title) name, so that what-if counts are about that job, not every job around; and whether those
+    words name no occupation the ranker can read (nor skills to count by).
 
     Raises:
         InvalidQueryError: no offer search yet.
@@ -123,7 +127,15 @@ def _active_filters(ctx: ToolContext, runtime: ToolRuntime[Any, Any]) -> SearchF
     if args is None:
         raise InvalidQueryError("Lancez d'abord une recherche d'offres. / Run an offer search first.")
     profile = ctx.cvs.get(args.cv_id).profile if args.cv_id else None
-    return search_request(ctx, args, profile)[1]
+    text, filters, _ = search_request(ctx, args, profile)
+    words = (args.query or (profile.title if profile is not None else None) or text).strip()
+    ranker = getattr(ctx.offer_search, "ranker", None)
+    if words and not filters.rome and not filters.skills and ranker is not None:
+        occupation = ranker.occupation(words)
+        if not occupation.codes:
+            return filters, True
+        filters = filters.model_copy(update={"rome": list(occupation.codes)})
+    return filters, False
 
 
 def _active_offer_args(runtime: ToolRuntime[Any, Any]) -> SearchOffersArgs | None:

@@ -296,6 +296,11 @@ def _scores(result: dict[str, Any], lang: Lang, *, missing: bool = False) -> str
 def _what_if(result: dict[str, Any], lang: Lang) -> str:
     if result.get("mode") == "relax":
         moves = [str(r["message"]) for r in result.get("relaxations") or []]
+        if result.get("unknown_occupation"):
+            return ("Je ne peux pas compter les offres qu'apporterait un filtre assoupli sans savoir le métier : "
+                    "précisez-le (« cariste », « aide-soignant »)." if lang == "fr"
+                    else "I can't count what relaxing a filter would bring without knowing the job: name it "
+                    "(“forklift driver”, “nurse”).")  # fmt: skip
         if not moves:
             return ("Aucun assouplissement d'un seul filtre n'apporterait d'offre de plus." if lang == "fr"
                     else "Relaxing a single filter would not bring any more offers.")  # fmt: skip

@@ -43,6 +43,10 @@ class TimedSearch:
         self.inner = inner
         self.spent = 0.0
 
+    @property
+    def ranker(self) -> Any:
+        return self.inner.ranker
+
     def search(self, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
@@ -199,3 +203,19 @@ async def test_postgres_memory_when_the_store_is_postgres(
     assert again.tool_calls[0].args["query"] == "développeur"
     assert again.tool_calls[0].args["contracts"] == ["CDI"]
     assert not Path("/nonexistent-bassin").exists()  # noqa: ASYNC240
+
+
+async def test_what_if_counts_offers_of_the_asked_job_only(agent_context: AgentContext) -> None:
+    graph = build_graph(checkpointer=InMemorySaver())
+
+    async def say(text: str, thread: str) -> Any:
+        return await run_turn(graph, agent_context, text, thread_id=thread, role="candidate")
+
+    await say("développeur près de Lyon", "job")
+    relax = await say("et si j'élargissais ?", "job")
+    assert relax.tool_calls[0].name == "what_if" and relax.tool_calls[0].status == "success"
+    assert "sans savoir le métier" not in relax.answer
+    await say("un poste de zorglubeur près de Lyon", "unknown")
+    unknown = await say("et si j'élargissais ?", "unknown")
+    # before: « +N offres à 50 km » counted every job around Lyon
+    assert "sans savoir le métier" in unknown.answer and "offres à" not in unknown.answer
