@@ -151,24 +151,17 @@ def offers_for_profile(
     ranker = offers.ranker if isinstance(offers, OccupationAwareSearch) else None
     asked = profile_request(ranker, builder, profile, request, filters=filters)
     built = asked.built
-    if asked.occupation is not None:
-        assert isinstance(offers, OccupationAwareSearch)
-        response = offers.search(
-            built.text,
-            built.filters,
-            top_k=top_k,
-            interpret=asked.interpret,
-            occupation_text=asked.occupation_text,
-            occupation=asked.occupation,
-        )
-    else:
-        response = offers.search(
-            built.text,
-            built.filters,
-            top_k=top_k,
-            interpret=asked.interpret,
-            occupation_text=asked.occupation_text,
-        )
+    # only an occupation-aware search takes the profile's reading (a plain search has no such argument)
+    reading = {"occupation": asked.occupation} if asked.occupation is not None else {}
+    assert not reading or isinstance(offers, OccupationAwareSearch)
+    response = offers.search(
+        built.text,
+        built.filters,
+        top_k=top_k,
+        interpret=asked.interpret,
+        occupation_text=asked.occupation_text,
+        **reading,
+    )
     return ProfileSearch(built=built, response=response)
 
 

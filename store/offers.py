@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,55 +16,7 @@ from domain.offers import OfferRecord
 from store.db import Database, as_utc, chunked, next_id
 from store.embeddings import EmbeddingStore
 from store.models import OfferRow, OfferSkillRow, utcnow
-
-ROW_CACHE = 4096
-"""Offer rows kept between reads (a search's pool is ~60 rows; a row with its skills is ~5-10 KB)."""
-
-Version = tuple[str, datetime | None, datetime | None, datetime | None]
-
-
-def _version(
-    content_hash: str, synced: datetime | None, seen: datetime | None, closed: datetime | None
-) -> Version:
-    def utc(d: datetime | None) -> datetime | None:
-        return as_utc(d) if d is not None else None
-
-    return (content_hash, utc(synced), utc(seen), utc(closed))
-
-
-def _row_version(row: OfferRow) -> Version:
-    return _version(row.content_hash, row.synced_at, row.seen_at, row.closed_at)
-
-
-class _RowCache:
-    """Detached offer rows by doc id with the version they were read at, least recently used out first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._rows: OrderedDict[int, tuple[Version, OfferRow]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, versions: dict[int, Version]) -> dict[int, OfferRow]:
-        """The kept rows whose version is still the stored one."""
-        out: dict[int, OfferRow] = {}
-        with self._lock:
-            for doc_id, version in versions.items():
-                kept = self._rows.get(doc_id)
-                if kept is not None and kept[0] == version:
-                    out[doc_id] = kept[1]
-                    self._rows.move_to_end(doc_id)
-        return out
-
-    def put(self, row: OfferRow, version: Version) -> None:
-        with self._lock:
-            self._rows[row.id] = (version, row)
-            self._rows.move_to_end(row.id)
-            while len(self._rows) > self.size:
-                self._rows.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
+from store.row_cache import ROW_CACHE, RowCache, row_version, version_of
 
 
 @dataclass
@@ -94,7 +44,7 @@ class OfferRepository:
     def __init__(self, db: Database, *, row_cache: int = ROW_CACHE) -> None:
         self.db = db
         self.embeddings = EmbeddingStore(db, self.collection)
-        self._rows = _RowCache(row_cache)
+        self._rows = RowCache(row_cache)
 
     # --- writes -------------------------------------------------------------------------------
     def upsert_many(self, records: Sequence[OfferRecord]) -> UpsertOutcome:
@@ -324,7 +274,7 @@ class OfferRepository:
                 return [rows[i] for i in doc_ids if i in rows]
             wanted = list(dict.fromkeys(doc_ids))
             versions = {
-                i: _version(h, synced, seen, closed)
+                i: version_of(h, synced, seen, closed)
                 for chunk in chunked(wanted)
                 for i, h, synced, seen, closed in s.execute(
                     _open_only(
@@ -346,7 +296,7 @@ class OfferRepository:
                     _open_only(select(OfferRow).where(OfferRow.id.in_(chunk)), include_closed)
                 ):
                     rows[r.id] = r
-                    self._rows.put(r, _row_version(r))
+                    self._rows.put(r, row_version(r))
             return [rows[i] for i in doc_ids if i in versions and i in rows]
 
     def forget_rows(self) -> None:
