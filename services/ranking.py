@@ -6,9 +6,9 @@ read from the text) under the same hard filters; each pooled offer is scored by 
 graded by occupation:
 
 - ``same_code``: the offer's ROME code is one of the request's occupations ("même métier");
-- ``same_title``: the offer carries the asked title itself under another code ("même intitulé": France
-  Travail files one employer title under the code its adviser chose, "Technicien SAV itinérant" under
-  I1402 or I1304);
+- ``same_title``: the offer carries the asked title itself under another code, of the same family or not
+  ("même intitulé": France Travail files one employer title under the code its adviser chose, "Technicien
+  SAV itinérant" under I1402 or I1304, "Soudeur" under H2913 or H2915);
 - ``same_family``: same ROME family, the first three characters ("métier proche");
 - ``same_domain``: same ROME domain, the first letter ("même domaine");
 - ``unrelated``: another domain ("autre métier").
@@ -321,7 +321,7 @@ class OfferRanker:
         asked_title = _title_words(text)
         for row, ms in zip(rows, scored, strict=True):
             grade = occupation.grade(row.rome_code)
-            if grade in ("same_domain", "unrelated") and _carries_title(asked_title, row.title):
+            if grade not in ("same_code", "same_title") and _carries_title(asked_title, row.title):
                 grade = "same_title"
             distance = _distance(filters, row)
             matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")

@@ -188,3 +188,12 @@ def test_an_offer_carrying_the_asked_title_under_another_code_is_a_match(scorer:
     ]
     ranking = ranker.rank("soudeur", SearchFilters(), rows, occupation=one_word)
     assert [(r.row.external_id, r.grade) for r in ranking.matches] == [("3000011", "same_title")]
+
+    # Filed under a code of the same family (H2915 beside H2913): still the asked title, not « métier proche ».
+    rows = [
+        offer_row("3000021", "Soudeur (H/F)", rome_code="H2915"),
+        offer_row("3000022", "Chaudronnier (H/F)", rome_code="H2902"),
+    ]
+    ranking = ranker.rank("soudeur", SearchFilters(), rows, occupation=one_word)
+    grades = {r.row.external_id: r.grade for r in ranking.matches}
+    assert grades == {"3000021": "same_title", "3000022": "same_family"}
