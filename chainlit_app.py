@@ -298,7 +298,7 @@ def _centre(rt: UiRuntime, applied: dict[str, Any]) -> tuple[float, float] | Non
 
 
 async def _candidate_cards(artifact: dict[str, Any], lang: UiLang) -> None:
-    for card in candidate_cards(artifact):
+    for card in candidate_cards(artifact, lang):
         await cl.Message(
             content=candidate_markdown(card, lang),
             actions=[profile_action(card.id, lang)],

@@ -57,6 +57,8 @@ if TYPE_CHECKING:  # what only writes, matching or the agent use: imported by th
 
 COLLECTIONS: tuple[Collection, ...] = ("offers", "candidates")
 TITLE_CONFIDENCE = 0.3
+TITLE_NAMED = 0.75
+"""A candidate's title naming a ROME appellation this well (``find_codes``) is of that appellation's code."""
 """A candidate title read with less confidence than this has no occupation (kept by recruiter searches)."""
 
 
@@ -285,11 +287,25 @@ class Engine:
 
     @cached_property
     def candidate_search(self) -> CandidateSearchService:
-        from services.candidate_search import CandidateSearchService
+        from services.candidate_ranking import CandidateRanker
+        from services.candidate_search import CandidateSearchService, stored_cv
+
+        files_dir = self.settings.data_dir / "cvs"
 
         def title_codes(title: str) -> list[str]:
-            """Likely ROME codes of a candidate's title; none when the reading is too unsure."""
+            """Likely ROME codes of a candidate's title; none when the reading is too unsure. A title that
+            names a ROME appellation well is of its code (« Maçonne qualifiée » is a mason, whatever the
+            classifier, which has seen few feminine titles, guesses), with the likely codes of its family."""
+            found = self.rome.find_codes(title, limit=1)
             guesses = self.occupations.classify(title, k=3)
+            if found and found[0][2] >= TITLE_NAMED:
+                code = found[0][0]
+                same = [
+                    g.code
+                    for g in guesses
+                    if g.code[:3] == code[:3] and g.code != code and g.confidence >= TITLE_CONFIDENCE / 2
+                ]
+                return [code, *same]
             if not guesses or guesses[0].confidence < TITLE_CONFIDENCE:
                 return []
             return [g.code for g in guesses if g.confidence >= TITLE_CONFIDENCE / 2]
@@ -300,6 +316,12 @@ class Engine:
             interpreter=self.interpreter,
             occupation_of=lambda text: read_occupation(text, self.rome, self.occupations),
             title_codes=title_codes,
+            ranker=CandidateRanker(
+                scorer=self.scorer,
+                taxonomy=self.taxonomy,
+                rome=self.rome,
+                parsed=lambda row: stored_cv(row, files_dir),
+            ),
         )
 
     @cached_property

@@ -75,13 +75,22 @@ def search_candidates(
         return
     if response.understood:
         typer.echo("Compris : " + " ; ".join(response.understood))
-    if not response.results:
+    shown = response.results
+    if response.no_match is not None:
+        nm = response.no_match
+        typer.echo(
+            f"Aucun candidat « {nm.occupation} » à moins de {nm.radius_km:g} km de {nm.place}. Les plus proches :"
+        )
+        shown = nm.alternatives
+    elif not shown:
         typer.echo("Aucun candidat ne correspond.")
-    for r in response.results:
+    for r in shown:
         years = f"{r.experience_years:g} ans" if r.experience_years is not None else "?"
         place = (r.location or "lieu ?") + (f" ({r.distance_km:.0f} km)" if r.distance_km is not None else "")
         typer.echo(f"{r.rank:>2}. [{r.id}] {r.title or 'titre ?'} · {years} · {place}")
         typer.echo(f"    {', '.join(r.skills[:10])}")
+        if r.match is not None:
+            typer.echo("    " + " · ".join([f"pertinence {r.match}/100", *r.reasons]))
 
 
 def forget_candidate(

@@ -13,7 +13,8 @@ from domain.search import ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.matcher import CandidateHit
-from services.ranking import MATCH_GRADES, SAME_OCCUPATION, Occupation
+from services.candidate_ranking import CandidateRanker, RankedCandidate
+from services.ranking import MATCH_GRADES, NO_OCCUPATION, SAME_OCCUPATION, Occupation, OccupationGrade
 from services.search_flow import RankedRows, distance_km, interpret_and_rank
 from store.candidate_models import CandidateRow
 from store.candidates import CandidateRepository
@@ -43,7 +44,15 @@ class CandidateResult(BaseModel):
     lon: float | None
     distance_km: float | None
     contracts: list[str]
-    score: float
+    score: float = Field(
+        description="Relevance, 0–1 (``match`` / 100 when ranked; else the fused retrieval score)."
+    )
+    match: int | None = Field(
+        default=None, description="Shown relevance 0–100 (occupation, stated conditions, calibrated scorer)."
+    )
+    grade: OccupationGrade | None = None
+    reasons: list[str] = Field(default_factory=list, description="« même métier », « à 5 km »…")
+    probability: float | None = None
     parts: ScoreParts
 
 
@@ -78,39 +87,53 @@ class CandidateSearchService:
         interpreter: QueryInterpreter,
         occupation_of: Callable[[str], Occupation] | None = None,
         title_codes: Callable[[str], list[str]] | None = None,
+        ranker: CandidateRanker | None = None,
     ) -> None:
         self.searcher = searcher
         self.repo = repository
         self.interpreter = interpreter
         self.occupation_of = occupation_of
         self.title_codes = title_codes
+        self.ranker = ranker
 
     def search(
-        self, text: str, filters: SearchFilters | None = None, *, top_k: int = 10, interpret: bool = True
+        self,
+        text: str,
+        filters: SearchFilters | None = None,
+        *,
+        top_k: int = 10,
+        interpret: bool = True,
+        rank: bool = True,
     ) -> CandidateSearchResponse:
         """Candidates for a recruiter's request; when it names an occupation with confidence, only
-        candidates of that occupation (or its ROME family) are returned, never whoever passes the filters."""
+        candidates of that occupation (or its ROME family) are returned, never whoever passes the filters.
+
+        With a ranker and ``rank`` (the default), the pool is re-scored against the request read as an
+        offer and shown 0–100 with reasons; ``rank=False`` keeps the retrieval order (a caller that scores
+        the candidates itself against a real offer: ``CandidateMatcher``).
+        """
 
         def retrieve(depth: int) -> RankedRows[Any]:
             return self._retrieve(text, filters, depth, interpret=interpret)
 
-        found = retrieve(top_k)
+        ranking = rank and self.ranker is not None
+        found = retrieve(max(top_k * 4, OCCUPATION_POOL) if ranking else top_k)
         rows = found.rows
         occupation: Occupation | None = None
+        read = NO_OCCUPATION
+        if self.occupation_of is not None:
+            read = self.occupation_of(found.text)
+            occupation = read if read.trusted else None
         # Asked skills already define who fits; without them, the occupation does (« des comptables »).
-        if self.occupation_of is not None and not found.filters.skills:
-            occupation = self.occupation_of(found.text)
-            if occupation.trusted:
+        filtering = occupation is not None and not found.filters.skills
+        if filtering and occupation is not None:
+            if not ranking:
                 found = retrieve(max(top_k * 4, OCCUPATION_POOL))
-                rows = [(r, p) for r, p in found.rows if self._fits(r, occupation)]
-            else:
-                occupation = None
-        results = [
-            _result(i, row, parts, found.filters) for i, (row, parts) in enumerate(rows[:top_k], start=1)
-        ]
+            rows = [(r, p) for r, p in found.rows if self._fits(r, occupation)]
+        results = self._results(found.text, found.filters, rows, read, top_k, ranking)
         no_match = None
-        if occupation is not None and not results and found.filters.geo is not None:
-            no_match = self._nearest(found.text, found.filters, occupation)
+        if filtering and occupation is not None and not results and found.filters.geo is not None:
+            no_match = self._nearest(found.text, found.filters, occupation, ranking, top_k)
         return CandidateSearchResponse(
             query=text,
             text=found.text,
@@ -120,6 +143,28 @@ class CandidateSearchService:
             occupation=occupation.label if occupation is not None else None,
             no_match=no_match,
         )
+
+    def _results(
+        self,
+        text: str,
+        filters: SearchFilters,
+        rows: list[tuple[CandidateRow, ScoreParts]],
+        occupation: Occupation,
+        top_k: int,
+        ranking: bool,
+        *,
+        keep_order: bool = False,
+    ) -> list[CandidateResult]:
+        """The first ``top_k`` of ``rows``; ranked, only the relevant ones (an occupation read, even unsure,
+        drops the candidates of another one: « vendeuse à Lyon » never lists a nurse)."""
+        if not ranking or self.ranker is None:
+            return [_result(i, row, parts, filters) for i, (row, parts) in enumerate(rows[:top_k], start=1)]
+        pool = [(row, parts, self._codes(row)) for row, parts in rows]
+        ranked = [r for r in self.ranker.rank(text, filters, pool, occupation) if r.relevant]
+        if keep_order:
+            position = {row.id: i for i, (row, _parts) in enumerate(rows)}
+            ranked.sort(key=lambda r: position[r.row.id])
+        return [_ranked_result(i, r) for i, r in enumerate(ranked[:top_k], start=1)]
 
     def _retrieve(
         self, text: str, filters: SearchFilters | None, depth: int, *, interpret: bool
@@ -135,7 +180,9 @@ class CandidateSearchService:
             target="candidates",
         )
 
-    def _nearest(self, text: str, filters: SearchFilters, occupation: Occupation) -> CandidateNoMatch | None:
+    def _nearest(
+        self, text: str, filters: SearchFilters, occupation: Occupation, ranking: bool, top_k: int = NEAREST
+    ) -> CandidateNoMatch | None:
         """The candidates of ``occupation`` nearest to the asked place once the place is dropped."""
         geo = filters.geo
         if geo is None:
@@ -156,15 +203,25 @@ class CandidateSearchService:
             occupation=occupation.label,
             place=geo.label,
             radius_km=geo.radius_km,
-            alternatives=[
-                _result(i, row, parts, filters) for i, (row, parts) in enumerate(fitting[:NEAREST], start=1)
-            ],
+            alternatives=self._results(
+                text, filters, fitting[: min(NEAREST, top_k)], occupation, NEAREST, ranking, keep_order=True
+            ),
         )
 
     def _fits(self, row: CandidateRow, occupation: Occupation, *, strict: bool = False) -> bool:
         """One of the candidate's occupations (the parser's targets, the title's likely codes) meets the
         request's; a candidate whose occupation cannot be read is kept (unknown is not unrelated), except
         when ``strict`` (the nearest candidates of an occupation must be of it)."""
+        codes = self._codes(row)
+        if not codes:
+            return not strict
+        if strict:
+            return any(occupation.grade(code) in SAME_OCCUPATION for code in codes)
+        return any(occupation.grade(code) in MATCH_GRADES for code in codes)
+
+    def _codes(self, row: CandidateRow) -> list[str]:
+        """A candidate's ROME codes: the parser's confident targets, then their title's likely codes (two
+        readings: either one meeting the request is enough)."""
         targets = row.profile.get("target_occupations") or []
         codes = [
             str(o["code"])
@@ -174,12 +231,22 @@ class CandidateSearchService:
             and float(o.get("confidence") or 0.0) >= TARGET_CONFIDENCE
         ]
         if self.title_codes is not None and row.title:
-            codes += self.title_codes(row.title)  # two readings: either one meeting the request is enough
-        if not codes:
-            return not strict
-        if strict:
-            return any(occupation.grade(code) in SAME_OCCUPATION for code in codes)
-        return any(occupation.grade(code) in MATCH_GRADES for code in codes)
+            codes += self.title_codes(row.title)
+        return codes
+
+
+def _ranked_result(rank: int, r: RankedCandidate) -> CandidateResult:
+    out = _result(rank, r.row, r.parts, SearchFilters())
+    return out.model_copy(
+        update={
+            "distance_km": r.distance_km,
+            "score": r.score / 100,
+            "match": r.score,
+            "grade": r.grade,
+            "reasons": r.reasons,
+            "probability": r.probability,
+        }
+    )
 
 
 def _result(rank: int, row: CandidateRow, parts: ScoreParts, filters: SearchFilters) -> CandidateResult:
@@ -244,7 +311,8 @@ class StoredCandidateSearch:
 
     def search_candidates(self, text: str, filters: SearchFilters, limit: int) -> list[CandidateHit]:
         hits = []
-        for result in self.search.search(text, filters, top_k=limit, interpret=False).results:
+        found = self.search.search(text, filters, top_k=limit, interpret=False, rank=False)
+        for result in found.results:
             parsed = self.parsed(result.id)
             if parsed is not None:
                 hits.append(CandidateHit(result.id, parsed.profile, parsed.text))

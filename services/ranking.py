@@ -78,7 +78,6 @@ INFERRED_CONFIDENCE = 0.5
 """An occupation read from the best results' titles: below ``OCCUPATION_CONFIDENCE``, so never trusted."""
 TITLE_EVIDENCE = 3
 """Best results whose titles share the request's words, and share one ROME code, to infer it."""
-"""Without a known occupation, offers the calibrated scorer finds less likely than this are not matches."""
 
 
 class Browser(Protocol):
@@ -139,6 +138,11 @@ NAMING = 12
 CO_READING = 0.5
 """Without words naming an appellation, a likely code at least this share of the best one's probability is
 the asked occupation too."""
+LIKELIER = 3.0
+"""An unsure reading is named by a near-top appellation this many times likelier than the best-named one."""
+NAMED_SHARE = 0.03
+"""A code the request's words name (an appellation's ``find_codes`` score ≥ ``NAMED``) in one of the
+read families joins the request's occupations from this classifier probability on."""
 NAMED = 0.5
 """From this ``find_codes`` score a likely code other than the best one is the asked occupation too (its
 appellations share the request's words: "développeur" names web and software developers); below, a
@@ -214,6 +218,23 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         return NO_OCCUPATION  # a guess this unsure would only mislead the grades
     codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
     codes = codes or (guesses[0].code,)
+    broad = guesses[0].confidence < BROAD
+    if broad:
+        # In an unsure reading, an appellation the words name better than any of the likely codes', of a
+        # kept family and not unlikely, is the request's too: ROME v4 splits developers into informatique,
+        # web, logiciel… ("développeur python": all three, not data engineer alone).
+        likely = {g.code: g.confidence for g in guesses}
+        floor = max([NAMED, *(score for code, _label, score in found if code in codes)])
+        codes += tuple(
+            dict.fromkeys(
+                code
+                for code, _label, score in found
+                if score >= floor
+                and code[:3] in families
+                and likely.get(code, 0.0) >= NAMED_SHARE
+                and code not in codes
+            )
+        )
     worded = {code for code, _label, score in found if score >= NAMED and code in codes}
     if not worded:
         # The words name no likely appellation (English, or words ROME does not use): a likely code is the
@@ -221,14 +242,27 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
         # engins de chantier), a related one otherwise ("nurse": aide-soignant beside infirmier).
         confidence = {g.code: g.confidence for g in guesses}
         worded = {c for c in codes if confidence.get(c, 0.0) >= CO_READING * guesses[0].confidence}
-    broad = guesses[0].confidence < BROAD
     # an unsure reading is named by the appellation the request's words name best, when it is a likely one
     # ("développeur": « Développeur / Développeuse informatique », not the likeliest code's « Data engineer »)
+    # (of the appellations named about as well, one far likelier whose own label shares the request's words:
+    # « infirmière » is « Infirmier / Infirmière en soins généraux », not « … d'entreprise » whose words match
+    # a hair better; "développeur" stays « Développeur / Développeuse informatique », the likelier « Data
+    # engineer » sharing none of its words)
     labels = {g.code: g.label for g in guesses}
-    label = next(
-        (labels[code] for code, _, score in found if broad and score >= NAMED and code in codes),
-        guesses[0].label,
-    )
+    likely = {g.code: g.confidence for g in guesses}
+    named_well = [(code, score) for code, _, score in found if broad and score >= NAMED and code in codes]
+    label = guesses[0].label
+    if named_well:
+        first, top = named_well[0]
+        asked = set(content_words(text))
+        likelier = [
+            code
+            for code, score in named_well[1:]
+            if score >= top - NEAR_TOP
+            and likely.get(code, 0.0) >= LIKELIER * likely.get(first, 0.0)
+            and asked & set(content_words(labels[code]))
+        ]
+        label = labels[max(likelier, key=lambda c: likely[c])] if likelier else labels[first]
     return Occupation(
         codes=codes,
         label=label,

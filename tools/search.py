@@ -264,6 +264,10 @@ def _candidate(r: Any) -> dict[str, Any]:
         "location": r.location,
         "score": round(r.score, 4),
     }
+    if getattr(r, "match", None) is not None:
+        out["match"] = r.match
+        out["grade"] = r.grade
+        out["why"] = list(r.reasons)
     if r.distance_km is not None:
         out["distance_km"] = r.distance_km
     if getattr(r, "contracts", None):

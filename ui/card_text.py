@@ -207,6 +207,11 @@ def candidate_markdown(card: CandidateCard, lang: UiLang = "fr") -> str:
         facts.append(place)
     if facts:
         lines.append(" · ".join(facts))
+    if card.match is not None:
+        fit = f"**{'Match' if en else 'Pertinence'} {card.match}/100** {score_bar(card.match)}"
+        km = _KM_EN if en else _KM
+        reasons = [plain_reason(r, lang) for r in card.reasons if not km.fullmatch(r)][:REASONS_SHOWN]
+        lines.append(fit + (" — " + " · ".join(reasons) if reasons else ""))
     if card.skills:
         lines.append(("Skills: " if en else "Compétences : ") + ", ".join(card.skills))
     lines.append(

@@ -124,6 +124,10 @@ class CandidateCard:
     location: str | None
     distance_km: float | None
     search_score: float
+    match: int | None = None
+    """The shown relevance 0–100 (None when the search was not re-scored)."""
+    reasons: list[str] = field(default_factory=list)
+    """Why, in the card's language: « même métier », « 2 compétences sur 2 »…"""
 
 
 class CardBuilder:
@@ -195,7 +199,7 @@ class CardBuilder:
         return {s.offer_id: s for s in scored.scores}
 
 
-def candidate_cards(artifact: dict[str, Any]) -> list[CandidateCard]:
+def candidate_cards(artifact: dict[str, Any], lang: UiLang = "fr") -> list[CandidateCard]:
     """One card per candidate of a ``search_candidates`` artifact (already free of personal data)."""
     return [
         CandidateCard(
@@ -207,6 +211,8 @@ def candidate_cards(artifact: dict[str, Any]) -> list[CandidateCard]:
             location=r.get("location"),
             distance_km=r.get("distance_km"),
             search_score=float(r.get("score") or 0.0),
+            match=int(r["match"]) if r.get("match") is not None else None,
+            reasons=[search_reason(str(w), lang) for w in r.get("why") or []],
         )
         for i, r in enumerate(artifact.get("results") or [])
     ]
@@ -271,6 +277,7 @@ def plain_reasons(card: OfferCard, ms: MatchScore, lang: UiLang = "fr") -> list[
 _GRADES_EN = {GRADE_WORDS["fr"][g]: GRADE_WORDS["en"][g] for g in GRADE_WORDS["fr"] if GRADE_WORDS["fr"][g]}
 _SEARCH_KM = re.compile(r"à (\d+(?:[.,]\d+)?) km")
 _SEARCH_SKILLS = re.compile(r"(\d+) compétence\(s\) sur (\d+)")
+_SEARCH_YEARS = re.compile(r"(\d+) ans d'expérience \((\d+) demandés\)")
 
 
 def search_reason(reason: str, lang: UiLang = "fr") -> str:
@@ -289,6 +296,8 @@ def search_reason(reason: str, lang: UiLang = "fr") -> str:
         return f"{m.group(1).replace(',', '.')} km away"
     if m := _SEARCH_SKILLS.fullmatch(reason):
         return f"{m.group(1)} of {m.group(2)} skills"
+    if m := _SEARCH_YEARS.fullmatch(reason):
+        return f"{m.group(1)} years of experience ({m.group(2)} asked)"
     return reason
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.planner.decide import TurnPlan
+from services.ranking import GRADE_WORDS
 from services.utterance.phrasing import criteria, years
 from services.utterance.text import Lang
 
@@ -70,6 +71,9 @@ def _candidate_line(r: dict[str, Any], lang: Lang, *, full: bool = False) -> str
         if r.get("distance_km") is not None:
             where += f" ({r['distance_km']:g} km)"
         bits.append(where)
+    if r.get("match") is not None:
+        fit = GRADE_WORDS[lang].get(r.get("grade") or "unknown", "")
+        bits.append(f"{r['match']}/100" + (f" ({fit})" if fit else ""))
     title = f"« {r['title']} »" if r.get("title") else ("profil" if lang == "fr" else "profile")
     return f"{r['rank']}. [{r['id']}] {title} — " + " · ".join(bits)
 
@@ -134,7 +138,7 @@ def _candidate_reasons(r: dict[str, Any], applied: dict[str, Any], lang: Lang) -
     if applied.get("place") and r.get("location"):
         km = f" ({r['distance_km']:g} km)" if r.get("distance_km") is not None else ""
         out.append(f"lieu : {r['location']}{km}" if fr else f"place: {r['location']}{km}")
-    if applied.get("query"):
+    if applied.get("query") and r.get("match") is None:
         out.append(f"rang {r['rank']} pour « {applied['query']} » (texte et sens du CV)" if fr
                    else f"rank {r['rank']} for « {applied['query']} » (CV text and meaning)")  # fmt: skip
     return out

@@ -87,3 +87,42 @@ async def test_data_profiles_open_to_remote_work(context: AgentContext, pool_eng
         assert "data" in fold(r["title"]), r
         cand = pool_engine.candidates.get_by_external_id(r["id"])
         assert cand is not None and cand.remote is True, r
+
+
+async def test_candidates_are_scored_and_explained_like_offers(context: AgentContext) -> None:
+    """Each candidate of a recruiter's request carries the shown 0–100, its occupation grade and the reasons
+    in words; the best-met request comes first."""
+    rows = await _candidates(context, "trouve-moi des développeurs Python seniors près de Lyon", "scored")
+    assert rows
+    for r in rows:
+        assert 0 <= r["match"] <= 100 and r["grade"] in ("same_code", "same_title", "same_family"), r
+        assert r["why"][0] in ("même métier", "même intitulé", "métier proche"), r
+        assert any(w.startswith("à ") and w.endswith(" km") for w in r["why"]), r
+        assert "1 compétence(s) sur 1" in r["why"], r  # « Python », read from the words
+    matches = [r["match"] for r in rows]
+    assert matches == sorted(matches, reverse=True)
+    assert rows[0]["match"] >= 80
+
+
+def test_a_request_never_lists_candidates_of_another_occupation(pool_engine: Engine) -> None:
+    """An unsure reading ("vendeuse") still rules out the nurses and developers who live in Lyon."""
+    occupation = pool_engine.offer_search.ranker.occupation("vendeuse")  # type: ignore[union-attr]
+    assert occupation.codes and not occupation.trusted
+    found = pool_engine.candidate_search.search("vendeuse à Lyon", top_k=10)
+    for r in found.results:
+        assert r.grade in ("same_code", "same_title", "same_family", "unknown"), r
+        assert "vend" in fold(r.title or ""), r
+    unranked = pool_engine.candidate_search.search("vendeuse à Lyon", top_k=10, rank=False)
+    assert any("vend" not in fold(r.title or "") for r in unranked.results), "nothing to rule out"
+
+
+def test_a_nearest_candidate_is_of_the_asked_occupation(pool_engine: Engine) -> None:
+    """No welder near Rennes: the nearest ones are welders (« Maçonne qualifiée » was once read as an
+    assembler of the welders' family), and no more of them than asked."""
+    found = pool_engine.candidate_search.search("un soudeur près de Rennes", top_k=3)
+    assert not found.results and found.no_match is not None
+    shown = found.no_match.alternatives
+    assert 0 < len(shown) <= 3
+    for r in shown:
+        assert "soud" in fold(r.title or ""), r
+        assert r.match is not None and r.reasons[0] == "même métier"
