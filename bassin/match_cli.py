@@ -151,9 +151,11 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Score one CV/candidate against one offer and show every verified claim, with its evidence."""
+    """Score one CV/candidate against one offer as `bassin match cv` shows it (the relevance 0–100, in
+    words and points), then the calibrated scorer's verdict: every verified claim, with its evidence."""
     from domain.errors import OfferNotFoundError
     from scoring.seeker import seeker_from_profile
+    from services.match_scoring import Basis
 
     engine = open_engine(data_dir)
     try:
@@ -163,13 +165,21 @@ def explain(
         parsed = _parsed(engine, cv_or_candidate)
         seeker = seeker_from_profile(parsed.profile, parsed.text, rome=engine.rome)
         ms = engine.scorer.score(seeker, offer)
+        shown = engine.match_scoring.score(Basis(kind="cv", parsed=parsed), [offer_id])[0]
     finally:
         engine.close()
     if as_json:
-        typer.echo(
-            json.dumps({"offer": offer_id, **score_json(ms)}, ensure_ascii=False, indent=2, default=str)
-        )
+        match = {k: shown.get(k) for k in ("grade", "reasons", "points")}
+        payload = {"offer": offer_id, "match": shown["score"], **match, **score_json(ms)}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
-    _print_score(f"[{offer_id}] {offer.title}", ms)
+    words = " · ".join([f"pertinence {shown['score']}/100", *(shown.get("reasons") or [])])
+    typer.echo(f"[{offer_id}] {offer.title} — {words}")
+    for label, points in shown.get("points") or []:
+        typer.echo(f"    {label:>32} : {points:5.1f}")
+    model = f"{ms.score}/100" if ms.score is not None else f"pas de note : {ms.abstained}"
+    typer.echo(f"Le modèle calibré, le CV entier contre l'offre : {model}")
+    for line in ms.explanation.lines():
+        typer.echo(f"    · {line}")
     for c in ms.contributions:
         typer.echo(f"    {c.feature:>16} : {c.points:+.1f}")

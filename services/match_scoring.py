@@ -220,6 +220,7 @@ def _verdict(
         out["score"] = shown.score
         out["grade"] = shown.grade
         out["reasons"] = shown.reasons
+        out["points"] = [[label, points] for label, points in shown.breakdown]
     if s.abstained and shown is None:
         out["abstained"] = ABSTENTIONS_EN.get(s.abstained, s.abstained) if language == "en" else s.abstained
     return out

@@ -84,6 +84,10 @@ class OfferResult(BaseModel):
     reasons: list[str] = Field(
         default_factory=list, description="Why, in words: « même métier », « à 2 km »…"
     )
+    breakdown: list[tuple[str, float]] = Field(
+        default_factory=list,
+        description="``match`` in points, in words (occupation, each stated condition, the scorer's estimate).",
+    )
     scored: MatchScore | None = Field(default=None, exclude=True, repr=False)
     """The calibrated scorer's full verdict (contributions, verified claims); not serialised."""
 
@@ -308,6 +312,7 @@ def _ranked_result(rank: int, r: RankedOffer) -> OfferResult:
             "match": r.score,
             "grade": r.grade,
             "reasons": r.reasons,
+            "breakdown": r.breakdown,
             "scored": r.match,
         }
     )

@@ -161,6 +161,9 @@ class RankedOffer:
     distance_km: float | None = None
     parts: ScoreParts | None = None
     match: MatchScore | None = None
+    breakdown: list[tuple[str, float]] = field(default_factory=list)
+    """The shown score in points, in words: the occupation, each stated condition, the calibrated scorer's
+    estimate; they add up to ``score`` (« Pourquoi ? » charts them, never another number)."""
 
 
 @dataclass
@@ -359,7 +362,8 @@ class OfferRanker:
                 grade = "same_title"
             distance = _distance(filters, row)
             matched = sum(1 for c in ms.explanation.claims if c.kind == "skill_match")
-            met = _conditions_met(filters, distance, matched, asked_skills)
+            conditions = _conditions(filters, distance, matched, asked_skills)
+            met = sum(conditions) / len(conditions) if conditions else 1.0
             probability = ms.probability
             base = GRADE_POINTS.get(grade, min(1.0, (probability or 0.0) * 2))
             if occupation.broad and row.rome_code in occupation.codes:
@@ -367,16 +371,24 @@ class OfferRanker:
                     "same_code"
                 ]  # an unsure reading's likely codes rank alike: the scorer orders them
             score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
+            reasons = _reasons(grade, filters, distance, matched, asked_skills, language)
             ranked.append(
                 RankedOffer(
                     row=row,
                     score=max(0, min(100, score)),
                     grade=grade,
                     probability=probability,
-                    reasons=_reasons(grade, filters, distance, matched, asked_skills, language),
+                    reasons=reasons,
                     distance_km=distance,
                     parts=(parts or {}).get(row.id),
                     match=ms,
+                    breakdown=score_breakdown(
+                        base,
+                        reasons[0] if grade != "unknown" else None,
+                        list(zip(reasons[1:] if grade != "unknown" else reasons, conditions, strict=True)),
+                        probability,
+                        language,
+                    ),
                 )
             )
         if occupation.codes:
@@ -419,8 +431,11 @@ def _distance(filters: SearchFilters, row: OfferRow) -> float | None:
     return round(haversine_km(filters.geo.lat, filters.geo.lon, row.latitude, row.longitude), 1)
 
 
-def _conditions_met(filters: SearchFilters, distance: float | None, matched: int, asked_skills: int) -> float:
-    """Share of the stated conditions the offer meets (1.0 when none is stated)."""
+def _conditions(
+    filters: SearchFilters, distance: float | None, matched: int, asked_skills: int
+) -> list[float]:
+    """How far each stated condition is met (0–1), in the order ``_reasons`` names them: place, skills,
+    contract."""
     met: list[float] = []
     if filters.geo is not None and distance is not None:
         radius = max(filters.geo.radius_km, 1.0)
@@ -429,7 +444,39 @@ def _conditions_met(filters: SearchFilters, distance: float | None, matched: int
         met.append(min(1.0, matched / asked_skills))
     if filters.contracts:
         met.append(1.0)  # a hard filter: every pooled offer has one of the contracts asked
-    return sum(met) / len(met) if met else 1.0
+    return met
+
+
+SCORE_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"unknown": "métier non reconnu", "none": "aucune condition posée",
+           "scorer": "avis du modèle calibré"},
+    "en": {"unknown": "occupation not recognised", "none": "no condition stated",
+           "scorer": "calibrated model's view"},
+}  # fmt: skip
+
+
+def score_breakdown(
+    base: float,
+    grade: str | None,
+    conditions: Sequence[tuple[str, float]],
+    probability: float | None,
+    language: str = "fr",
+) -> list[tuple[str, float]]:
+    """The shown 0–100 in points that add up to it: ``100 × base × (0.6 + 0.3 × met + 0.1 × p)``, the
+    occupation's 60 % (``grade``: its words, None when unknown), each stated condition's share of the 30 %
+    (its words and how far it is met), the calibrated scorer's 10 %.
+
+    >>> score_breakdown(1.0, "même métier", [("à 2 km", 1.0), ("1 compétence(s) sur 2", 0.5)], 0.4)
+    [('même métier', 60.0), ('à 2 km', 15.0), ('1 compétence(s) sur 2', 7.5), ('avis du modèle calibré', 4.0)]
+    """
+    words = SCORE_WORDS["en" if language == "en" else "fr"]
+    out = [(grade or words["unknown"], round(100 * base * 0.6, 1))]
+    for label, met in conditions:
+        out.append((label, round(100 * base * 0.3 * met / len(conditions), 1)))
+    if not conditions:
+        out.append((words["none"], round(100 * base * 0.3, 1)))
+    out.append((words["scorer"], round(100 * base * 0.1 * (probability or 0.0), 1)))
+    return out
 
 
 def _reasons(

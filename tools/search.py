@@ -242,6 +242,8 @@ def _offer(r: OfferResult) -> dict[str, Any]:
         out["match"] = r.match
         out["grade"] = r.grade
         out["why"] = r.reasons
+        if r.breakdown:
+            out["points"] = [[label, points] for label, points in r.breakdown]
     if r.distance_km is not None:
         out["distance_km"] = r.distance_km
     if r.salary:

@@ -22,7 +22,7 @@ from scoring.explain import render
 from scoring.missing import is_gap, missing_lines
 from scoring.scorer import ABSTENTIONS_EN, MatchScore
 from services.match_scoring import Basis, MatchScoring
-from services.ranking import GRADE_WORDS
+from services.ranking import GRADE_WORDS, SCORE_WORDS
 from tools.context import ToolContext
 from tools.search import SearchOffersArgs, search_request, search_request_of
 from ui.language import UiLang, ui_lang
@@ -184,6 +184,13 @@ class CardBuilder:
                 # one number of the offer, for a CV's search too (« Pourquoi ? » answers the same).
                 card.score, card.abstained = int(r["match"]), None
                 card.reasons = [search_reason(str(w), lang) for w in r.get("why") or []]
+                if r.get("points"):  # « Pourquoi ? » charts the same number, in the same words
+                    from ui.card_text import plain_reason  # (card_text renders these cards)
+
+                    card.parts = [
+                        ScorePart(plain_reason(search_reason(str(label), lang), lang), float(points))
+                        for label, points in r["points"]
+                    ]
             cards.append(card)
         return cards
 
@@ -275,6 +282,7 @@ def plain_reasons(card: OfferCard, ms: MatchScore, lang: UiLang = "fr") -> list[
 
 
 _GRADES_EN = {GRADE_WORDS["fr"][g]: GRADE_WORDS["en"][g] for g in GRADE_WORDS["fr"] if GRADE_WORDS["fr"][g]}
+_GRADES_EN |= {SCORE_WORDS["fr"][k]: SCORE_WORDS["en"][k] for k in SCORE_WORDS["fr"]}
 _SEARCH_KM = re.compile(r"à (\d+(?:[.,]\d+)?) km")
 _SEARCH_SKILLS = re.compile(r"(\d+) compétence\(s\) sur (\d+)")
 _SEARCH_YEARS = re.compile(r"(\d+) ans d'expérience \((\d+) demandés\)")

@@ -232,6 +232,54 @@ def test_cards_built_for_an_english_conversation_say_the_search_in_english() -> 
     assert french.reasons == result["why"]
 
 
+def test_why_charts_the_number_the_card_shows_in_its_words() -> None:
+    """« Pourquoi 81/100 ? » charts points that add up to 81 (the search's own), named as the card names them,
+    not the calibrated scorer's contributions to another number."""
+    points = [
+        ["même métier", 60.0],
+        ["à 2.3 km", 10.0],
+        ["1 compétence(s) sur 1", 10.0],
+        ["avis du modèle calibré", 1.2],
+    ]
+    result = {"rank": 1, "id": "2000004", "title": "Développeur backend", "contract": "MIS", "match": 81,
+              "why": ["même métier", "à 2.3 km", "1 compétence(s) sur 1"], "points": points}  # fmt: skip
+    builder = CardBuilder(make_context(scripted()))
+    [french] = builder.offer_cards({"results": [result], "applied": {}})
+    assert abs(sum(p.points for p in french.parts) - french.score) <= 1  # type: ignore[operator]
+    assert [p.label for p in french.parts] == [
+        "même métier",
+        "à 2 km",
+        "1 compétence sur 1",
+        "avis du modèle calibré",
+    ]
+    why = why_markdown(french)
+    assert "Pourquoi 81/100" in why and "Ce qui fait monter la note : même métier, à 2 km" in why
+    [english] = builder.offer_cards({"results": [result], "applied": {}}, "en")
+    assert [p.label for p in english.parts] == [
+        "same occupation",
+        "2 km away",
+        "1 of 1 skill",
+        "calibrated model's view",
+    ]
+
+
+def test_a_ranked_candidate_card_shows_its_score_in_words() -> None:
+    from ui.cards import candidate_cards
+
+    artifact = {"results": [{"rank": 1, "id": "cv-1a2b", "title": "Comptable", "skills": ["Sage"], "score": 0.97,
+                             "experience_years": 8.2, "location": "Paris", "distance_km": 1.5, "match": 97,
+                             "grade": "same_code", "why": ["même métier", "à 1.5 km", "1 compétence(s) sur 1",
+                                                           "8 ans d'expérience (5 demandés)"]}]}  # fmt: skip
+    [french] = candidate_cards(artifact)
+    assert candidate_markdown(french).split("\n\n")[2] == (
+        "**Pertinence 97/100** ▰▰▰▰▰▰▰▰▰▰ — même métier · 1 compétence sur 1 · 8 ans d'expérience (5 demandés)"
+    )
+    [english] = candidate_cards(artifact, "en")
+    assert candidate_markdown(english, "en").split("\n\n")[2] == (
+        "**Match 97/100** ▰▰▰▰▰▰▰▰▰▰ — same occupation · 1 of 1 skill · 8 years of experience (5 asked)"
+    )
+
+
 def test_candidate_cards_in_each_language() -> None:
     card = CandidateCard(rank=2, id="cv-1a2b", title="Comptable", skills=["Excel", "Sage"], experience_years=1.2,
                          location="Nantes", distance_km=3.4, search_score=0.8)  # fmt: skip

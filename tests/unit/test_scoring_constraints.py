@@ -197,3 +197,17 @@ def test_an_offer_carrying_the_asked_title_under_another_code_is_a_match(scorer:
     ranking = ranker.rank("soudeur", SearchFilters(), rows, occupation=one_word)
     grades = {r.row.external_id: r.grade for r in ranking.matches}
     assert grades == {"3000021": "same_title", "3000022": "same_family"}
+
+
+def test_the_shown_score_is_the_sum_of_its_points_in_words(engine: SmallEngine, scorer: MatchScorer) -> None:
+    """What « Pourquoi ? » charts adds up to the number on the card, each part named as the card names it."""
+    found = offer_search(engine, scorer).search(
+        "administrateur système", SearchFilters(geo=LYON, contracts=["CDI"]), top_k=10, interpret=False
+    )
+    ranked = [r for r in found.results if r.match is not None]
+    assert ranked
+    for r in ranked:
+        assert abs(sum(points for _label, points in r.breakdown) - (r.match or 0)) <= 1, r.breakdown
+        labels = [label for label, _points in r.breakdown]
+        assert labels[-1] == "avis du modèle calibré"
+        assert set(r.reasons) <= set(labels), (r.reasons, labels)
