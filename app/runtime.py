@@ -33,7 +33,7 @@ from retrieval.vector import FaissVectorIndex, VectorBackend
 from scoring.scorer import MatchScorer
 from services.mobility import CareerChangeAdvisor, OccupationMobility
 from services.offer_search import OfferSearchService
-from services.ranking import OfferRanker, read_occupation
+from services.ranking import UNSURE, OfferRanker, read_occupation
 from services.requests import RequestBuilder
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
@@ -295,7 +295,14 @@ class Engine:
         def title_codes(title: str) -> list[str]:
             """Likely ROME codes of a candidate's title; none when the reading is too unsure. A title that
             names a ROME appellation well is of its code (« Maçonne qualifiée » is a mason, whatever the
-            classifier, which has seen few feminine titles, guesses), with the likely codes of its family."""
+            classifier, which has seen few feminine titles, guesses), with the likely codes of its family;
+            so is a title the occupation reader is sure of (an English one in its French words: "SOUS CHEF"
+            is « second de cuisine », "Substitute Teacher" a teacher)."""
+            read = read_occupation(title, self.rome, self.occupations)
+            if (
+                read.codes and read.confidence >= UNSURE
+            ):  # sure, or its French words are ("Substitute Teacher")
+                return list(read.codes[:3])
             found = self.rome.find_codes(title, limit=1)
             guesses = self.occupations.classify(title, k=3)
             if found and found[0][2] >= TITLE_NAMED:

@@ -172,7 +172,7 @@ def _print_results(results: list[OfferResult], evidence: bool) -> None:
             f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}"
         )
         if r.match is not None:
-            typer.echo(f"    pertinence {r.match}/100 · {' · '.join(r.reasons)}")
+            typer.echo("    " + " · ".join([f"pertinence {r.match}/100", *r.reasons]))
         else:
             typer.echo(
                 f"    score {r.score:.4f} (lexical #{r.parts.lexical_rank or '-'}, vectoriel #{r.parts.vector_rank or '-'})"

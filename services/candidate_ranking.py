@@ -26,6 +26,7 @@ from services.ranking import (
     GRADE_WORDS,
     MATCH_GRADES,
     PROBABILITY_FLOOR,
+    UNKNOWN_POINTS,
     Occupation,
     OccupationGrade,
 )
@@ -172,7 +173,7 @@ class CandidateRanker:
             met = _conditions_met(filters, distance, len(held), len(labels))
             ms = scores.get(row.external_id)
             probability = ms.probability if ms is not None else None
-            base = GRADE_POINTS.get(grade, min(1.0, (probability or 0.0) * 2))
+            base = GRADE_POINTS.get(grade, min(UNKNOWN_POINTS, (probability or 0.0) * 2))
             score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
             out.append(
                 RankedCandidate(

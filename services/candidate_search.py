@@ -155,12 +155,15 @@ class CandidateSearchService:
         *,
         keep_order: bool = False,
     ) -> list[CandidateResult]:
-        """The first ``top_k`` of ``rows``; ranked, only the relevant ones (an occupation read, even unsure,
-        drops the candidates of another one: « vendeuse à Lyon » never lists a nurse)."""
+        """The first ``top_k`` of ``rows``; ranked, only the relevant ones unless skills are asked (an
+        occupation read, even unsure, drops the candidates of another one: « vendeuse à Lyon » never lists a
+        nurse)."""
         if not ranking or self.ranker is None:
             return [_result(i, row, parts, filters) for i, (row, parts) in enumerate(rows[:top_k], start=1)]
         pool = [(row, parts, self._codes(row)) for row, parts in rows]
-        ranked = [r for r in self.ranker.rank(text, filters, pool, occupation) if r.relevant]
+        ranked = self.ranker.rank(text, filters, pool, occupation)
+        if not filters.skills:  # asked skills define who fits (« Java » : an R&D engineer who codes in Java)
+            ranked = [r for r in ranked if r.relevant]
         if keep_order:
             position = {row.id: i for i, (row, _parts) in enumerate(rows)}
             ranked.sort(key=lambda r: position[r.row.id])

@@ -27,8 +27,28 @@ def test_english_job_names_read_as_the_french_occupation(
     reader: CrossLingualOccupations, english: str, code: str
 ) -> None:
     # the classifier alone files these under aide-soignant, industrial maintenance, maître d'hôtel
-    assert read_occupation(english, default_rome(), default_occupations()).codes[0] != code
+    assert default_occupations().classify(english, k=1)[0].code != code
     assert read_occupation(english, default_rome(), reader).codes[0] == code
+
+
+@pytest.mark.parametrize(
+    ("english", "code", "trusted"),
+    [
+        ("nursing assistant", "J1501", True),  # « aide-soignant »: an appellation, read with certainty
+        ("cashier", "D1505", True),  # « hôte de caisse »; the English reading said treasurer
+    ],  # dev titles of evals/occupation_en
+)
+def test_english_job_names_are_also_read_in_their_french_words(
+    reader: CrossLingualOccupations, english: str, code: str, trusted: bool
+) -> None:
+    read = read_occupation(english, default_rome(), reader)
+    assert (read.codes[0], read.trusted) == (code, trusted)
+
+
+def test_a_vague_french_rendering_is_never_trusted(reader: CrossLingualOccupations) -> None:
+    """ "speech therapist" renders as « thérapeute », which names no appellation: its reading may rank the
+    offers, never drop the others as unrelated (a dev title of evals/occupation_en)."""
+    assert not read_occupation("speech therapist", default_rome(), reader).trusted
 
 
 @pytest.mark.parametrize(

@@ -111,13 +111,18 @@ def test_the_latest_positions_and_their_french_words_are_sources(chef: object) -
     assert weights["Executive Chef"] > weights["Sous Chef"] > weights["Line Cook"]
 
 
-def test_an_english_chef_resume_reads_as_a_cook_although_its_title_alone_does_not(chef: object) -> None:
+def test_an_english_chef_resume_reads_as_a_cook_although_the_classifier_reads_its_title_wrong(
+    chef: object,
+) -> None:
     from cv import CandidateProfile
 
     assert isinstance(chef, CandidateProfile)
     classifier = default_occupations()
+    # "Executive Chef" alone reads as an executive assistant to the classifier; in its French words,
+    # « chef de cuisine », it names a ROME appellation
+    assert not classifier.classify(chef.title or "", k=1)[0].code.startswith("G16")
     title_alone = read_occupation(chef.title or "", default_rome(), classifier)
-    assert "G16" not in title_alone.families  # "Executive Chef" alone reads as an executive assistant
+    assert title_alone.families == ("G16",) and title_alone.trusted
     occupation = profile_occupation(chef, classifier)
     assert occupation.families[0] == "G16"  # catering: « cuisinier », « chef de cuisine »
     assert occupation.codes[0].startswith("G16")
