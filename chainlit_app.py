@@ -133,7 +133,8 @@ def _user_role(user: cl.User | None) -> str | None:
 
 
 @cl.set_chat_profiles
-async def chat_profiles(current_user: cl.User | None) -> list[cl.ChatProfile]:
+async def chat_profiles(current_user: cl.User | None, language: str | None = None) -> list[cl.ChatProfile]:
+    """The profiles in the browser's language (Chainlit passes it; ``ui.language`` in the config wins)."""
     role: Role = "recruiter" if _user_role(current_user) == "recruiter" else "candidate"
     return [
         cl.ChatProfile(
@@ -142,7 +143,7 @@ async def chat_profiles(current_user: cl.User | None) -> list[cl.ChatProfile]:
             default=i == 0,
             starters=[cl.Starter(label=s.label, message=s.message) for s in p.starters],
         )
-        for i, p in enumerate(profiles_for(role))
+        for i, p in enumerate(profiles_for(role, language))
     ]
 
 

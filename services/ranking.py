@@ -208,6 +208,16 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
     rendered = _read_occupation(french, rome, classifier)
     if rendered.confidence >= 1.0:
         return rendered
+    if english.trusted and rendered.trusted and set(english.families) & set(rendered.families):
+        # both sure, of one field: the French words' codes are the asked occupation too ("developer":
+        # web developer in English, « développeur » informatique, web, data in French)
+        named = () if not english.named or not rendered.named else (*english.named, *rendered.named)
+        return replace(
+            english,
+            codes=tuple(dict.fromkeys((*english.codes, *rendered.codes))),
+            families=tuple(dict.fromkeys((*english.families, *rendered.families))),
+            named=tuple(dict.fromkeys(named)),
+        )
     if english.trusted or not rendered.trusted:
         return english
     return replace(rendered, confidence=min(rendered.confidence, UNSURE))

@@ -49,8 +49,8 @@ def effective_role(user_role: str | None, chosen_profile: str | None) -> Role:
     The role comes from the authenticated user, never from the client: a candidate who forges the
     recruiter profile still gets the candidate role (and so never candidate search).
     """
-    from ui.profiles import RECRUITER_PROFILE
+    from ui.profiles import RECRUITER_NAMES
 
-    if user_role == "recruiter" and chosen_profile == RECRUITER_PROFILE:
+    if user_role == "recruiter" and chosen_profile in RECRUITER_NAMES:
         return "recruiter"
     return "candidate"

@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import Any
 
-from ui.cards import CandidateCard, OfferCard, ScorePart
+from ui.cards import KM_EN, KM_FR, CandidateCard, OfferCard, ScorePart, plain_reason
 from ui.language import UiLang
 
 BAR_CELLS = 10
@@ -60,28 +60,6 @@ def _freshness_en(days: int, day: date) -> str:
 
 _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_KM = re.compile(r"à (\d+(?:[.,]\d+)?) km")
-_KM_EN = re.compile(r"(\d+(?:[.,]\d+)?) km away")
-_COUNTED = re.compile(r"(\d+) (\w+)\(s\)")
-_OF_SKILLS = re.compile(r"(\d+) of (\d+) (required )?skills?\b")
-
-
-def plain_reason(reason: str, lang: UiLang = "fr") -> str:
-    """A reason as a person writes it: whole kilometres, plurals agreed (« 1 compétence(s) » → « 1 compétence »;
-    "1 of 1 skills" → "1 of 1 skill")."""
-    if lang == "en":
-        reason = _KM_EN.sub(lambda m: f"{float(m.group(1).replace(',', '.')):.0f} km away", reason)
-        reason = _OF_SKILLS.sub(
-            lambda m: (
-                f"{m.group(1)} of {m.group(2)} {m.group(3) or ''}skill{'s' if int(m.group(2)) != 1 else ''}"
-            ),
-            reason,
-        )
-        return _COUNTED.sub(
-            lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) != 1 else ''}", reason
-        )
-    reason = _KM.sub(lambda m: f"à {float(m.group(1).replace(',', '.')):.0f} km", reason)
-    return _COUNTED.sub(lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) > 1 else ''}", reason)
 
 
 def _place(location: str | None, distance_km: float | None, lang: UiLang = "fr") -> str | None:
@@ -119,7 +97,7 @@ def offer_markdown(card: OfferCard, today: date | None = None) -> str:
     if card.score is not None:
         fit = f"**{words['fit']} {card.score}/100** {score_bar(card.score)}"
         # the distance is already on the place line
-        km = _KM_EN if card.lang == "en" else _KM
+        km = KM_EN if card.lang == "en" else KM_FR
         reasons = [plain_reason(r, card.lang) for r in card.reasons if not km.fullmatch(r)][:REASONS_SHOWN]
         lines.append(fit + (" — " + " · ".join(reasons) if reasons else ""))
     elif card.abstained:
@@ -209,7 +187,7 @@ def candidate_markdown(card: CandidateCard, lang: UiLang = "fr") -> str:
         lines.append(" · ".join(facts))
     if card.match is not None:
         fit = f"**{'Match' if en else 'Pertinence'} {card.match}/100** {score_bar(card.match)}"
-        km = _KM_EN if en else _KM
+        km = KM_EN if en else KM_FR
         reasons = [plain_reason(r, lang) for r in card.reasons if not km.fullmatch(r)][:REASONS_SHOWN]
         lines.append(fit + (" — " + " · ".join(reasons) if reasons else ""))
     if card.skills:

@@ -185,8 +185,6 @@ class CardBuilder:
                 card.score, card.abstained = int(r["match"]), None
                 card.reasons = [search_reason(str(w), lang) for w in r.get("why") or []]
                 if r.get("points"):  # « Pourquoi ? » charts the same number, in the same words
-                    from ui.card_text import plain_reason  # (card_text renders these cards)
-
                     card.parts = [
                         ScorePart(plain_reason(search_reason(str(label), lang), lang), float(points))
                         for label, points in r["points"]
@@ -286,6 +284,30 @@ _GRADES_EN |= {SCORE_WORDS["fr"][k]: SCORE_WORDS["en"][k] for k in SCORE_WORDS["
 _SEARCH_KM = re.compile(r"à (\d+(?:[.,]\d+)?) km")
 _SEARCH_SKILLS = re.compile(r"(\d+) compétence\(s\) sur (\d+)")
 _SEARCH_YEARS = re.compile(r"(\d+) ans d'expérience \((\d+) demandés\)")
+
+
+KM_FR = re.compile(r"à (\d+(?:[.,]\d+)?) km")
+KM_EN = re.compile(r"(\d+(?:[.,]\d+)?) km away")
+_COUNTED = re.compile(r"(\d+) (\w+)\(s\)")
+_OF_SKILLS = re.compile(r"(\d+) of (\d+) (required )?skills?\b")
+
+
+def plain_reason(reason: str, lang: UiLang = "fr") -> str:
+    """A reason as a person writes it: whole kilometres, plurals agreed (« 1 compétence(s) » → « 1 compétence »;
+    "1 of 1 skills" → "1 of 1 skill")."""
+    if lang == "en":
+        reason = KM_EN.sub(lambda m: f"{float(m.group(1).replace(',', '.')):.0f} km away", reason)
+        reason = _OF_SKILLS.sub(
+            lambda m: (
+                f"{m.group(1)} of {m.group(2)} {m.group(3) or ''}skill{'s' if int(m.group(2)) != 1 else ''}"
+            ),
+            reason,
+        )
+        return _COUNTED.sub(
+            lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) != 1 else ''}", reason
+        )
+    reason = KM_FR.sub(lambda m: f"à {float(m.group(1).replace(',', '.')):.0f} km", reason)
+    return _COUNTED.sub(lambda m: f"{m.group(1)} {m.group(2)}{'s' if int(m.group(1)) > 1 else ''}", reason)
 
 
 def search_reason(reason: str, lang: UiLang = "fr") -> str:

@@ -1,4 +1,9 @@
-"""The two chat profiles (job seeker, recruiter) and their starter questions."""
+"""The two chat profiles (job seeker, recruiter) and their starter questions, in the browser's language.
+
+Chainlit asks for the profiles with the browser's language ("fr-FR", "en-US"): an English browser gets
+English names, descriptions and starters (whose English requests read as the French ones do: "Forklift
+driver, temp work near Lille" is a cariste search). Either name of a profile picks the same role.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from domain.vocabulary import Role
 
 CANDIDATE_PROFILE = "Je cherche un emploi"
 RECRUITER_PROFILE = "Je recrute"
+CANDIDATE_PROFILE_EN = "I'm looking for a job"
+RECRUITER_PROFILE_EN = "I'm hiring"
+RECRUITER_NAMES = frozenset({RECRUITER_PROFILE, RECRUITER_PROFILE_EN})
 
 
 @dataclass(frozen=True)
@@ -51,10 +59,44 @@ RECRUITER = Profile(
 )
 
 
-def profiles_for(role: Role) -> list[Profile]:
-    """The profiles a user may pick: recruiters both (theirs first), candidates only theirs."""
-    return [RECRUITER, CANDIDATE] if role == "recruiter" else [CANDIDATE]
+CANDIDATE_EN = Profile(
+    name=CANDIDATE_PROFILE_EN,
+    description=(
+        "Find offers that suit you: describe the job you want, the place, the contract, or drop your CV "
+        "(PDF, DOCX, TXT) with the paperclip. Offers are French; ask in English or in French."
+    ),
+    starters=(
+        Starter("Python developer in Lyon", "Python developer jobs near Lyon, permanent contract"),
+        Starter("Forklift driver, temp work", "Forklift driver, temp work near Lille"),
+        Starter("Nursing assistant", "Nursing assistant jobs in Brittany"),
+        Starter("Waiter in Nice", "Waiter jobs in Nice"),
+    ),
+)
+RECRUITER_EN = Profile(
+    name=RECRUITER_PROFILE_EN,
+    description=(
+        "Find candidates: skills, experience, place. Profiles show no personal data until you open them."
+    ),
+    starters=(
+        Starter("Java and SQL developers", "Find developers with Java and SQL"),
+        Starter("Experienced accountants", "Accountants with at least 5 years of experience"),
+        Starter("Chefs", "I'm hiring a chef, which profiles?"),
+        Starter("Offers on the market", "Which Java developer offers on permanent contracts?"),
+    ),
+)
+
+
+def profiles_for(role: Role, language: str | None = None) -> list[Profile]:
+    """The profiles a user may pick, in ``language`` (a browser's, "en-US"; French otherwise): recruiters
+    both (theirs first), candidates only theirs."""
+    english = (language or "").lower().startswith("en")
+    candidate, recruiter = (CANDIDATE_EN, RECRUITER_EN) if english else (CANDIDATE, RECRUITER)
+    return [recruiter, candidate] if role == "recruiter" else [candidate]
 
 
 def profile_named(name: str | None) -> Profile:
+    if name == RECRUITER_PROFILE_EN:
+        return RECRUITER_EN
+    if name == CANDIDATE_PROFILE_EN:
+        return CANDIDATE_EN
     return RECRUITER if name == RECRUITER_PROFILE else CANDIDATE

@@ -123,6 +123,7 @@ REQUEST = re.compile(
     r"\b(?:voici|voila|here is|here's|here are|j'ai|i have|i've|je suis|i am|i'm|je (?:veux|voudrais|cherche|recherche|souhaite|souhaiterais|prefere)"
     r"|i (?:want|would like|need|am looking for)|i'm looking for|est-ce qu'il y a|y a-t-il|il y a"
     r"|are there|do you have|avez-vous|as-tu|tu as|quelles sont|quels sont|what are|peux-tu|pourrais-tu"
+    r"|which|what|quels?|quelles?"
     r"|pouvez-vous|can you|could you|merci|thanks|thank you|s'il te plait|s'il vous plait|please|stp|svp"
     r"|beaucoup|a lot|very much|so much|bien"
     r"|bonjour|salut|hello|hi|hey|bonsoir|coucou"
@@ -148,7 +149,7 @@ CANDIDATE_TARGET = re.compile(
     r"|\b(?:des|les|de|some|the) (?:cvs?|profils?|profiles?)\b|\b(?:recruter|embaucher|hire|hiring|recrute)\b"
 )
 OFFER_TARGET = re.compile(
-    r"\b(?:offres?|annonces?|job (?:offers?|ads?|postings?)|postings?|vacanc(?:y|ies)|openings?)\b"
+    r"\b(?:offres?|offers|annonces?|job (?:offers?|ads?|postings?)|postings?|vacanc(?:y|ies)|openings?)\b"
 )
 OFFER_TARGET_SEEKER = re.compile(r"\b(?:emplois?|postes?|jobs?|boulots?|missions?|travail|work|positions?)\b")
 REMOTE_NO = re.compile(

@@ -51,6 +51,20 @@ def test_role_comes_from_the_user_not_from_the_chosen_profile() -> None:
     assert [p.name for p in profiles_for("recruiter")] == [RECRUITER_PROFILE, CANDIDATE_PROFILE]
 
 
+def test_an_english_browser_gets_english_profiles_that_pick_the_same_roles() -> None:
+    from ui.profiles import CANDIDATE_PROFILE_EN, RECRUITER_PROFILE_EN
+
+    english = profiles_for("recruiter", "en-US")
+    assert [p.name for p in english] == [RECRUITER_PROFILE_EN, CANDIDATE_PROFILE_EN]
+    assert all(not any(c in s.message for c in "éèàç") for p in english for s in p.starters)
+    assert [p.name for p in profiles_for("candidate", "fr-FR")] == [CANDIDATE_PROFILE]
+    assert effective_role("recruiter", RECRUITER_PROFILE_EN) == "recruiter"
+    assert (
+        effective_role("candidate", RECRUITER_PROFILE_EN) == "candidate"
+    )  # a forged profile changes nothing
+    assert effective_role("recruiter", CANDIDATE_PROFILE_EN) == "candidate"
+
+
 def test_chainlit_sql_targets_the_chat_tables() -> None:
     assert prefixed('SELECT * FROM users WHERE "identifier" = :i') == (
         'SELECT * FROM chat_users WHERE "identifier" = :i'
