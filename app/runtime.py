@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from app.settings import Settings
 from domain.documents import Collection
-from domain.errors import ConfigurationError
+from domain.errors import BassinError, ConfigurationError
 from referentials import compiled
 from referentials.geo import Gazetteer, default_gazetteer
 from referentials.occupation import default_occupations
@@ -283,7 +283,16 @@ class Engine:
             ranker=OfferRanker(
                 scorer=self.scorer, taxonomy=self.taxonomy, rome=self.rome, occupations=self.occupations
             ),
+            department_centre=self._department_centre,
         )
+
+    def _department_centre(self, code: str) -> tuple[float, float] | None:
+        """Where a département lies (the gazetteer's centre), None when the code names none."""
+        try:
+            place = self.gazetteer.resolve(code)
+        except BassinError:
+            return None
+        return (place.lat, place.lon) if place.kind == "departement" else None
 
     @cached_property
     def candidate_search(self) -> CandidateSearchService:

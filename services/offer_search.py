@@ -12,7 +12,7 @@ the nearest offers alike; no index stores salaries, so the retrievers are asked 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -130,12 +130,14 @@ class OfferSearchService:
         interpreter: QueryInterpreter,
         ranker: OfferRanker | None = None,
         pool: int = POOL,
+        department_centre: Callable[[str], tuple[float, float] | None] | None = None,
     ) -> None:
         self.searcher = searcher
         self.repo = repository
         self.interpreter = interpreter
         self.ranker = ranker
         self.pool = pool
+        self.department_centre = department_centre
 
     def search(
         self,
@@ -243,6 +245,12 @@ class OfferSearchService:
                 break
         return rows[:NEAREST]
 
+    def _area_distance(self, departments: Sequence[str]) -> Callable[[RankedOffer], tuple[bool, float]]:
+        """Sort key of the nearest offers to an area asked by its départements (« en Bretagne »): the
+        distance to the closest of their centres (Orvault before Aubagne), unknown places last."""
+        centres = [c for c in map(self.department_centre or (lambda _: None), departments) if c is not None]
+        return _by_distance_to(centres)
+
     def _nearest(
         self, text: str, filters: SearchFilters, occupation: Occupation, language: str
     ) -> NoMatch | None:
@@ -285,6 +293,8 @@ class OfferSearchService:
             near = [r for r in ranking.matches if r.grade in SAME_OCCUPATION]
             if filters.geo is not None:
                 near.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0, -r.score))
+            elif filters.departments:
+                near.sort(key=self._area_distance(filters.departments))
             if near:
                 return NoMatch(
                     occupation=occupation.label,
@@ -294,6 +304,16 @@ class OfferSearchService:
                     alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
                 )
         return None
+
+
+def _by_distance_to(centres: Sequence[tuple[float, float]]) -> Callable[[RankedOffer], tuple[bool, float]]:
+    def key(r: RankedOffer) -> tuple[bool, float]:
+        lat, lon = r.row.latitude, r.row.longitude
+        if lat is None or lon is None or not centres:
+            return (True, 0.0)
+        return (False, min(haversine_km(c[0], c[1], lat, lon) for c in centres))
+
+    return key
 
 
 def _indexed(filters: SearchFilters) -> SearchFilters:
@@ -362,6 +382,14 @@ def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str =
             f" within {radius} km of {no_match.place}"
             if en
             else f" à moins de {radius} km de {no_match.place}"
+        )
+    elif "place" in no_match.relaxed and filters.departments:
+        codes = ", ".join(filters.departments)
+        single = len(filters.departments) == 1
+        where = (
+            f" in département{'' if single else 's'} {codes}"
+            if en
+            else f" dans le{'' if single else 's'} département{'' if single else 's'} {codes}"
         )
     contract = ""
     if "contract" in no_match.relaxed and filters.contracts:

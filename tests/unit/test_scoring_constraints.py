@@ -13,7 +13,7 @@ from referentials.taxonomy import default_rome, default_skill_taxonomy
 from retrieval.hybrid.searcher import RankedDoc
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScorer
-from services.offer_search import OfferSearchService
+from services.offer_search import OfferSearchService, describe_no_match
 from services.ranking import OfferRanker
 from store.models import OfferRow
 from tests.unit.scoring_support import SmallEngine
@@ -211,3 +211,30 @@ def test_the_shown_score_is_the_sum_of_its_points_in_words(engine: SmallEngine, 
         labels = [label for label, _points in r.breakdown]
         assert labels[-1] == "avis du modèle calibré"
         assert set(r.reasons) <= set(labels), (r.reasons, labels)
+
+
+def test_the_nearest_offers_to_an_area_come_nearest_first(engine: SmallEngine, scorer: MatchScorer) -> None:
+    """Nothing of the occupation in the asked départements: the alternatives are ordered by how far they are
+    from the closest of the area's centres (they were in the index's order), and the answer names the area."""
+    gazetteer = default_gazetteer()
+
+    def centre(code: str) -> tuple[float, float] | None:
+        place = gazetteer.resolve(code)
+        return (place.lat, place.lon)
+
+    service = offer_search(engine, scorer)
+    service.department_centre = centre
+    assert service.ranker is not None
+    text = "agent d'entretien du domaine public"
+    codes = set(service.ranker.occupation(text).codes)
+    own = {r.department for r in engine.rows if r.rome_code in codes and r.department}
+    area = next(d for d in ("29", "56", "22", "2A", "48", "15") if d not in own)
+    found = service.search(text, SearchFilters(departments=[area]), top_k=10, interpret=False)
+    assert found.no_match is not None and found.no_match.relaxed == ["place"]
+    shown = found.no_match.alternatives
+    assert len(shown) >= 2
+    lat, lon = gazetteer.resolve(area).lat, gazetteer.resolve(area).lon
+    rows = {r.id: r for r in engine.rows}
+    far = [haversine_km(lat, lon, rows[s.doc_id].latitude, rows[s.doc_id].longitude) for s in shown]  # type: ignore[arg-type]
+    assert far == sorted(far)
+    assert f"dans le département {area}" in describe_no_match(found.no_match, found.filters)
