@@ -235,18 +235,19 @@ def summarised(answer: str, shown_ids: set[str], shown: str) -> str:
     one presentation of results, so the list lines (``1. [2051234] « ... »``) give way to one sentence
     saying where they are. Whatever else the answer says (its count and criteria, advice) stays.
     """
-    kept: list[str] = []
-    dropped = 0
-    for line in answer.splitlines():
-        m = _LISTED.match(line)
-        if m and m.group("id") in shown_ids:
-            dropped += 1
-            continue
-        kept.append(line)
-    if not dropped:
+    lines = answer.splitlines()
+    listed = [bool((m := _LISTED.match(line)) and m.group("id") in shown_ids) for line in lines]
+    if not any(listed):
         return answer
     out: list[str] = []
-    for line in kept:
+    for i, line in enumerate(lines):
+        if listed[i]:
+            continue
+        heads_a_list = line.rstrip().endswith(":") and i + 1 < len(lines) and listed[i + 1]
+        if heads_a_list and out:
+            # a list's own heading further down (« Métiers proches sur place : ») goes with its lines: the
+            # cards say each one's grade; left alone it would head the cards from the first one
+            continue
         if line.rstrip().endswith(":") and not out and shown:
             line = line.rstrip().rstrip(":").rstrip() + f". {shown}"
         out.append(line)

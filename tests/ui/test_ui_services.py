@@ -388,6 +388,16 @@ def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> N
     )
     assert summarised(answer, set(), "x") == answer  # no cards shown: the list stays
     assert summarised("Bonjour !", {"2051234"}, "x") == "Bonjour !"
+    nothing_here = (
+        "Aucune offre de « Serveur » ne correspond à : Nice (30 km). Les plus proches :\n"
+        "1. [200JLBW] « Serveur » — Brasserie, 83 - La Farlède (113.9 km) · 60/100 (même métier)\n"
+        "Métiers proches sur place :\n"
+        "2. [200JMRQ] « Chef de rang » — Di Piu, 06 - Nice (4.3 km) · 68/100 (métier proche)"
+    )
+    # the second list's heading would stand above the first card (a serveur 114 km away, « métier proche »?)
+    assert summarised(nothing_here, {"200JLBW", "200JMRQ"}, "Les voici ci-dessous.") == (
+        "Aucune offre de « Serveur » ne correspond à : Nice (30 km). Les plus proches. Les voici ci-dessous."
+    )
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
