@@ -22,13 +22,13 @@ from domain.search import ScoreParts, SearchFilters
 from scoring.scorer import MatchScorer
 from scoring.seeker import DEFAULT_RADIUS_KM, RomeFinder, Seeker, SkillFinder, seeker_from_profile
 from services.ranking import (
-    GRADE_POINTS,
     GRADE_WORDS,
     MATCH_GRADES,
     PROBABILITY_FLOOR,
-    UNKNOWN_POINTS,
     Occupation,
     OccupationGrade,
+    grade_points,
+    shown_score,
 )
 from store.candidate_models import CandidateRow
 from store.models import OfferRow, OfferSkillRow
@@ -173,12 +173,10 @@ class CandidateRanker:
             met = _conditions_met(filters, distance, len(held), len(labels))
             ms = scores.get(row.external_id)
             probability = ms.probability if ms is not None else None
-            base = GRADE_POINTS.get(grade, min(UNKNOWN_POINTS, (probability or 0.0) * 2))
-            score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
             out.append(
                 RankedCandidate(
                     row=row,
-                    score=max(0, min(100, score)),
+                    score=shown_score(grade_points(grade, probability), met, probability),
                     grade=grade,
                     probability=probability,
                     reasons=_reasons(grade, filters, distance, row, (len(held), len(labels)), language),

@@ -402,17 +402,16 @@ class OfferRanker:
             probability = ms.probability
             # an offer whose occupation is not known scores on the calibrated scorer's word, never as high as
             # one of the asked occupation (« Assistant comptable » showed 97/100 for "nursing assistant")
-            base = GRADE_POINTS.get(grade, min(UNKNOWN_POINTS, (probability or 0.0) * 2))
+            base = grade_points(grade, probability)
             if occupation.broad and row.rome_code in occupation.codes:
                 base = GRADE_POINTS[
                     "same_code"
                 ]  # an unsure reading's likely codes rank alike: the scorer orders them
-            score = round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))
             reasons = _reasons(grade, filters, distance, matched, asked_skills, language)
             ranked.append(
                 RankedOffer(
                     row=row,
-                    score=max(0, min(100, score)),
+                    score=shown_score(base, met, probability),
                     grade=grade,
                     probability=probability,
                     reasons=reasons,
@@ -447,6 +446,17 @@ class OfferRanker:
                 relevant = r.probability is not None and r.probability >= PROBABILITY_FLOOR
             (out.matches if relevant else out.below_floor).append(r)
         return out
+
+
+def grade_points(grade: OccupationGrade, probability: float | None) -> float:
+    """The occupation's share of the shown score: its grade's points; for an unknown occupation, the
+    calibrated scorer's word, at most ``UNKNOWN_POINTS``."""
+    return GRADE_POINTS.get(grade, min(UNKNOWN_POINTS, (probability or 0.0) * 2))
+
+
+def shown_score(base: float, met: float, probability: float | None) -> int:
+    """The 0–100 people see: ``100 × base × (0.6 + 0.3 × met + 0.1 × p)`` (``score_breakdown`` in parts)."""
+    return max(0, min(100, round(100 * base * (0.6 + 0.3 * met + 0.1 * (probability or 0.0)))))
 
 
 def _title_words(text: str) -> frozenset[str]:
