@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
-from cv.english_titles import french_title
 from cv.models import ExperienceEntry, OccupationCode, TextEvidence
 from domain.text import fold_offsets
+from referentials.occupation.english import french_title
 
 # An exact ROME appellation scores 1.0 and a typo-tolerant word overlap less: above this a text is a job
 # title whatever its words ("Data analyst", "Agent de service hospitalier").
@@ -161,7 +161,8 @@ def occupation_sources(
     """The texts that say which job a CV aims at, with a weight each, for an occupation classifier.
 
     The title weighs most, then the headline, then the latest positions, less the older they are; a text
-    that reads as English comes twice, as written and in French words (``cv.english_titles``), so that
+    that reads as English comes twice, as written and in French words
+    (``referentials.occupation.english``), so that
     "Executive Chef" is also read as « chef de cuisine ».
 
     Example:

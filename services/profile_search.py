@@ -19,9 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cv.english_titles import french_title, reads_as_english
 from cv.occupation import occupation_sources
 from domain.search import SearchFilters
+from referentials.occupation.english import french_title, reads_as_english
 from services.offer_search import OfferSearchResponse
 from services.ranking import (
     NO_OCCUPATION,

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from cv.english_titles import french_title, reads_as_english
 from domain.filters import haversine_km
 from domain.search import ScoreParts, SearchFilters
+from referentials.occupation.english import french_title, reads_as_english
 from referentials.taxonomy.rome import content_words
 from scoring.scorer import MatchScore, MatchScorer
 from scoring.seeker import RomeFinder, SkillFinder, seeker_from_query
@@ -191,8 +191,8 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
 
     An exact ROME appellation wins; otherwise the classifier's guesses are grouped by ROME family and the
     families carrying most of the probability are kept (two at most), with their likely codes. A text
-    worded in English is also read in its French words (``cv.english_titles``: "waiter" is « serveur »,
-    "nursing assistant" « aide-soignant »): the multilingual embedder spreads a one-word English job name
+    worded in English is also read in its French words (``referentials.occupation.english``: "waiter" is
+    « serveur », "nursing assistant" « aide-soignant »): the multilingual embedder spreads a one-word English job name
     over several occupations ("welder": soudeur 0.28, too weak to keep). A French rendering that is a ROME
     appellation wins; otherwise a sure English reading does ("speech therapist" is an orthophoniste, its
     rendering « thérapeute » is vaguer); otherwise the rendering's reading ranks the offers but is never

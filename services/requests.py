@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from domain.search import GeoFilter, SearchFilters
 from domain.vocabulary import contract_codes
 from referentials.geo import Place
+from referentials.occupation.english import french_title
 from referentials.taxonomy.text import fold
 from scoring.matcher import SEARCH_SKILLS
 from scoring.seeker import DEFAULT_RADIUS_KM
@@ -180,13 +181,11 @@ def profile_defaults(
 ) -> list[str]:
     """Fill what a request leaves open from a parsed CV (the one "search from a CV" rule).
 
-    Text: the job title (an English one also in French words, ``cv.english_titles``, as French offers
-    word it) and the first ``CV_SEARCH_SKILLS`` skills; place: the CV's town within
+    Text: the job title (an English one also in French words, ``referentials.occupation.english``, as
+    French offers word it) and the first ``CV_SEARCH_SKILLS`` skills; place: the CV's town within
     ``radius_km`` (default ``CV_RADIUS_KM``); experience: offers asking at most the candidate's; contracts:
     the CV's stated wishes. ``update`` and ``applied`` are filled in place; returns the search words.
     """
-    from cv.english_titles import french_title  # a profile means the CV parser's package is loaded already
-
     if not any(words):
         title = profile.title or ""
         french = french_title(title)

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import pytest
 
 from cv import parse_cv_text
-from cv.english_titles import french_title, reads_as_english
 from cv.occupation import occupation_sources
 from domain.search import SearchFilters
 from referentials.geo import default_gazetteer
 from referentials.occupation import OccupationClassifier, default_occupations
+from referentials.occupation.english import french_title, reads_as_english
 from referentials.taxonomy import default_rome, default_skill_taxonomy
 from services.offer_search import OfferSearchResponse
 from services.profile_search import PROFILE_CONFIDENCE, offers_for_profile, profile_occupation
