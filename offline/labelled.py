@@ -23,7 +23,7 @@ import random
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -84,9 +84,21 @@ def clean_title(title: str) -> str:
 
 
 def job_queries(
-    docs: Iterable[IndexDocument], rome: RomeReferential, skill_labels: dict[str, str], *, seed: int = 7
+    docs: Iterable[IndexDocument],
+    rome: RomeReferential,
+    skill_labels: dict[str, str],
+    *,
+    seed: int = 7,
+    more_titles: int = 0,
+    unseen: Callable[[IndexDocument], bool] | None = None,
 ) -> list[LabelledQuery]:
-    """Appellation and title queries for every ROME code with at least ``MIN_OFFERS_PER_CODE`` offers."""
+    """Appellation and title queries for every ROME code with at least ``MIN_OFFERS_PER_CODE`` offers.
+
+    One title per code, drawn among all its offers; ``more_titles`` adds up to that many other titles
+    per code (``title-<code>-<n>``), each different from the code's titles already drawn once folded,
+    drawn only among the offers ``unseen`` accepts (the occupation classifier's held-out ones) by
+    their own generator: the first draws stay what they were.
+    """
     by_code: dict[str, list[IndexDocument]] = defaultdict(list)
     for doc in docs:
         if doc.rome:
@@ -118,6 +130,37 @@ def job_queries(
             out.append(
                 LabelledQuery(f"title-{code}", "title", split, title, codes=(code,), exclude=(source.doc_id,))
             )
+        if more_titles:
+            out.extend(_more_titles(code, offers, split, title, more_titles, unseen, seed))
+    return out
+
+
+def _more_titles(
+    code: str,
+    offers: list[IndexDocument],
+    split: Split,
+    first: str,
+    count: int,
+    unseen: Callable[[IndexDocument], bool] | None,
+    seed: int,
+) -> list[LabelledQuery]:
+    rng = random.Random(f"{seed}:{code}:more")
+    candidates = [d for d in offers if unseen is None or unseen(d)]
+    rng.shuffle(candidates)
+    drawn = {first.casefold()}
+    out: list[LabelledQuery] = []
+    for doc in candidates:
+        title = clean_title(doc.title)
+        if not title or title.casefold() in drawn:
+            continue
+        drawn.add(title.casefold())
+        out.append(
+            LabelledQuery(
+                f"title-{code}-{len(out) + 1}", "title", split, title, codes=(code,), exclude=(doc.doc_id,)
+            )
+        )
+        if len(out) == count:
+            break
     return out
 
 

@@ -149,10 +149,14 @@ class OfferSearchService:
         language: str = "fr",
         occupation_text: str | None = None,
         occupation: Occupation | None = None,
+        exclude: Collection[int] = (),
     ) -> OfferSearchResponse:
         """Offers for ``text`` under ``filters``, ranked; ``occupation_text`` (a CV's title) names the
         occupation when the text is more than a job title, ``occupation`` when it was read already (a
-        CV's title, headline and latest positions: ``services.profile_search``)."""
+        CV's title, headline and latest positions: ``services.profile_search``). The offers of
+        ``exclude`` are searched as if they were not there (the ones already seen, an evaluation's
+        source offer): neither a result nor a nearest alternative, and their absence can make a
+        "nothing matches"."""
         floor = filters.salary_min_monthly if filters is not None else None
         wanted = top_k if self.ranker is None else max(top_k, self.pool)
         found = interpret_and_rank(
@@ -164,6 +168,7 @@ class OfferSearchService:
             top_k=min(MAX_FETCH, wanted * (SALARY_OVERFETCH if floor is not None else 1)),
             interpret=interpret,
             target="offers",
+            exclude=list(exclude),
         )
         hard = found.filters.model_copy(update={"salary_min_monthly": floor})
         # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one,
@@ -186,7 +191,8 @@ class OfferSearchService:
         parts = {row.id: p for row, p in pooled}
         if occupation.codes:
             loaded = {row.id for row, _ in found.rows}
-            for row in self._occupation_rows(occupation, hard, self.pool, loaded=loaded):
+            skipped = {*loaded, *exclude}
+            for row in self._occupation_rows(occupation, hard, self.pool, loaded=skipped):
                 if matches(offer_filter_document(row), hard):
                     rows[row.id] = row
         ranking = ranker.rank(
@@ -200,7 +206,7 @@ class OfferSearchService:
         results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
         no_match = None
         if occupation.trusted and not any(r.grade in SAME_OCCUPATION for r in results):
-            no_match = self._nearest(found.text, hard, occupation, language)
+            no_match = self._nearest(found.text, hard, occupation, language, exclude)
         return OfferSearchResponse(
             query=text,
             text=found.text,
@@ -252,7 +258,12 @@ class OfferSearchService:
         return _by_distance_to(centres)
 
     def _nearest(
-        self, text: str, filters: SearchFilters, occupation: Occupation, language: str
+        self,
+        text: str,
+        filters: SearchFilters,
+        occupation: Occupation,
+        language: str,
+        exclude: Collection[int] = (),
     ) -> NoMatch | None:
         """The nearest offers of the occupation once the place (then the contract) is relaxed; every other
         hard filter (the salary floor among them) still holds."""
@@ -275,7 +286,9 @@ class OfferSearchService:
             steps.append((relaxed, wider, NEAREST_POOL))
         for relaxed_now, relaxed_filters, pool in steps:
             # the asked occupation itself: a related one nearby is not "the nearest offer of" it
-            ids = self._occupation_ids(occupation.asked, relaxed_filters, pool)
+            ids = [
+                i for i in self._occupation_ids(occupation.asked, relaxed_filters, pool) if i not in exclude
+            ]
             if filters.geo is not None:
                 # Every offer read is of the occupation (a match): the nearest ones are what is shown.
                 rows = self._nearest_rows(ids, filters.geo, relaxed_filters)

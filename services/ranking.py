@@ -78,9 +78,12 @@ NEAR_TOP = 0.08
 PROBABILITY_FLOOR = 0.01
 """Without a known occupation, offers the calibrated scorer finds less likely than this are not matches."""
 INFERRED_CONFIDENCE = 0.5
+"""An occupation read from the best results' titles, or agreed on by two weak readings: below
+``OCCUPATION_CONFIDENCE``, so never trusted."""
+AGREED_MARGIN = 0.15
+"""How far ahead of any other code's the words must name an appellation for two weak readings to agree."""
 UNSURE = round(OCCUPATION_CONFIDENCE - 0.01, 2)
 """The confidence of a reading that ranks offers but is never trusted."""
-"""An occupation read from the best results' titles: below ``OCCUPATION_CONFIDENCE``, so never trusted."""
 TITLE_EVIDENCE = 3
 """Best results whose titles share the request's words, and share one ROME code, to infer it."""
 
@@ -253,6 +256,24 @@ def _read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader |
             break
         families.append(family)
     if not families or sum(mass[f] for f in families) < OCCUPATION_WEAK:
+        best_named = found[0] if found else None
+        runner_up = max(
+            (score for code, _label, score in found[1:] if best_named and code != best_named[0]), default=0.0
+        )
+        if (
+            best_named is not None
+            and best_named[2] >= NAMED
+            and best_named[2] - runner_up >= AGREED_MARGIN
+            and best_named[0] == guesses[0].code
+        ):
+            # Two weak readings agree: the appellation the words name best, well ahead of any other code's,
+            # is the classifier's first guess (« GRENAILLEUR villa ok », « Electricien en raccordement réseau
+            # haute tension »; not « Animateur d'éveil », whose words name a dozen animateurs alike): it
+            # ranks the offers, never trusted.
+            code, label, _ = found[0]
+            return Occupation(
+                codes=(code,), label=label, confidence=INFERRED_CONFIDENCE, families=(code[:3],)
+            )
         return NO_OCCUPATION  # a guess this unsure would only mislead the grades
     codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
     codes = codes or (guesses[0].code,)

@@ -39,14 +39,16 @@ def interpret_and_rank(
     top_k: int,
     interpret: bool,
     target: Target,
+    exclude: Sequence[int] = (),
 ) -> RankedRows[RowT]:
-    """Read the text into filters (unless ``interpret`` is False), search, and load the rows found."""
+    """Read the text into filters (unless ``interpret`` is False), search, and load the rows found
+    (never those of ``exclude``)."""
     if interpret:
         u = interpreter.interpret(text, filters, target=target)
         remaining, final, notes = u.text, u.filters, u.notes
     else:
         remaining, final, notes = text, filters or SearchFilters(), []
-    ranked = searcher.search(SearchQuery(text=remaining, filters=final, top_k=top_k))
+    ranked = searcher.search(SearchQuery(text=remaining, filters=final, top_k=top_k), exclude=exclude)
     rows = {r.id: r for r in fetch_rows([r.doc_id for r in ranked])}
     return RankedRows(
         remaining, final, notes, [(rows[r.doc_id], r.parts) for r in ranked if r.doc_id in rows]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from services.ranking import NO_OCCUPATION, occupation_from_titles
+from referentials.occupation import default_occupations
+from referentials.taxonomy import default_rome
+from services.ranking import NO_OCCUPATION, occupation_from_titles, read_occupation
 from tests.graph.fakes import offer_row
 
 
@@ -37,3 +39,16 @@ def test_no_reading_without_enough_agreeing_titles() -> None:
     )
     assert occupation_from_titles("périscolaire", few) == NO_OCCUPATION
     assert occupation_from_titles("de la", few) == NO_OCCUPATION
+
+
+def test_two_weak_readings_that_agree_rank_the_offers() -> None:
+    """The classifier's weak first guess, when the request's words name its appellation well ahead of any
+    other code's, is a reading (never trusted); words naming many appellations alike stay unread."""
+    rome, classifier = default_rome(), default_occupations()
+    electricien = read_occupation("Electricien en raccordement réseau haute tension", rome, classifier)
+    assert electricien.codes == ("F1605",) and not electricien.trusted
+    assert electricien.grade("F1605") == "same_code" and electricien.label.startswith("Electricien")
+    # « animateur » names a dozen appellations alike; « Chauffeur Transports commun » names the controller's
+    # a little ahead of the driver's: neither is a reading
+    assert read_occupation("Animateur d'éveil", rome, classifier) == NO_OCCUPATION
+    assert read_occupation("Chauffeur Transports commun", rome, classifier) == NO_OCCUPATION

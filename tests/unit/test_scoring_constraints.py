@@ -238,3 +238,34 @@ def test_the_nearest_offers_to_an_area_come_nearest_first(engine: SmallEngine, s
     far = [haversine_km(lat, lon, rows[s.doc_id].latitude, rows[s.doc_id].longitude) for s in shown]  # type: ignore[arg-type]
     assert far == sorted(far)
     assert f"dans le département {area}" in describe_no_match(found.no_match, found.filters)
+
+
+def test_excluded_offers_are_searched_as_if_they_were_not_there(
+    engine: SmallEngine, scorer: MatchScorer
+) -> None:
+    """The one offer of the occupation within the radius, excluded: "nothing matches" and the nearest others,
+    never it (the evaluation's source offer; offers already seen)."""
+    service = offer_search(engine, scorer)
+    assert service.ranker is not None
+    text = "agent d'entretien du domaine public"
+    codes = set(service.ranker.occupation(text).codes)
+    own = [
+        r for r in engine.rows if r.rome_code in codes and r.latitude is not None and r.longitude is not None
+    ]
+    alone = next(
+        r
+        for r in own
+        if all(
+            haversine_km(r.latitude, r.longitude, o.latitude, o.longitude) > 5  # type: ignore[arg-type]
+            for o in own
+            if o.id != r.id
+        )
+    )
+    place = GeoFilter(label="ici", lat=alone.latitude, lon=alone.longitude, radius_km=5)  # type: ignore[arg-type]
+    found = service.search(text, SearchFilters(geo=place), top_k=10, interpret=False)
+    assert [r.doc_id for r in found.results if r.grade == "same_code"] == [alone.id]
+    assert found.no_match is None
+    without = service.search(text, SearchFilters(geo=place), top_k=10, interpret=False, exclude=[alone.id])
+    assert alone.id not in {r.doc_id for r in without.results}
+    assert without.no_match is not None and without.no_match.alternatives
+    assert alone.id not in {r.doc_id for r in without.no_match.alternatives}

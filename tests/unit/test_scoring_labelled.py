@@ -50,3 +50,34 @@ def test_ndcg_and_recall() -> None:
     worse = ndcg_at_k([1, 2], [2, 1])
     assert 0.0 < worse < 1.0
     assert recall_at_k([2, 0, 2], relevant_total=4, k=3) == pytest.approx(2 / 3)
+
+
+def test_more_titles_per_code_are_other_titles_of_unseen_offers() -> None:
+    docs = [
+        IndexDocument(
+            doc_id=i, external_id=str(i), content_hash="h", title=t, body="", embed_text="", rome=("N1101",)
+        )
+        for i, t in enumerate(
+            [
+                "Cariste H/F",
+                "CARISTE (H/F)",
+                "Cariste CACES 3",
+                "Cariste de nuit",
+                "Cariste magasinier",
+                "Cariste 1",
+            ]
+        )
+    ]
+    first = [q for q in job_queries(docs, default_rome(), {}) if q.kind == "title"]
+    unseen = {2, 3, 4}
+    more = [
+        q
+        for q in job_queries(docs, default_rome(), {}, more_titles=5, unseen=lambda d: d.doc_id in unseen)
+        if q.kind == "title"
+    ]
+    assert more[0] == first[0], "the first draws stay what they were"
+    extra = more[1:]
+    assert [q.qid for q in extra] == [f"title-N1101-{n}" for n in range(1, len(extra) + 1)]
+    assert {q.exclude[0] for q in extra} <= unseen, "drawn among the offers the classifier never saw"
+    folded = [q.text.casefold() for q in more]
+    assert len(folded) == len(set(folded)), "each title once, whatever its case"
