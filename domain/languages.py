@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGE_NAMES: dict[str, str] = {
     "francais": "français",
     "french": "français",
@@ -98,3 +100,30 @@ LANGUAGE_NAMES: dict[str, str] = {
     "lsf": "langue des signes",
 }
 """Folded language names, French and English (``english``, ``anglais``) → the key CVs are stored under."""
+
+
+_LANGUAGE_NAME = "|".join(sorted((n for n in LANGUAGE_NAMES if " " not in n), key=len, reverse=True))
+_PHONES = {
+    "anglophone": "anglais", "hispanophone": "espagnol", "germanophone": "allemand", "lusophone": "portugais",
+    "italophone": "italien", "arabophone": "arabe", "russophone": "russe", "sinophone": "chinois",
+    "francophone": "français", "neerlandophone": "néerlandais",
+}  # fmt: skip
+LANGUAGE_WANTED = re.compile(
+    r"\b(?:(?:ceux|celles|those|the ones|people|candidates?|candidats?|profils?|profiles?)\s+)?"
+    r"(?:(?:qui|who|that)\s+)?(?:(?:savent|sait|can)\s+)?"
+    r"(?:parlent|parle|parlant|maitrisent|maitrisant|speak|speaks|speaking|fluent in|bilingues?(?: en)?"
+    r"|bilingual(?: in)?|with)\s+(?:(?:l'|le |la |en |couramment |fluently |fluent )\s*){0,2}"
+    rf"(?P<a>{_LANGUAGE_NAME})(?:\s*(?:,|et|and|&|ou|or)\s*(?:l')?(?P<b>{_LANGUAGE_NAME}))?\b"
+    r"(?:\s+(?:courant|couramment|fluently|fluent|bilingue))?"
+    rf"|\b(?P<c>{_LANGUAGE_NAME})[- ](?:speaking|speakers?)\b"
+    rf"|\b(?P<p>{'|'.join(_PHONES)})s?\b"
+)
+
+
+def wanted_languages(match: re.Match[str]) -> list[str]:
+    """The language keys (as CVs store them: ``anglais``) a ``LANGUAGE_WANTED`` match names."""
+    names = [match.group(g) for g in ("a", "b", "c") if match.group(g)]
+    keys = [LANGUAGE_NAMES[n] for n in names]
+    if match.group("p"):
+        keys.append(_PHONES[match.group("p")])
+    return keys

@@ -118,6 +118,9 @@ class CandidateSearchService:
 
         ranking = rank and self.ranker is not None
         found = retrieve(max(top_k * 4, OCCUPATION_POOL) if ranking else top_k)
+        # No words, only filters (« des profils qui parlent anglais à Paris »): a browse of who passes
+        # them, nothing to grade (every one scored 0/100 against an empty request).
+        ranking = ranking and bool(found.text.strip())
         rows = found.rows
         occupation: Occupation | None = None
         read = NO_OCCUPATION

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
+from domain.languages import LANGUAGE_WANTED, wanted_languages
 from domain.search import GeoFilter, SearchFilters
 from domain.text import fold_offsets
 from referentials.geo import Place
@@ -179,6 +180,18 @@ class QueryInterpreter:
 
         if explicit.experience_max_months is None and explicit.experience_min_months is None:
             _experience(folded, target, spans, notes, updates)
+
+        if target == "candidates" and not explicit.languages:
+            # « des profils qui parlent anglais »: a language the candidates must speak, not words to search
+            # (read as words, « anglais » named the English teachers' occupation)
+            spoken: list[str] = []
+            for hit in LANGUAGE_WANTED.finditer(folded):
+                if not _inside(hit.span(), spans):
+                    spoken += [k for k in wanted_languages(hit) if k not in spoken]
+                    spans.append(hit.span())
+            if spoken:
+                updates["languages"] = spoken
+                notes.append("langues : " + ", ".join(spoken))
 
         if explicit.remote is None and (m := _REMOTE.search(folded)):
             updates["remote"] = True

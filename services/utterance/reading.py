@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 
 from rapidfuzz.distance import OSA
 
+from domain.languages import LANGUAGE_WANTED, wanted_languages
 from domain.text import fold_offsets
 from referentials.geo import Place
 from referentials.taxonomy import SkillMention
@@ -34,7 +35,6 @@ from services.utterance.lexicon import (
     FIRST_JOB,
     FUZZY_SKIP,
     JOB_NOT_SKILL,
-    LANGUAGE_WANTED,
     MORE_CONTRACTS,
     NOISE_WORDS,
     NOT_QUERY,
@@ -50,7 +50,6 @@ from services.utterance.lexicon import (
     UNKNOWN_PLACE,
     YEARS_PLAIN,
     Act,
-    wanted_languages,
 )
 from services.utterance.privacy import personal_spans
 from services.utterance.references import References, find_references

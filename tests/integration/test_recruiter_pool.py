@@ -126,3 +126,14 @@ def test_a_nearest_candidate_is_of_the_asked_occupation(pool_engine: Engine) -> 
     for r in shown:
         assert "soud" in fold(r.title or ""), r
         assert r.match is not None and r.reasons[0] == "même métier"
+
+
+def test_a_request_of_filters_only_lists_who_passes_them_without_a_score(pool_engine: Engine) -> None:
+    """« des profils qui parlent anglais à Paris »: a browse of the English speakers there; every one was
+    shown 0/100 (scored against an empty request) and, read as words, « anglais » named English teachers."""
+    found = pool_engine.candidate_search.search("des profils qui parlent anglais à Paris", top_k=10)
+    assert found.filters.languages == ["anglais"] and not found.text.strip()
+    assert found.results
+    for r in found.results:
+        assert r.match is None, r
+        assert "anglais" in {fold(x) for x in (*r.languages, *r.skills)}, r

@@ -96,3 +96,28 @@ def test_a_request_spread_over_sentences_keeps_its_parts() -> None:
     assert (
         bound_message(text, 2000) == "Je cherche un poste de développeur. Je suis à Lyon. En CDI si possible."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "rest"),
+    [
+        ("des profils qui parlent anglais", ["anglais"], ""),
+        ("développeur python bilingue anglais", ["anglais"], "développeur python"),
+        ("comptable anglophone et hispanophone", ["anglais", "espagnol"], "comptable"),
+    ],
+)
+def test_languages_recruiters_ask_for_are_filters_not_words(
+    qi: QueryInterpreter, text: str, languages: list[str], rest: str
+) -> None:
+    u = qi.interpret(text, target="candidates")
+    assert u.filters.languages == languages
+    assert u.text.split() == rest.split(), (
+        "« anglais » searched as a word read an English teacher's occupation"
+    )
+
+
+def test_a_language_is_a_word_when_it_names_the_job(qi: QueryInterpreter) -> None:
+    assert qi.interpret("professeur d'anglais", target="candidates").filters.languages == []
+    assert qi.interpret("vendeuse qui parle anglais").filters.languages == [], (
+        "offers carry no language filter"
+    )
