@@ -154,7 +154,7 @@ def print_offer_response(response: OfferSearchResponse, *, evidence: bool = Fals
         _print_results(response.no_match.alternatives, evidence)
         if not response.results:
             return
-        typer.echo("Métiers proches sur place :")
+        typer.echo("Métiers proches sur place :" if response.no_match.alternatives else "Métiers proches :")
     if not response.results:
         typer.echo("Aucune offre ne correspond. Essayez d'élargir le rayon ou de retirer un filtre.")
         return

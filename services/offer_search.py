@@ -98,7 +98,10 @@ class NoMatch(BaseModel):
     occupation: str
     place: str | None = None
     radius_km: float | None = None
-    relaxed: list[str] = Field(description="What was relaxed to find the alternatives: 'place', 'contract'.")
+    relaxed: list[str] = Field(
+        description="What was relaxed to find the alternatives, in this order: 'place', 'contract', 'remote', "
+        "'experience' (never the occupation, nor the salary floor)."
+    )
     alternatives: list[OfferResult] = Field(default_factory=list)
 
 
@@ -206,7 +209,14 @@ class OfferSearchService:
         results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
         no_match = None
         if occupation.trusted and not any(r.grade in SAME_OCCUPATION for r in results):
-            no_match = self._nearest(found.text, hard, occupation, language, exclude)
+            no_match = self._nearest(found.text, hard, occupation, language, exclude) or NoMatch(
+                # none of the occupation even with every condition relaxed (« infirmier de bloc opératoire »:
+                # no offer at all): said so, above the related occupations listed
+                occupation=occupation.label,
+                place=hard.geo.label if hard.geo else None,
+                radius_km=hard.geo.radius_km if hard.geo else None,
+                relaxed=[],
+            )
         return OfferSearchResponse(
             query=text,
             text=found.text,
@@ -265,8 +275,9 @@ class OfferSearchService:
         language: str,
         exclude: Collection[int] = (),
     ) -> NoMatch | None:
-        """The nearest offers of the occupation once the place (then the contract) is relaxed; every other
-        hard filter (the salary floor among them) still holds."""
+        """The nearest offers of the occupation once a condition is relaxed: remote work and the experience
+        asked at the place first, then the place (rings around it, then anywhere), then the contract, then
+        all of them; the skills asked and the salary floor always hold."""
         assert self.ranker is not None
         steps: list[tuple[list[str], SearchFilters, int]] = []
         wider = filters
@@ -284,6 +295,28 @@ class OfferSearchService:
             wider = wider.model_copy(update={"contracts": [], "exclude_contracts": []})
             relaxed = [*relaxed, "contract"]
             steps.append((relaxed, wider, NEAREST_POOL))
+        # Remote work and the experience asked are softer than the place: first at the place as asked
+        # (« comptable senior à Paris en télétravail »: the comptables of Paris, on site), last everywhere.
+        soft: list[str] = []
+        softened = filters
+        if filters.remote is not None:
+            softened = softened.model_copy(update={"remote": None})
+            soft.append("remote")
+        if filters.experience_min_months is not None or filters.experience_max_months is not None:
+            softened = softened.model_copy(
+                update={"experience_min_months": None, "experience_max_months": None}
+            )
+            soft.append("experience")
+        if soft:
+            if filters.geo is not None or filters.departments:
+                steps.insert(0, (soft, softened, NEAREST_POOL))
+            soft_wider = wider.model_copy(
+                update={
+                    k: getattr(softened, k)
+                    for k in ("remote", "experience_min_months", "experience_max_months")
+                }
+            )
+            steps.append(([*relaxed, *soft], soft_wider, NEAREST_POOL))
         for relaxed_now, relaxed_filters, pool in steps:
             # the asked occupation itself: a related one nearby is not "the nearest offer of" it
             ids = [
@@ -381,6 +414,28 @@ def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters 
     )
 
 
+def _experience_words(filters: SearchFilters, en: bool) -> str:
+    """The asked experience as an offer's requirement (« demandant au moins 3 ans d'expérience »)."""
+    low, high = filters.experience_min_months, filters.experience_max_months
+    if high == 0:
+        return " open to beginners" if en else " ouverte aux débutants"
+    if low is not None:
+        years = f"{low / 12:g}"
+        return (
+            f" asking at least {years} years of experience"
+            if en
+            else f" demandant au moins {years} an(s) d'expérience"
+        )
+    if high is not None:
+        years = f"{high / 12:g}"
+        return (
+            f" asking at most {years} years of experience"
+            if en
+            else f" demandant au plus {years} an(s) d'expérience"
+        )
+    return ""
+
+
 def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str = "fr") -> str:
     """One sentence saying that nothing matches, and where the nearest real offers are.
 
@@ -407,6 +462,13 @@ def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str =
     contract = ""
     if "contract" in no_match.relaxed and filters.contracts:
         contract = f" ({', '.join(filters.contracts)})"
+    if "remote" in no_match.relaxed and filters.remote is not None:
+        if filters.remote:
+            contract += " with remote work" if en else " en télétravail"
+        else:
+            contract += " on site" if en else " sur site"
+    if "experience" in no_match.relaxed:
+        contract += _experience_words(filters, en)
     if filters.salary_min_monthly:  # the floor is kept when the place or contract is relaxed
         floor = format_euros(filters.salary_min_monthly, "en" if en else "fr")
         contract += f" paying at least {floor} €/month" if en else f" payée au moins {floor} €/mois"
@@ -414,7 +476,17 @@ def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str =
         f"{a.location or '?'}" + (f" ({a.distance_km:g} km)" if a.distance_km is not None else "")
         for a in no_match.alternatives[:3]
     )
+    of = "d'" if no_match.occupation[:1].lower() in "aeéèêiîoôuyh" else "de "
+    if not no_match.alternatives:  # none of the occupation, every condition relaxed
+        if not contract and not where:
+            return (
+                f"No {no_match.occupation} offer at the moment."
+                if en
+                else (f"Aucune offre {of}{no_match.occupation} pour le moment.")
+            )
+        if en:
+            return f"No {no_match.occupation} offer{contract}{where}, even more widely."
+        return f"Aucune offre {of}{no_match.occupation}{contract}{where}, même en élargissant la recherche."
     if en:
         return f"No {no_match.occupation} offer{contract}{where}. Nearest: {nearest}."
-    of = "d'" if no_match.occupation[:1].lower() in "aeéèêiîoôuyh" else "de "
     return f"Aucune offre {of}{no_match.occupation}{contract}{where}. Les plus proches : {nearest}."

@@ -155,10 +155,13 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     if no_match:
         # The nearest offers of the asked occupation first (ranks 1..n), then related ones on the spot.
         count = int(no_match.get("alternatives") or 0)
-        head = _no_match_sentence(no_match, where, lang)
+        head = _no_match_sentence(no_match, where, lang, nearest=count > 0)
         lines = [head, *(_offer_line(r, lang) for r in rows[:count])]
         if rows[count:]:
-            lines.append("Métiers proches sur place :" if lang == "fr" else "Related occupations nearby:")
+            if count:
+                lines.append("Métiers proches sur place :" if lang == "fr" else "Related occupations nearby:")
+            else:
+                lines.append("Métiers proches :" if lang == "fr" else "Related occupations:")
             lines += [_offer_line(r, lang) for r in rows[count : count + LISTED]]
         return "\n".join(lines)
     fresh = [r for r in rows if r["id"] not in previous_ids] if previous_ids else rows
@@ -176,8 +179,12 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _no_match_sentence(no_match: dict[str, Any], where: str, lang: Lang) -> str:
+def _no_match_sentence(no_match: dict[str, Any], where: str, lang: Lang, *, nearest: bool = True) -> str:
     occupation = no_match.get("occupation") or ""
+    if not nearest:  # none of the occupation, even with the place and conditions relaxed
+        if lang == "fr":
+            return f"Aucune offre de « {occupation} » ne correspond à : {where}, ni même en élargissant."
+        return f"No “{occupation}” offer matches your search ({where}), even more widely."
     if lang == "fr":
         return f"Aucune offre de « {occupation} » ne correspond à : {where}. Les plus proches :"
     return f"No “{occupation}” offer matches your search ({where}). Here are the nearest ones of that occupation:"

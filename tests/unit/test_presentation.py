@@ -116,3 +116,46 @@ def test_each_scored_offer_is_its_own_paragraph() -> None:
     # Markdown (the chat) would fold « [B2] … » into A1's last « + … » item without a blank line between
     assert "  + Sage\n\n[B2] « Aide-comptable » : 70/100" in text
     assert text.endswith("\n\nLa mieux placée : [A1].")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_offer_of_the_occupation_even_more_widely_heads_the_related_ones(lang: str) -> None:
+    """« infirmier de bloc opératoire à Lyon »: not one IBODE offer, even with every condition relaxed; the
+    related nurses are listed under their own heading, never as "N offres" of the asked occupation."""
+    body = {
+        "kind": "offers",
+        "ids": ["3000001"],
+        "applied": {"query": "infirmier de bloc opératoire", "place": "Lyon", "radius_km": 30},
+        "results": [
+            {"id": "3000001", "rank": 1, "title": "Infirmier (H/F)", "match": 70, "grade": "same_family"}
+        ],
+        "no_match": {"occupation": "Infirmier de bloc opératoire (IBODE)", "relaxed": [], "alternatives": 0},
+    }
+    answer = compose(TurnPlan("search", lang), [Outcome("search_offers", {}, body)], [])  # type: ignore[arg-type]
+    lines = answer.splitlines()
+    if lang == "fr":
+        assert "Aucune offre de « Infirmier de bloc opératoire (IBODE) »" in lines[0]
+        assert "ni même en élargissant" in lines[0] and "Les plus proches" not in answer
+        assert lines[1] == "Métiers proches :"
+    else:
+        assert (
+            lines[0].startswith("No “Infirmier de bloc opératoire (IBODE)” offer")
+            and "even more widely" in lines[0]
+        )
+        assert lines[1] == "Related occupations:"
+    assert lines[2].startswith("1. [3000001]") and "offre(s)" not in answer
+
+
+def test_the_sentence_without_any_nearest_offer() -> None:
+    from domain.search import GeoFilter, SearchFilters
+    from services.offer_search import NoMatch, describe_no_match
+
+    none = NoMatch(occupation="Infirmier de bloc opératoire (IBODE)", relaxed=[])
+    assert describe_no_match(none, SearchFilters()) == (
+        "Aucune offre d'Infirmier de bloc opératoire (IBODE) pour le moment."
+    )
+    lyon = GeoFilter(label="Lyon", lat=45.76, lon=4.83, radius_km=30)
+    near = none.model_copy(update={"place": "Lyon", "radius_km": 30.0})
+    assert describe_no_match(near, SearchFilters(geo=lyon), "en") == (
+        "No Infirmier de bloc opératoire (IBODE) offer within 30 km of Lyon, even more widely."
+    )

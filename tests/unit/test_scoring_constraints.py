@@ -269,3 +269,29 @@ def test_excluded_offers_are_searched_as_if_they_were_not_there(
     assert alone.id not in {r.doc_id for r in without.results}
     assert without.no_match is not None and without.no_match.alternatives
     assert alone.id not in {r.doc_id for r in without.no_match.alternatives}
+
+
+def test_remote_work_and_experience_give_way_before_the_place(
+    engine: SmallEngine, scorer: MatchScorer
+) -> None:
+    """No remote offer of the occupation at the place: the ones there, on site, are the nearest (not remote
+    ones far away), and the answer says what was asked."""
+    service = offer_search(engine, scorer)
+    assert service.ranker is not None
+    text = "agent d'entretien du domaine public"
+    codes = set(service.ranker.occupation(text).codes)
+    own = [
+        r for r in engine.rows if r.rome_code in codes and r.latitude is not None and r.longitude is not None
+    ]
+    assert not any(r.remote for r in own), "the sample has a remote one: pick another occupation"
+    here = own[0]
+    place = GeoFilter(label="ici", lat=here.latitude, lon=here.longitude, radius_km=5)  # type: ignore[arg-type]
+    found = service.search(
+        text, SearchFilters(geo=place, remote=True, experience_min_months=600), top_k=10, interpret=False
+    )
+    assert not [r for r in found.results if r.grade == "same_code"]
+    assert found.no_match is not None and found.no_match.relaxed == ["remote", "experience"]
+    shown = found.no_match.alternatives
+    assert shown and all(s.distance_km is not None and s.distance_km <= 5 for s in shown)
+    said = describe_no_match(found.no_match, found.filters)
+    assert " en télétravail demandant au moins 50 an(s) d'expérience à moins de 5 km de ici" in said, said
