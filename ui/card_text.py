@@ -225,6 +225,7 @@ def personal_markdown(candidate_id: str, data: dict[str, Any] | None, lang: UiLa
     return "\n".join(lines) if len(lines) > 1 else words["none"].format(id=candidate_id)
 
 
+_ANNOUNCES = re.compile(r"(?P<words>Les plus proches|Here are the nearest ones of that occupation)\s*:\s*$")
 _LISTED = re.compile(r"^\s*(?:\d+\.|[-*•])\s*\[(?P<id>[^\]]+)\]")
 
 
@@ -249,6 +250,11 @@ def summarised(answer: str, shown_ids: set[str], shown: str) -> str:
             # cards say each one's grade; left alone it would head the cards from the first one
             continue
         if line.rstrip().endswith(":") and not out and shown:
-            line = line.rstrip().rstrip(":").rstrip() + f". {shown}"
+            if m := _ANNOUNCES.search(line):
+                # the sentence already announces them (« Les plus proches : »): where they are, said once
+                where = " ci-dessous." if "ci-dessous" in shown else " below."
+                line = line[: m.start()] + m.group("words") + where
+            else:
+                line = line.rstrip().rstrip(":").rstrip() + f". {shown}"
         out.append(line)
     return "\n".join(out).strip()

@@ -146,6 +146,9 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
 def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     rows = list(result.get("results") or [])
     where = criteria(result.get("applied") or {}, lang, result.get("skill_labels"))
+    if not rows and result.get("no_match"):
+        # none of the occupation, even relaxed, and no related one either
+        return _no_match_sentence(result["no_match"], where, lang, nearest=False)
     if not rows:
         if lang == "fr":
             return (f"Aucune offre ne correspond à : {where}. Essayez « plus loin », un autre contrat ou moins de "

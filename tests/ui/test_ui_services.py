@@ -396,8 +396,15 @@ def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> N
     )
     # the second list's heading would stand above the first card (a serveur 114 km away, « métier proche »?)
     assert summarised(nothing_here, {"200JLBW", "200JMRQ"}, "Les voici ci-dessous.") == (
-        "Aucune offre de « Serveur » ne correspond à : Nice (30 km). Les plus proches. Les voici ci-dessous."
+        "Aucune offre de « Serveur » ne correspond à : Nice (30 km). Les plus proches ci-dessous."
     )
+    english = (
+        "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation:\n"
+        "1. [200JLBW] « Serveur » — Brasserie, 83 - La Farlède (113.9 km) · 60/100 (same occupation)"
+    )
+    assert summarised(english, {"200JLBW"}, "Here they are below.") == (
+        "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation below."
+    )  # it said "… of that occupation. Here they are below."
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:

@@ -159,3 +159,16 @@ def test_the_sentence_without_any_nearest_offer() -> None:
     assert describe_no_match(near, SearchFilters(geo=lyon), "en") == (
         "No Infirmier de bloc opératoire (IBODE) offer within 30 km of Lyon, even more widely."
     )
+
+
+def test_nothing_of_the_occupation_and_nothing_related_says_so() -> None:
+    body = {
+        "kind": "offers",
+        "ids": [],
+        "applied": {"query": "infirmier de bloc opératoire", "place": "Lyon", "radius_km": 30},
+        "results": [],
+        "no_match": {"occupation": "Infirmier de bloc opératoire (IBODE)", "relaxed": [], "alternatives": 0},
+    }
+    answer = compose(TurnPlan("search", "fr"), [Outcome("search_offers", {}, body)], [])
+    assert answer.startswith("Aucune offre de « Infirmier de bloc opératoire (IBODE) » ne correspond à")
+    assert "ni même en élargissant" in answer
