@@ -240,11 +240,10 @@ def test_the_nearest_offers_to_an_area_come_nearest_first(engine: SmallEngine, s
     assert f"dans le département {area}" in describe_no_match(found.no_match, found.filters)
 
 
-def test_excluded_offers_are_searched_as_if_they_were_not_there(
+def _placed_offers_of_one_occupation(
     engine: SmallEngine, scorer: MatchScorer
-) -> None:
-    """The one offer of the occupation within the radius, excluded: "nothing matches" and the nearest others,
-    never it (the evaluation's source offer; offers already seen)."""
+) -> tuple[OfferSearchService, str, list[OfferRow]]:
+    """The ranked search, a request naming one occupation, and its offers that have coordinates."""
     service = offer_search(engine, scorer)
     assert service.ranker is not None
     text = "agent d'entretien du domaine public"
@@ -252,6 +251,15 @@ def test_excluded_offers_are_searched_as_if_they_were_not_there(
     own = [
         r for r in engine.rows if r.rome_code in codes and r.latitude is not None and r.longitude is not None
     ]
+    return service, text, own
+
+
+def test_excluded_offers_are_searched_as_if_they_were_not_there(
+    engine: SmallEngine, scorer: MatchScorer
+) -> None:
+    """The one offer of the occupation within the radius, excluded: "nothing matches" and the nearest others,
+    never it (the evaluation's source offer; offers already seen)."""
+    service, text, own = _placed_offers_of_one_occupation(engine, scorer)
     alone = next(
         r
         for r in own
@@ -276,13 +284,7 @@ def test_remote_work_and_experience_give_way_before_the_place(
 ) -> None:
     """No remote offer of the occupation at the place: the ones there, on site, are the nearest (not remote
     ones far away), and the answer says what was asked."""
-    service = offer_search(engine, scorer)
-    assert service.ranker is not None
-    text = "agent d'entretien du domaine public"
-    codes = set(service.ranker.occupation(text).codes)
-    own = [
-        r for r in engine.rows if r.rome_code in codes and r.latitude is not None and r.longitude is not None
-    ]
+    service, text, own = _placed_offers_of_one_occupation(engine, scorer)
     assert not any(r.remote for r in own), "the sample has a remote one: pick another occupation"
     here = own[0]
     place = GeoFilter(label="ici", lat=here.latitude, lon=here.longitude, radius_km=5)  # type: ignore[arg-type]
