@@ -141,7 +141,7 @@ def understood_notes(applied: dict[str, Any], lang: str = "fr") -> list[str]:
 def print_offer_response(response: OfferSearchResponse, *, evidence: bool = False) -> None:
     """A ranked offer search as text (``bassin search``, ``bassin match cv``); ``evidence`` adds the
     scorer's verified claims under each offer."""
-    from services.offer_search import describe_no_match
+    from services.no_match import describe_no_match
 
     if response.understood:
         typer.echo("Compris : " + " ; ".join(response.understood))

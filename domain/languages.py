@@ -102,6 +102,9 @@ LANGUAGE_NAMES: dict[str, str] = {
 """Folded language names, French and English (``english``, ``anglais``) → the key CVs are stored under."""
 
 
+# Languages a recruiter asks candidates to speak ("seulement ceux qui parlent anglais", "English-speaking
+# candidates"): a language filter, never a skill nor words of the job (the chat's reading and the query
+# interpreter of `bassin search-candidates` alike).
 _LANGUAGE_NAME = "|".join(sorted((n for n in LANGUAGE_NAMES if " " not in n), key=len, reverse=True))
 _PHONES = {
     "anglophone": "anglais", "hispanophone": "espagnol", "germanophone": "allemand", "lusophone": "portugais",

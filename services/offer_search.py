@@ -18,7 +18,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.filters import haversine_km, matches
-from domain.salary import format_euros, format_salary
+from domain.salary import format_salary
 from domain.search import GeoFilter, ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
@@ -116,6 +116,13 @@ class OfferSearchResponse(BaseModel):
     occupation: str | None = Field(default=None, description="The occupation read in the request (ROME).")
     no_match: NoMatch | None = None
 
+    @property
+    def listed(self) -> list[OfferResult]:
+        """The offers in the order they are shown: after a "nothing matches", the nearest offers of the
+        occupation first, then the results (related occupations on the spot); one numbering for both."""
+        nearest = self.no_match.alternatives if self.no_match is not None else []
+        return [*nearest, *self.results]
+
 
 class OfferSearchService:
     """Search offers from a natural-language text plus explicit filters.
@@ -167,7 +174,7 @@ class OfferSearchService:
             searcher=self.searcher,
             fetch_rows=self.repo.get_many,
             text=text,
-            filters=_indexed(filters) if filters is not None else None,
+            filters=indexed(filters) if filters is not None else None,
             top_k=min(MAX_FETCH, wanted * (SALARY_OVERFETCH if floor is not None else 1)),
             interpret=interpret,
             target="offers",
@@ -193,9 +200,8 @@ class OfferSearchService:
         rows = {row.id: row for row, _ in pooled}
         parts = {row.id: p for row, p in pooled}
         if occupation.codes:
-            loaded = {row.id for row, _ in found.rows}
-            skipped = {*loaded, *exclude}
-            for row in self._occupation_rows(occupation, hard, self.pool, loaded=skipped):
+            skip = {*(row.id for row, _ in found.rows), *exclude}
+            for row in self._occupation_rows(occupation, hard, self.pool, skip=skip):
                 if matches(offer_filter_document(row), hard):
                     rows[row.id] = row
         ranking = ranker.rank(
@@ -230,18 +236,18 @@ class OfferSearchService:
     def _occupation_ids(self, codes: Sequence[str], filters: SearchFilters, limit: int) -> list[int]:
         """Ids of offers of these ROME codes under ``filters`` (newest first), from the lexical index; the
         caller re-checks the loaded rows (the salary floor is not in the index)."""
-        by_code = _indexed(filters).model_copy(update={"rome": list(codes)})
+        by_code = indexed(filters).model_copy(update={"rome": list(codes)})
         if filters.salary_min_monthly is not None:
             limit *= SALARY_OVERFETCH
         return [h.doc_id for h in self.searcher.lexical.search("", by_code, limit)]
 
     def _occupation_rows(
-        self, occupation: Occupation, filters: SearchFilters, limit: int, loaded: Collection[int] = ()
+        self, occupation: Occupation, filters: SearchFilters, limit: int, skip: Collection[int] = ()
     ) -> list[OfferRow]:
         """Offers of the occupation's ROME codes under ``filters`` (the pool's third retriever); the ones
-        already ``loaded`` from the store are not read again."""
+        of ``skip`` (already loaded, or excluded from the search) are not read."""
         ids = self._occupation_ids(occupation.codes, filters, limit)
-        return self.repo.get_many([i for i in ids if i not in loaded])
+        return self.repo.get_many([i for i in ids if i not in skip])
 
     def _nearest_rows(self, ids: list[int], geo: GeoFilter, filters: SearchFilters) -> list[OfferRow]:
         """The ``NEAREST`` offers of ``ids`` closest to ``geo`` passing ``filters``: ordered by their stored
@@ -298,25 +304,17 @@ class OfferSearchService:
         # Remote work and the experience asked are softer than the place: first at the place as asked
         # (« comptable senior à Paris en télétravail »: the comptables of Paris, on site), last everywhere.
         soft: list[str] = []
-        softened = filters
+        soften: dict[str, object] = {}
         if filters.remote is not None:
-            softened = softened.model_copy(update={"remote": None})
             soft.append("remote")
+            soften["remote"] = None
         if filters.experience_min_months is not None or filters.experience_max_months is not None:
-            softened = softened.model_copy(
-                update={"experience_min_months": None, "experience_max_months": None}
-            )
             soft.append("experience")
+            soften |= {"experience_min_months": None, "experience_max_months": None}
         if soft:
             if filters.geo is not None or filters.departments:
-                steps.insert(0, (soft, softened, NEAREST_POOL))
-            soft_wider = wider.model_copy(
-                update={
-                    k: getattr(softened, k)
-                    for k in ("remote", "experience_min_months", "experience_max_months")
-                }
-            )
-            steps.append(([*relaxed, *soft], soft_wider, NEAREST_POOL))
+                steps.insert(0, (soft, filters.model_copy(update=soften), NEAREST_POOL))
+            steps.append(([*relaxed, *soft], wider.model_copy(update=soften), NEAREST_POOL))
         for relaxed_now, relaxed_filters, pool in steps:
             # the asked occupation itself: a related one nearby is not "the nearest offer of" it
             ids = [
@@ -362,7 +360,7 @@ def _by_distance_to(centres: Sequence[tuple[float, float]]) -> Callable[[RankedO
     return key
 
 
-def _indexed(filters: SearchFilters) -> SearchFilters:
+def indexed(filters: SearchFilters) -> SearchFilters:
     """``filters`` as the retrievers apply them: without the salary floor, which no index holds."""
     if filters.salary_min_monthly is None:
         return filters
@@ -412,81 +410,3 @@ def _result(rank: int, row: OfferRow, parts: ScoreParts, filters: SearchFilters 
         score=round(parts.fused, 6),
         parts=parts,
     )
-
-
-def _experience_words(filters: SearchFilters, en: bool) -> str:
-    """The asked experience as an offer's requirement (« demandant au moins 3 ans d'expérience »)."""
-    low, high = filters.experience_min_months, filters.experience_max_months
-    if high == 0:
-        return " open to beginners" if en else " ouverte aux débutants"
-    if low is not None:
-        years = f"{low / 12:g}"
-        return (
-            f" asking at least {years} years of experience"
-            if en
-            else f" demandant au moins {years} an(s) d'expérience"
-        )
-    if high is not None:
-        years = f"{high / 12:g}"
-        return (
-            f" asking at most {years} years of experience"
-            if en
-            else f" demandant au plus {years} an(s) d'expérience"
-        )
-    return ""
-
-
-def describe_no_match(no_match: NoMatch, filters: SearchFilters, language: str = "fr") -> str:
-    """One sentence saying that nothing matches, and where the nearest real offers are.
-
-    Example:
-        « Aucune offre d'Aide-soignant à moins de 30 km de Rennes. Les plus proches : Orvault (105 km). »
-    """
-    en = language == "en"
-    where = ""
-    if no_match.place:
-        radius = f"{no_match.radius_km:g}" if no_match.radius_km is not None else "?"
-        where = (
-            f" within {radius} km of {no_match.place}"
-            if en
-            else f" à moins de {radius} km de {no_match.place}"
-        )
-    elif "place" in no_match.relaxed and filters.departments:
-        codes = ", ".join(filters.departments)
-        single = len(filters.departments) == 1
-        where = (
-            f" in département{'' if single else 's'} {codes}"
-            if en
-            else f" dans le{'' if single else 's'} département{'' if single else 's'} {codes}"
-        )
-    contract = ""
-    if "contract" in no_match.relaxed and filters.contracts:
-        contract = f" ({', '.join(filters.contracts)})"
-    if "remote" in no_match.relaxed and filters.remote is not None:
-        if filters.remote:
-            contract += " with remote work" if en else " en télétravail"
-        else:
-            contract += " on site" if en else " sur site"
-    if "experience" in no_match.relaxed:
-        contract += _experience_words(filters, en)
-    if filters.salary_min_monthly:  # the floor is kept when the place or contract is relaxed
-        floor = format_euros(filters.salary_min_monthly, "en" if en else "fr")
-        contract += f" paying at least {floor} €/month" if en else f" payée au moins {floor} €/mois"
-    nearest = ", ".join(
-        f"{a.location or '?'}" + (f" ({a.distance_km:g} km)" if a.distance_km is not None else "")
-        for a in no_match.alternatives[:3]
-    )
-    of = "d'" if no_match.occupation[:1].lower() in "aeéèêiîoôuyh" else "de "
-    if not no_match.alternatives:  # none of the occupation, every condition relaxed
-        if not contract and not where:
-            return (
-                f"No {no_match.occupation} offer at the moment."
-                if en
-                else (f"Aucune offre {of}{no_match.occupation} pour le moment.")
-            )
-        if en:
-            return f"No {no_match.occupation} offer{contract}{where}, even more widely."
-        return f"Aucune offre {of}{no_match.occupation}{contract}{where}, même en élargissant la recherche."
-    if en:
-        return f"No {no_match.occupation} offer{contract}{where}. Nearest: {nearest}."
-    return f"Aucune offre {of}{no_match.occupation}{contract}{where}. Les plus proches : {nearest}."

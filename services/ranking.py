@@ -256,24 +256,17 @@ def _read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader |
             break
         families.append(family)
     if not families or sum(mass[f] for f in families) < OCCUPATION_WEAK:
-        best_named = found[0] if found else None
-        runner_up = max(
-            (score for code, _label, score in found[1:] if best_named and code != best_named[0]), default=0.0
-        )
-        if (
-            best_named is not None
-            and best_named[2] >= NAMED
-            and best_named[2] - runner_up >= AGREED_MARGIN
-            and best_named[0] == guesses[0].code
-        ):
+        if found and found[0][0] == guesses[0].code:
             # Two weak readings agree: the appellation the words name best, well ahead of any other code's,
             # is the classifier's first guess (« GRENAILLEUR villa ok », « Electricien en raccordement réseau
             # haute tension »; not « Animateur d'éveil », whose words name a dozen animateurs alike): it
             # ranks the offers, never trusted.
-            code, label, _ = found[0]
-            return Occupation(
-                codes=(code,), label=label, confidence=INFERRED_CONFIDENCE, families=(code[:3],)
-            )
+            code, label, score = found[0]
+            runner_up = max((s for c, _label, s in found[1:] if c != code), default=0.0)
+            if score >= NAMED and score - runner_up >= AGREED_MARGIN:
+                return Occupation(
+                    codes=(code,), label=label, confidence=INFERRED_CONFIDENCE, families=(code[:3],)
+                )
         return NO_OCCUPATION  # a guess this unsure would only mislead the grades
     codes = tuple(g.code for g in guesses if g.code[:3] in families and g.confidence >= CODE_SHARE)
     codes = codes or (guesses[0].code,)

@@ -13,7 +13,8 @@ from cv import CandidateProfile
 from domain.errors import ServiceUnavailableError
 from domain.search import SearchFilters
 from domain.vocabulary import SearchableContract as Contract
-from services.offer_search import OfferResult, describe_no_match
+from services.no_match import describe_no_match
+from services.offer_search import OfferResult
 from services.profile_search import offers_for_profile
 from services.requests import RequestBuilder, SearchRequest
 from tools.context import ToolContext
@@ -127,7 +128,8 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     if response.no_match is not None:
         # Nothing of the occupation within the place/contract: the nearest real offers come first, then
         # the related occupations on the spot; one numbering so that "la 2" opens what is shown as 2.
-        # The nearest offers keep every other hard filter (a salary floor too): only place/contract relax.
+        # The nearest offers keep the asked skills and the salary floor: remote work, experience, place and
+        # contract relax (``OfferSearchService._nearest``).
         alternatives = response.no_match.alternatives
         extra["no_match"] = {
             "message": describe_no_match(response.no_match, response.filters),

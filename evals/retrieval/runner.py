@@ -38,7 +38,7 @@ from offline.labelled import LabelledQuery, job_queries, resume_queries
 from offline.occupation_build import held_out
 from scoring.calibration import Calibration, expected_calibration_error
 from scoring.scorer import MatchScorer
-from services.offer_search import OfferResult, OfferSearchResponse
+from services.offer_search import indexed
 from services.profile_search import offers_for_profile
 from services.requests import SearchRequest
 
@@ -131,9 +131,9 @@ def run(
         t1 = time.perf_counter()
         if not text:
             continue
-        ranked = single_retrievers(engine, response.text, _indexed(response.filters), skip)
+        ranked = single_retrievers(engine, response.text, indexed(response.filters), skip)
         raw = single_retrievers(engine, text, SearchFilters(), skip)
-        shown = [r for r in shown_offers(response) if r.doc_id not in skip][:K]
+        shown = [r for r in response.listed if r.doc_id not in skip][:K]
         ranked["bassin search"] = [r.doc_id for r in shown]
         rec: dict[str, Any] = {
             "qid": q.qid,
@@ -175,18 +175,6 @@ def single_retrievers(
     query = SearchQuery(text=text, filters=filters, top_k=K)
     ranked["hybrid"] = [r.doc_id for r in engine.searcher.search(query, exclude=list(skip))]
     return {system: [i for i in ids if i not in skip][:K] for system, ids in ranked.items()}
-
-
-def _indexed(filters: SearchFilters) -> SearchFilters:
-    """The hard filters as the indexes hold them (the salary floor is checked on loaded rows only)."""
-    return filters.model_copy(update={"salary_min_monthly": None})
-
-
-def shown_offers(response: OfferSearchResponse) -> list[OfferResult]:
-    """The offers as ``bassin search`` lists them: after a "nothing matches", the nearest offers of the
-    occupation first, then the related ones on the spot."""
-    nearest = response.no_match.alternatives if response.no_match is not None else []
-    return [*nearest, *response.results]
 
 
 def summarize(records: Sequence[dict[str, Any]]) -> tuple[str, dict[str, dict[str, float]]]:

@@ -250,6 +250,3 @@ FUZZY_SKIP = words(
     serveur serveuse cuisinier boulanger plombier electricien comptable chauffeur cariste magasinier
     agent agents aide ouvrier ouvriers operateur operatrice analyste architecte designer"""
 )
-
-# Languages a recruiter asks candidates to speak ("seulement ceux qui parlent anglais", "English-speaking
-# candidates"): a language filter, never a skill nor words of the job.

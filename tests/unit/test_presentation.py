@@ -148,7 +148,8 @@ def test_no_offer_of_the_occupation_even_more_widely_heads_the_related_ones(lang
 
 def test_the_sentence_without_any_nearest_offer() -> None:
     from domain.search import GeoFilter, SearchFilters
-    from services.offer_search import NoMatch, describe_no_match
+    from services.no_match import describe_no_match
+    from services.offer_search import NoMatch
 
     none = NoMatch(occupation="Infirmier de bloc opératoire (IBODE)", relaxed=[])
     assert describe_no_match(none, SearchFilters()) == (

@@ -13,7 +13,8 @@ from referentials.taxonomy import default_rome, default_skill_taxonomy
 from retrieval.hybrid.searcher import RankedDoc
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScorer
-from services.offer_search import OfferSearchService, describe_no_match
+from services.no_match import describe_no_match
+from services.offer_search import OfferSearchService
 from services.ranking import OfferRanker
 from store.models import OfferRow
 from tests.unit.scoring_support import SmallEngine
