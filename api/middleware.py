@@ -129,23 +129,14 @@ class ApiMiddleware:
         identity = key_id(api_key) if api_key and authenticated else address
         scope["state"].update(authenticated=authenticated, client_address=address)
         status = {"code": 500}
+        logged = False
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        try:
-            refusal = self._refusal(scope, headers, identity, authenticated, address)
-            if refusal is not None:
-                code, reason, detail, extra = refusal
-                self.metrics.rejected.labels(reason).inc()
-                await _send_json(send_with_id, code, {"detail": detail, "request_id": request_id}, extra)
-            else:
-                await self.app(scope, self._counting(receive), send_with_id)
-        finally:
+        def log_request() -> None:
+            # Logged before the last byte of the response leaves: whoever reads the answer can find its line.
+            nonlocal logged
+            if logged:
+                return
+            logged = True
             elapsed = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
@@ -164,6 +155,26 @@ class ApiMiddleware:
                     }
                 },
             )
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                log_request()
+            await send(message)
+
+        try:
+            refusal = self._refusal(scope, headers, identity, authenticated, address)
+            if refusal is not None:
+                code, reason, detail, extra = refusal
+                self.metrics.rejected.labels(reason).inc()
+                await _send_json(send_with_id, code, {"detail": detail, "request_id": request_id}, extra)
+            else:
+                await self.app(scope, self._counting(receive), send_with_id)
+        finally:
+            log_request()
 
     def _refusal(
         self, scope: Scope, headers: dict[str, str], identity: str, authenticated: bool, address: str
