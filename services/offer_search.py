@@ -24,6 +24,7 @@ from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
 from services.ranking import (
+    MATCH_GRADES,
     SAME_OCCUPATION,
     Occupation,
     OfferRanker,
@@ -215,14 +216,28 @@ class OfferSearchService:
         results = [_ranked_result(i, r) for i, r in enumerate(ranking.matches[:top_k], start=1)]
         no_match = None
         if occupation.trusted and not any(r.grade in SAME_OCCUPATION for r in results):
-            no_match = self._nearest(found.text, hard, occupation, language, exclude) or NoMatch(
-                # none of the occupation even with every condition relaxed (« infirmier de bloc opératoire »:
-                # no offer at all): said so, above the related occupations listed
-                occupation=occupation.label,
-                place=hard.geo.label if hard.geo else None,
-                radius_km=hard.geo.radius_km if hard.geo else None,
-                relaxed=[],
-            )
+            no_match = self._nearest(found.text, hard, occupation, language, exclude)
+            if no_match is None:
+                # None of the occupation even with every condition relaxed (« infirmier de bloc opératoire »:
+                # no offer at all): said so, above the related occupations listed; with none on the spot
+                # either, the nearest offers of the nearest occupations (« développeur Java » at Rennes: the
+                # Java developer filed as informaticien at Angers), read « métier proche ».
+                if not results:
+                    near = self._nearest(
+                        found.text,
+                        hard,
+                        occupation,
+                        language,
+                        exclude,
+                        codes=ranker.related(found.text, occupation),
+                    )
+                    results = near.alternatives if near is not None else []
+                no_match = NoMatch(
+                    occupation=occupation.label,
+                    place=hard.geo.label if hard.geo else None,
+                    radius_km=hard.geo.radius_km if hard.geo else None,
+                    relaxed=[],
+                )
         return OfferSearchResponse(
             query=text,
             text=found.text,
@@ -280,11 +295,17 @@ class OfferSearchService:
         occupation: Occupation,
         language: str,
         exclude: Collection[int] = (),
+        codes: Sequence[str] | None = None,
     ) -> NoMatch | None:
         """The nearest offers of the occupation once a condition is relaxed: remote work and the experience
         asked at the place first, then the place (rings around it, then anywhere), then the contract, then
-        all of them; the skills asked and the salary floor always hold."""
+        all of them; the skills asked and the salary floor always hold. With ``codes`` (occupations near the
+        asked one), the nearest offers of those, graded against the asked one (« métier proche »)."""
         assert self.ranker is not None
+        if codes is not None and not codes:
+            return None
+        read = occupation.asked if codes is None else tuple(codes)
+        grades = SAME_OCCUPATION if codes is None else MATCH_GRADES
         steps: list[tuple[list[str], SearchFilters, int]] = []
         wider = filters
         relaxed: list[str] = []
@@ -317,9 +338,7 @@ class OfferSearchService:
             steps.append(([*relaxed, *soft], wider.model_copy(update=soften), NEAREST_POOL))
         for relaxed_now, relaxed_filters, pool in steps:
             # the asked occupation itself: a related one nearby is not "the nearest offer of" it
-            ids = [
-                i for i in self._occupation_ids(occupation.asked, relaxed_filters, pool) if i not in exclude
-            ]
+            ids = [i for i in self._occupation_ids(read, relaxed_filters, pool) if i not in exclude]
             if filters.geo is not None:
                 # Every offer read is of the occupation (a match): the nearest ones are what is shown.
                 rows = self._nearest_rows(ids, filters.geo, relaxed_filters)
@@ -334,7 +353,7 @@ class OfferSearchService:
             # alternatives, and it does not depend on the filters.
             asked = relaxed_filters.model_copy(update={"geo": filters.geo})
             ranking = self.ranker.rank(text, asked, rows, occupation=occupation, language=language)
-            near = [r for r in ranking.matches if r.grade in SAME_OCCUPATION]
+            near = [r for r in ranking.matches if r.grade in grades]
             if filters.geo is not None:
                 near.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0, -r.score))
             elif filters.departments:

@@ -151,6 +151,10 @@ LIKELIER = 3.0
 NAMED_SHARE = 0.03
 """A code the request's words name (an appellation's ``find_codes`` score ≥ ``NAMED``) in one of the
 read families joins the request's occupations from this classifier probability on."""
+RELATED_GUESSES = 8
+"""The classifier's guesses read for the occupations nearest to the asked one (``OfferRanker.related``)."""
+RELATED_SHARE = 0.01
+"""A guess this likely, of the asked occupation's family, is a near occupation."""
 NAMED = 0.5
 """From this ``find_codes`` score a likely code other than the best one is the asked occupation too (its
 appellations share the request's words: "développeur" names web and software developers); below, a
@@ -385,6 +389,20 @@ class OfferRanker:
 
     def occupation(self, text: str) -> Occupation:
         return read_occupation(text, self.rome, self.occupations)
+
+    def related(self, text: str, occupation: Occupation) -> tuple[str, ...]:
+        """The codes nearest to the asked occupation, likeliest first: its other read codes, then the
+        classifier's other guesses for ``text`` in the same families (« développeur Java »: the software
+        developers' M1861 asked, the M1805 informaticiens, M1811 data engineers… near). Never another field."""
+        families = occupation.families or tuple(c[:3] for c in occupation.codes)
+        near = [c for c in occupation.codes if c not in occupation.asked]
+        if self.occupations is not None:
+            near += [
+                g.code
+                for g in self.occupations.classify(text, k=RELATED_GUESSES)
+                if g.confidence >= RELATED_SHARE and g.code[:3] in families
+            ]
+        return tuple(dict.fromkeys(c for c in near if c not in occupation.asked))
 
     def rank(
         self,

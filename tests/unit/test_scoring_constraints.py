@@ -9,13 +9,14 @@ import pytest
 from domain.filters import haversine_km, matches
 from domain.search import GeoFilter, ScoreParts, SearchFilters, SearchQuery
 from referentials.geo import default_gazetteer
+from referentials.occupation.classifier import OccupationGuess
 from referentials.taxonomy import default_rome, default_skill_taxonomy
 from retrieval.hybrid.searcher import RankedDoc
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScorer
 from services.no_match import describe_no_match
 from services.offer_search import OfferSearchService
-from services.ranking import OfferRanker
+from services.ranking import Occupation, OfferRanker
 from store.models import OfferRow
 from tests.unit.scoring_support import SmallEngine
 
@@ -298,3 +299,55 @@ def test_remote_work_and_experience_give_way_before_the_place(
     assert shown and all(s.distance_km is not None and s.distance_km <= 5 for s in shown)
     said = describe_no_match(found.no_match, found.filters)
     assert " en télétravail demandant au moins 50 an(s) d'expérience à moins de 5 km de ici" in said, said
+
+
+class NearGuesses:
+    """An occupation classifier whose guesses for any text are fixed (``OfferRanker.related`` reads them)."""
+
+    def __init__(self, guesses: list[tuple[str, float]]) -> None:
+        self.guesses = [OccupationGuess(code, code, code, p, p) for code, p in guesses]
+
+    def classify(self, text: str, k: int = 5) -> list[OccupationGuess]:
+        return self.guesses[:k]
+
+
+def test_nothing_of_the_occupation_anywhere_lists_the_nearest_offers_of_near_ones(
+    engine: SmallEngine, scorer: MatchScorer
+) -> None:
+    """An occupation with no offer at all, and nothing of its field at the place: the nearest offers of the
+    occupations nearest to it (« développeur Java » at Rennes: the Java developer filed as informaticien at
+    Angers), nearest first, read « métier proche », under the "nothing of it" sentence. Never another field's."""
+    placed = [r for r in engine.rows if r.rome_code and r.latitude is not None and r.longitude is not None]
+    by_family: dict[str, set[str]] = {}
+    for r in placed:
+        by_family.setdefault(r.rome_code[:3], set()).add(r.rome_code)  # type: ignore[index]
+    rome = default_rome()
+    held = {r.rome_code for r in engine.rows}
+    family, near = next((f, sorted(c)[0]) for f, c in sorted(by_family.items()) if len(c) >= 1)
+    asked = next(code for code in rome.codes() if code[:3] == family and code not in held)
+    other = next(r.rome_code for r in placed if r.rome_code and r.rome_code[:3] != family)
+    of_family = [r for r in placed if r.rome_code[:3] == family]  # type: ignore[index]
+    # a place with no offer of the family within 5 km
+    spot = next(
+        r
+        for r in placed
+        if all(haversine_km(r.latitude, r.longitude, o.latitude, o.longitude) > 5 for o in of_family)  # type: ignore[arg-type]
+    )
+    place = GeoFilter(label="ici", lat=spot.latitude, lon=spot.longitude, radius_km=5)  # type: ignore[arg-type]
+    service = offer_search(engine, scorer)
+    service.ranker = OfferRanker(
+        scorer=scorer,
+        taxonomy=default_skill_taxonomy(),
+        rome=rome,
+        occupations=NearGuesses([(asked, 0.8), (other, 0.1), (near, 0.05), (f"{family}99", 0.001)]),
+    )
+    occupation = Occupation((asked,), asked, 1.0, families=(family,), named=(asked,))
+    assert service.ranker.related("x", occupation) == (near,)
+    found = service.search("x", SearchFilters(geo=place), top_k=10, interpret=False, occupation=occupation)
+    assert found.no_match is not None and not found.no_match.alternatives
+    assert found.results, "the near occupation's offers, beyond the place"
+    assert {r.rome_code for r in found.results} == {near}
+    assert {r.grade for r in found.results} == {"same_family"}
+    far = [r.distance_km for r in found.results]
+    assert all(d is not None and d > 5 for d in far) and far == sorted(far)  # type: ignore[type-var]
+    assert describe_no_match(found.no_match, found.filters).startswith("Aucune offre d")
