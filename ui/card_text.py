@@ -246,9 +246,15 @@ def summarised(answer: str, shown_ids: set[str], shown: str) -> str:
             continue
         heads_a_list = line.rstrip().endswith(":") and i + 1 < len(lines) and listed[i + 1]
         if heads_a_list and out:
-            # a list's own heading further down (« Métiers proches sur place : ») goes with its lines: the
-            # cards say each one's grade; left alone it would head the cards from the first one
-            continue
+            if any(listed[:i]):
+                # a list's own heading further down (« Métiers proches sur place : ») goes with its lines:
+                # the cards say each one's grade; left alone it would head the cards from the first one
+                continue
+            # the heading of the first cards, under a sentence saying nothing of the occupation was found
+            # (« Métiers proches : »): it says what they are, and where
+            line = line.rstrip().rstrip(":").rstrip() + (
+                " ci-dessous." if "ci-dessous" in shown else " below."
+            )
         if line.rstrip().endswith(":") and not out and shown:
             if m := _ANNOUNCES.search(line):
                 # the sentence already announces them (« Les plus proches : »): where they are, said once

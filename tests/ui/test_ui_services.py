@@ -405,6 +405,19 @@ def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> N
     assert summarised(english, {"200JLBW"}, "Here they are below.") == (
         "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation below."
     )  # it said "… of that occupation. Here they are below."
+    none_of_it = (
+        "Aucune offre de « Développeur logiciel » ne correspond à : Rennes (30 km), ni même en élargissant.\n"
+        "Métiers proches :\n"
+        "1. [200HBMD] « Développeur java back-end » — IGA, 49 - ANGERS (110.8 km) · 75/100 (même intitulé)"
+    )
+    # the cards are of other occupations: their heading stays, saying where they are
+    assert summarised(none_of_it, {"200HBMD"}, "Les voici ci-dessous.") == (
+        "Aucune offre de « Développeur logiciel » ne correspond à : Rennes (30 km), ni même en élargissant.\n"
+        "Métiers proches ci-dessous."
+    )
+    assert summarised(
+        none_of_it.replace("Métiers proches :", "Related occupations:"), {"200HBMD"}, "Here they are below."
+    ).endswith("\nRelated occupations below.")
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
