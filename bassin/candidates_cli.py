@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bassin.common import DataDir, explicit_request, open_engine, open_writer
+
+if TYPE_CHECKING:
+    from services.candidate_search import CandidateResult
 
 
 def ingest_cvs(
@@ -81,13 +84,21 @@ def search_candidates(
         typer.echo(
             f"Aucun candidat « {nm.occupation} » à moins de {nm.radius_km:g} km de {nm.place}. Les plus proches :"
         )
-        shown = nm.alternatives
+        _print_candidates(nm.alternatives)
+        if shown:
+            typer.echo("Métiers proches sur place :")
     elif not shown:
         typer.echo("Aucun candidat ne correspond.")
-    for r in shown:
+    nearest = response.no_match.alternatives if response.no_match is not None else []
+    _print_candidates(shown, first=len(nearest) + 1)
+
+
+def _print_candidates(shown: list[CandidateResult], first: int = 1) -> None:
+    """The candidates numbered from ``first`` (the related ones go on from the nearest ones' numbers)."""
+    for rank, r in enumerate(shown, start=first):
         years = f"{r.experience_years:g} ans" if r.experience_years is not None else "?"
         place = (r.location or "lieu ?") + (f" ({r.distance_km:.0f} km)" if r.distance_km is not None else "")
-        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title or 'titre ?'} · {years} · {place}")
+        typer.echo(f"{rank:>2}. [{r.id}] {r.title or 'titre ?'} · {years} · {place}")
         typer.echo(f"    {', '.join(r.skills[:10])}")
         if r.match is not None:
             typer.echo("    " + " · ".join([f"pertinence {r.match}/100", *r.reasons]))

@@ -158,16 +158,19 @@ def print_offer_response(response: OfferSearchResponse, *, evidence: bool = Fals
     if not response.results:
         typer.echo("Aucune offre ne correspond. Essayez d'élargir le rayon ou de retirer un filtre.")
         return
-    _print_results(response.results, evidence)
+    nearest = response.no_match.alternatives if response.no_match is not None else []
+    _print_results(response.results, evidence, first=len(nearest) + 1)
 
 
-def _print_results(results: list[OfferResult], evidence: bool) -> None:
-    for r in results:
+def _print_results(results: list[OfferResult], evidence: bool, first: int = 1) -> None:
+    """The offers numbered from ``first``: after a "nothing matches", the related ones go on from the
+    nearest ones' numbers, as the chat lists them."""
+    for rank, r in enumerate(results, start=first):
         place = r.location or "lieu non précisé"
         if r.distance_km is not None:
             place += f" ({r.distance_km:.0f} km)"
         when = r.published_at.date().isoformat() if r.published_at else "?"
-        typer.echo(f"{r.rank:>2}. [{r.id}] {r.title} — {r.company or 'entreprise non précisée'}")
+        typer.echo(f"{rank:>2}. [{r.id}] {r.title} — {r.company or 'entreprise non précisée'}")
         typer.echo(
             f"    {place} · {r.contract_label or r.contract} · {r.experience or ''} · publiée le {when}"
         )

@@ -135,7 +135,10 @@ class CandidateSearchService:
             rows = [(r, p) for r, p in found.rows if self._fits(r, occupation)]
         results = self._results(found.text, found.filters, rows, read, top_k, ranking)
         no_match = None
-        if filtering and occupation is not None and not results and found.filters.geo is not None:
+        # Nobody of the occupation itself at the place (« des aides-soignants à Rennes »: only a nurse
+        # there, « métier proche »): the nearest of it first, then who is there.
+        none_of_it = not results or (ranking and not any(r.grade in SAME_OCCUPATION for r in results))
+        if filtering and occupation is not None and none_of_it and found.filters.geo is not None:
             no_match = self._nearest(found.text, found.filters, occupation, ranking, top_k)
         return CandidateSearchResponse(
             query=text,

@@ -177,13 +177,14 @@ async def search_candidates(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tu
     extra: dict[str, Any] = {}
     no_match = getattr(response, "no_match", None)
     if no_match is not None:
-        # Nobody of the occupation within the place: the nearest candidates of it, said as such.
-        results = list(no_match.alternatives)
+        # Nobody of the occupation within the place: the nearest candidates of it, said as such, then the
+        # related ones at the place; one numbering for both.
+        results = [*no_match.alternatives, *results]
         extra["no_match"] = {
             "occupation": no_match.occupation,
             "place": no_match.place,
             "radius_km": no_match.radius_km,
-            "alternatives": len(results),
+            "alternatives": len(no_match.alternatives),
         }
     return tool_result(
         "candidates",

@@ -225,7 +225,9 @@ def personal_markdown(candidate_id: str, data: dict[str, Any] | None, lang: UiLa
     return "\n".join(lines) if len(lines) > 1 else words["none"].format(id=candidate_id)
 
 
-_ANNOUNCES = re.compile(r"(?P<words>Les plus proches|Here are the nearest ones of that occupation)\s*:\s*$")
+_ANNOUNCES = re.compile(
+    r"(?P<words>Les plus proches|Here are the nearest ones of that occupation|The nearest ones are)\s*:\s*$"
+)
 _LISTED = re.compile(r"^\s*(?:\d+\.|[-*•])\s*\[(?P<id>[^\]]+)\]")
 
 

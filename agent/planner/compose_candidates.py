@@ -41,7 +41,15 @@ def candidates_answer(result: dict[str, Any], lang: Lang) -> str:
             if lang == "fr"
             else f"No “{occupation}” candidate{also} within {radius} km of {place}. The nearest ones are:"
         )
-    lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
+    count = int(no_match.get("alternatives") or 0) if no_match else 0
+    if not count:
+        lines = [head, *(_candidate_line(r, lang) for r in rows[:LISTED])]
+    else:
+        # The nearest of the occupation first (ranks 1..n), then the related ones at the place.
+        lines = [head, *(_candidate_line(r, lang) for r in rows[:count])]
+        if rows[count:]:
+            lines.append("Métiers proches sur place :" if lang == "fr" else "Related occupations nearby:")
+            lines += [_candidate_line(r, lang) for r in rows[count : count + LISTED]]
     lines.append(_candidate_hint(len(rows), lang))
     return "\n".join(lines)
 

@@ -137,3 +137,16 @@ def test_a_request_of_filters_only_lists_who_passes_them_without_a_score(pool_en
     for r in found.results:
         assert r.match is None, r
         assert "anglais" in {fold(x) for x in (*r.languages, *r.skills)}, r
+
+
+def test_only_a_related_occupation_at_the_place_says_none_of_it_with_the_nearest(pool_engine: Engine) -> None:
+    """« des aides-soignants près de Rennes »: only a nurse there (« métier proche »). It listed her as
+    « 1 candidat(s) »; the answer says no aide-soignant is within the radius, lists the nearest ones, then
+    who is there."""
+    found = pool_engine.candidate_search.search("des aides-soignants près de Rennes", top_k=10)
+    assert found.results, "a related candidate at Rennes"
+    assert not any(r.grade in ("same_code", "same_title") for r in found.results)
+    assert found.no_match is not None and found.no_match.place == "Rennes"
+    nearest = found.no_match.alternatives
+    assert nearest and all(r.reasons[0] == "même métier" for r in nearest), nearest
+    assert all((r.distance_km or 0) > 30 for r in nearest)

@@ -418,6 +418,13 @@ def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> N
     assert summarised(
         none_of_it.replace("Métiers proches :", "Related occupations:"), {"200HBMD"}, "Here they are below."
     ).endswith("\nRelated occupations below.")
+    recruiter = (
+        "No “Aide-soignant” candidate within 30 km of Rennes. The nearest ones are:\n"
+        "1. [cv-3f108de1d4ac] « Aide-soignant » — Pornic (113.5 km) · 60/100 (same occupation)"
+    )
+    assert summarised(recruiter, {"cv-3f108de1d4ac"}, "Here they are below.") == (
+        "No “Aide-soignant” candidate within 30 km of Rennes. The nearest ones are below."
+    )  # it said "… The nearest ones are. Here they are below."
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:

@@ -63,3 +63,21 @@ def test_gaps_answer_lists_every_gap_or_says_none() -> None:
     assert "Ce qui manque à votre CV pour [A000001] « Comptable » (40/100) :" in text
     assert all(f"  − m{i}" in text for i in range(1, 6)) and "g1" not in text
     assert "[B000002]" in text and "Rien de ce que l'offre demande" in text
+
+
+def test_the_nearest_of_the_occupation_then_who_is_at_the_place() -> None:
+    """Nobody of the occupation at the place but a related one: the nearest of it first, then a heading for
+    who is there, one numbering."""
+    near = _row(1, "cv-aaaaaaaaaaaa", location="Pornic", distance_km=113.5, match=60, grade="same_code")
+    here = _row(2, "cv-bbbbbbbbbbbb", title="Infirmier", location="Rennes", distance_km=0, match=68,
+                grade="same_family")  # fmt: skip
+    result = _search(near, here) | {
+        "no_match": {"occupation": "Aide-soignant", "place": "Rennes", "radius_km": 30, "alternatives": 1}
+    }
+    lines = candidates_answer(result, "fr").splitlines()
+    assert lines[0].startswith("Aucun candidat « Aide-soignant »") and lines[0].endswith("Les plus proches :")
+    assert lines[1].startswith("1. [cv-aaaaaaaaaaaa]") and "(même métier)" in lines[1]
+    assert lines[2] == "Métiers proches sur place :"
+    assert lines[3].startswith("2. [cv-bbbbbbbbbbbb]") and "(métier proche)" in lines[3]
+    english = candidates_answer(result, "en").splitlines()
+    assert english[2] == "Related occupations nearby:" and english[3].startswith("2. [cv-bbbbbbbbbbbb]")
