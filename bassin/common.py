@@ -160,6 +160,11 @@ def print_offer_response(response: OfferSearchResponse, *, evidence: bool = Fals
         return
     nearest = response.no_match.alternatives if response.no_match is not None else []
     _print_results(response.results, evidence, first=len(nearest) + 1)
+    if response.narrower:
+        typer.echo(
+            f"« {response.text} » désigne bien des métiers : offres listées par leur intitulé, sans note. "
+            "Précisez, par exemple : " + ", ".join(f"« {o} »" for o in response.narrower[:3]) + "."
+        )
 
 
 def _print_results(results: list[OfferResult], evidence: bool, first: int = 1) -> None:

@@ -29,7 +29,8 @@ weighs little and cannot alone make two occupations close."""
 SHARED_SHOWN = 3
 _FORMER = re.compile(
     r"\b(?:j'(?:e|é)tais|j'ai (?:e|é)t(?:e|é)|je suis|ancien(?:ne)?|ex-?|i was|i am|i'm|was|former(?:ly)?"
-    r"|(?:faire )?autre chose|something else|un|une|a|an)\b",
+    r"|(?:faire )?(?:autre chose|un autre metier|un autre métier)|faire|(?:to )?do something (?:else|different)"
+    r"|something else|and|et|to|un|une|a|an)\b",
     re.IGNORECASE,
 )
 

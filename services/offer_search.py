@@ -12,6 +12,7 @@ the nearest offers alike; no index stores salaries, so the retrievers are asked 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.filters import haversine_km, matches
 from domain.salary import format_salary
 from domain.search import GeoFilter, ScoreParts, SearchFilters
+from referentials.taxonomy.rome import content_words
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
@@ -45,6 +47,10 @@ NEAREST_RINGS = (2, 4, 8, 16)
 """Radii (× the asked one) searched in turn for the nearest offers of an occupation absent from the place."""
 NEAREST_RING_POOL = 100
 NEAREST = 5
+NARROWER = 5
+"""Occupations offered to choose from when a request names a kind of job (« technicien »)."""
+NARROWER_POOL = 30
+"""… read among this many of the offers found."""
 SALARY_OVERFETCH = 4
 """With a salary floor, each retriever reads this many times more offers (the floor is checked on rows)."""
 MAX_FETCH = 200
@@ -116,6 +122,12 @@ class OfferSearchResponse(BaseModel):
     results: list[OfferResult]
     occupation: str | None = Field(default=None, description="The occupation read in the request (ROME).")
     no_match: NoMatch | None = None
+    narrower: list[str] = Field(
+        default_factory=list,
+        description="When the request names a kind of job (« technicien ») rather than an occupation: the "
+        "occupations of the offers found, most frequent first, to choose from; the results are then listed "
+        "by their words, without a grade.",
+    )
 
     @property
     def listed(self) -> list[OfferResult]:
@@ -194,6 +206,22 @@ class OfferSearchService:
         ranker = self.ranker
         if occupation is None:
             occupation = ranker.occupation(occupation_text if occupation_text is not None else found.text)
+        kind = None if occupation.codes else ranker.kind_of_job(found.text)
+        if kind is not None:
+            # A kind of job (« technicien », « ingénieur »): no occupation to grade against, so no number
+            # (every offer showed 2-12/100); the offers its words find, and the occupations among them.
+            # Only offers whose title says it: the vector retriever's nearest "opérateur" offers near Lille
+            # were sports instructors and data engineers.
+            titled = [(row, parts) for row, parts in pooled if _titled(kind, row.title)]
+            results = [_result(i, row, parts, hard) for i, (row, parts) in enumerate(titled[:top_k], start=1)]
+            return OfferSearchResponse(
+                query=text,
+                text=found.text,
+                filters=hard,
+                understood=found.notes,
+                results=results,
+                narrower=self._occupations_among(kind, [row for row, _ in titled[:NARROWER_POOL]]),
+            )
         best = [row for row, _ in pooled[:TITLE_FEEDBACK]]
         if not occupation.codes:
             # The text alone says no occupation: the best results' titles may (pseudo-relevance feedback).
@@ -247,6 +275,15 @@ class OfferSearchService:
             occupation=occupation.label or None,
             no_match=no_match,
         )
+
+    def _occupations_among(self, kind: str, rows: Sequence[OfferRow]) -> list[str]:
+        """The occupations of ``rows``: the ones named by the job word first (« Technicien / Technicienne
+        de maintenance industrielle » before « Agent / Agente de désinsectisation »), then the most
+        frequent (ties: first seen); ``NARROWER`` at most."""
+        assert self.ranker is not None
+        counts = Counter(row.rome_code for row in rows if row.rome_code)
+        labels = [label for code, _n in counts.most_common() if (label := self.ranker.rome.label(code))]
+        return sorted(labels, key=lambda label: not _titled(kind, label))[:NARROWER]
 
     def _occupation_ids(self, codes: Sequence[str], filters: SearchFilters, limit: int) -> list[int]:
         """Ids of offers of these ROME codes under ``filters`` (newest first), from the lexical index; the
@@ -367,6 +404,16 @@ class OfferSearchService:
                     alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
                 )
         return None
+
+
+def _titled(word: str, title: str) -> bool:
+    """Whether ``title`` holds the job word ``word`` in either gender (« technicien » in « Technicienne
+    SAV », « opérateur » in « Opératrice de production »): a shared stem, its last letters aside."""
+    asked = content_words(word)
+    if not asked:
+        return False
+    stem = asked[0][: max(5, len(asked[0]) - 3)]
+    return any(w.startswith(stem) for w in content_words(title))
 
 
 def _by_distance_to(centres: Sequence[tuple[float, float]]) -> Callable[[RankedOffer], tuple[bool, float]]:

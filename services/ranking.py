@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from domain.filters import haversine_km
 from domain.search import ScoreParts, SearchFilters
-from referentials.occupation.english import french_title, reads_as_english
+from referentials.occupation.english import french_role, french_title, reads_as_english
 from referentials.taxonomy.rome import content_words
 from scoring.scorer import MatchScore, MatchScorer
 from scoring.seeker import RomeFinder, SkillFinder, seeker_from_query
@@ -146,7 +146,7 @@ NAMING = 12
 CO_READING = 0.5
 """Without words naming an appellation, a likely code at least this share of the best one's probability is
 the asked occupation too."""
-LIKELIER = 3.0
+LIKELIER = 2.0
 """An unsure reading is named by a near-top appellation this many times likelier than the best-named one."""
 NAMED_SHARE = 0.03
 """A code the request's words name (an appellation's ``find_codes`` score ≥ ``NAMED``) in one of the
@@ -187,13 +187,21 @@ class Ranking:
     below_floor: list[RankedOffer] = field(default_factory=list)
 
 
+class RomeWords(RomeFinder, Protocol):
+    """``referentials.taxonomy.RomeReferential``: appellations for words, and the words too generic to name one."""
+
+    def generic(self, text: str) -> bool: ...
+
+    def label(self, code: str) -> str | None: ...
+
+
 class OccupationReader(Protocol):
     """``referentials.occupation.OccupationClassifier``."""
 
     def classify(self, text: str, k: int = 5) -> Sequence[OccupationGuess]: ...
 
 
-def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | None = None) -> Occupation:
+def read_occupation(text: str, rome: RomeWords, classifier: OccupationReader | None = None) -> Occupation:
     """The occupations ``text`` names, or ``NO_OCCUPATION``.
 
     An exact ROME appellation wins; otherwise the classifier's guesses are grouped by ROME family and the
@@ -206,8 +214,8 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
     trusted (``evals/occupation_en`` dev part: first code right 0.556 → 0.674, sure but of another family
     8.1 % → 7.4 %).
     """
-    if not text.strip():
-        return NO_OCCUPATION
+    if not text.strip() or kind_of_job(text, rome) is not None:
+        return NO_OCCUPATION  # « technicien », "engineer": a kind of job, not an occupation
     english = _read_occupation(text, rome, classifier)
     french = french_title(text) if reads_as_english(text) else None
     if not french:
@@ -230,7 +238,25 @@ def read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | 
     return replace(rendered, confidence=min(rendered.confidence, UNSURE))
 
 
-def _read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader | None) -> Occupation:
+def kind_of_job(text: str, rome: RomeWords) -> str | None:
+    """The job word ``text`` is when it names a kind of job rather than an occupation (« technicien »,
+    « ingénieur »; "engineer" is « ingénieur »), in French; None otherwise. An exact appellation is not
+    one ("chef" is a cook's)."""
+    if _exact(rome, text) or (reads_as_english(text) and french_title(text)):
+        return None  # an appellation, or an English occupation word ("chef" is a cook)
+    for words in (text, french_role(text)):
+        if words and rome.generic(words):
+            return words
+    return None
+
+
+def _exact(rome: RomeFinder, text: str) -> bool:
+    """Whether ``text`` is a ROME appellation itself."""
+    found = rome.find_codes(text, limit=1)
+    return bool(found) and found[0][2] >= EXACT
+
+
+def _read_occupation(text: str, rome: RomeWords, classifier: OccupationReader | None) -> Occupation:
     found = rome.find_codes(text, limit=NAMING)
     if found and found[0][2] >= EXACT:
         code, label, _ = found[0]
@@ -242,6 +268,11 @@ def _read_occupation(text: str, rome: RomeFinder, classifier: OccupationReader |
             if g.code[:3] == code[:3] and g.code != code and g.confidence >= CODE_SHARE
         ]
         return Occupation(codes=(code, *same), label=label, confidence=1.0, families=(code[:3],))
+    if rome.generic(text):
+        # « technicien », « ingénieur », « responsable »: a kind of job, not an occupation. The classifier,
+        # trained on offer titles, read « technicien » as urban cleaning (0.67) and « opérateur » as a
+        # lathe operator (0.76): the words alone rank such a request.
+        return NO_OCCUPATION
     if classifier is None:
         if not found:
             return NO_OCCUPATION
@@ -357,8 +388,10 @@ class _RecentCodes:
     (its occupation, its seeker, the nearest offers' ranking); the referential does not change at run time.
     """
 
-    def __init__(self, rome: RomeFinder, size: int = 8) -> None:
+    def __init__(self, rome: RomeWords, size: int = 8) -> None:
         self._find = lru_cache(maxsize=size)(rome.find_codes)
+        self.generic = rome.generic
+        self.label = rome.label
 
     def find_codes(self, text: str, limit: int = 5) -> list[tuple[str, str, float]]:
         return list(self._find(text, limit))
@@ -379,16 +412,20 @@ class OfferRanker:
         *,
         scorer: MatchScorer,
         taxonomy: SkillFinder,
-        rome: RomeFinder,
+        rome: RomeWords,
         occupations: OccupationReader | None = None,
     ) -> None:
         self.scorer = scorer
         self.taxonomy = taxonomy
-        self.rome: RomeFinder = _RecentCodes(rome)
+        self.rome: RomeWords = _RecentCodes(rome)
         self.occupations = occupations
 
     def occupation(self, text: str) -> Occupation:
         return read_occupation(text, self.rome, self.occupations)
+
+    def kind_of_job(self, text: str) -> str | None:
+        """``kind_of_job`` with this ranker's referential."""
+        return kind_of_job(text, self.rome)
 
     def related(self, text: str, occupation: Occupation) -> tuple[str, ...]:
         """The codes nearest to the asked occupation, likeliest first: its other read codes, then the

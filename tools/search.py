@@ -125,6 +125,9 @@ async def search_offers(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tuple[
     extra: dict[str, Any] = {}
     if response.occupation:
         extra["occupation"] = response.occupation
+    if response.narrower:
+        # a kind of job (« technicien »): listed by their words, unscored; the occupations to choose from
+        extra["narrower"] = {"word": response.text, "occupations": response.narrower}
     if response.no_match is not None:
         # Nothing of the occupation within the place/contract: the nearest real offers come first, then
         # the related occupations on the spot; one numbering so that "la 2" opens what is shown as 2.

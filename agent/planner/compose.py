@@ -137,7 +137,7 @@ def compose(plan: TurnPlan, outcomes: list[Outcome], history: list[dict[str, Any
         elif kind == "what_if":
             parts.append(_what_if(result, lang))
         elif kind == "occupations":
-            parts.append(_occupations(result, lang))
+            parts.append(_occupations(result, lang, plan.data.get("place")))
     if not parts:
         return _REPLIES["clarify"][lang]
     return "\n\n".join(p for p in parts if p)
@@ -171,6 +171,8 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     shown = (fresh or rows)[:LISTED]
     head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
     lines = [head, *(_offer_line(r, lang) for r in shown)]
+    if narrower := result.get("narrower"):
+        lines.append(_narrower_sentence(narrower, lang))
     # With one offer there is no "2nd" to point at.
     other = ("la 2", "the 2nd") if len(rows) > 1 else ("la 1", "the 1st")
     if lang == "fr":
@@ -180,6 +182,17 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
         lines.append(f"Say “{other[1]}” for details, “why the first one?” for the fit, or refine (“only CDI”, "
                      "“further”).")  # fmt: skip
     return "\n".join(lines)
+
+
+def _narrower_sentence(narrower: dict[str, Any], lang: Lang) -> str:
+    """A kind of job (« technicien »): the offers were listed by their words, unscored; which job?"""
+    word, occupations = narrower.get("word") or "", narrower.get("occupations") or []
+    among = "« " + " », « ".join(occupations[:3]) + " »" if occupations else ""
+    if lang == "fr":
+        return (f"« {word} » désigne bien des métiers : ces offres le disent dans leur intitulé, sans note "
+                f"d'adéquation. Précisez lequel" + (f" (parmi elles : {among})" if among else "") + ".")  # fmt: skip
+    return (f"“{word}” covers many jobs: these offers say it in their title, without a match score. Say which "
+            "one" + (f" (among them: {among})" if among else "") + ".")  # fmt: skip
 
 
 def _no_match_sentence(no_match: dict[str, Any], where: str, lang: Lang, *, nearest: bool = True) -> str:
@@ -327,8 +340,9 @@ def _what_if(result: dict[str, Any], lang: Lang) -> str:
     return text
 
 
-def _occupations(result: dict[str, Any], lang: Lang) -> str:
-    """Occupations close to a former job (career change), with the skills they share; never a search."""
+def _occupations(result: dict[str, Any], lang: Lang, place: str | None = None) -> str:
+    """Occupations close to a former job (career change), with the skills they share; never a search.
+    ``place``: where the user wants to work, said with it (the next search needs it again)."""
     suggestions = result.get("suggestions") or []
     if not suggestions:
         return _REPLIES["career_change"][lang]
@@ -343,7 +357,12 @@ def _occupations(result: dict[str, Any], lang: Lang) -> str:
             f"- « {s['label']} » — {s['offers']} offre(s) ; en commun : « {' », « '.join(s['shared_skills'])} »"
             for s in suggestions
         ]
-        tail = "Lequel vous attire ? Dites-le-moi (avec un lieu), je chercherai les offres."
+        tail = (
+            f"Lequel vous attire ? Dites-le-moi avec le lieu (« {suggestions[0]['label']} à {place} »), je "
+            "chercherai ses offres."
+            if place
+            else "Lequel vous attire ? Dites-le-moi (avec un lieu), je chercherai les offres."
+        )
     else:
         head = (
             f"To move on from {occupation}, here are occupations of other families whose offers ask for "
@@ -353,5 +372,10 @@ def _occupations(result: dict[str, Any], lang: Lang) -> str:
             f"- « {s['label']} » — {s['offers']} offer(s); shared: « {' », « '.join(s['shared_skills'])} »"
             for s in suggestions
         ]
-        tail = "Which one appeals to you? Tell me (with a place) and I will search the offers."
+        tail = (
+            f"Which one appeals to you? Tell me with the place (“{suggestions[0]['label']} in {place}”) and I "
+            "will search its offers."
+            if place
+            else "Which one appeals to you? Tell me (with a place) and I will search the offers."
+        )
     return "\n".join([head, *lines, tail])

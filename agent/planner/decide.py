@@ -91,12 +91,15 @@ def _decide(reading: Reading, briefing: Briefing, tools: frozenset[str]) -> Turn
         if "reset" in acts:
             return TurnPlan("reply", lang, reply="reset")
         return TurnPlan("reply", lang, reply="clarify")
-    if "career_change" in acts and not reading.refs and not reading.place and not reading.contracts:
+    if "career_change" in acts and not reading.refs and not reading.contracts:
         # "je veux changer de métier, j'étais vendeuse": searching "vendeuse" would answer the opposite;
-        # occupations close to it (by the skills their offers ask) are what helps.
+        # occupations close to it (by the skills their offers ask) are what helps. A place said with it
+        # (« … près de Lille ») is for the search that follows: the answer asks for it with the job.
         if reading.query.strip() and "suggest_occupations" in tools:
             suggest = {"tool": "suggest_occupations", "args": {"former_job": reading.query.strip()}}
-            return TurnPlan("search", lang, steps=[suggest])
+            return TurnPlan(
+                "search", lang, steps=[suggest], data={"place": reading.place} if reading.place else {}
+            )
         return TurnPlan("reply", lang, reply="career_change")
     if acts & {"what_if", "relax"}:
         return _what_if_plan(reading, briefing, tools)

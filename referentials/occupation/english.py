@@ -314,6 +314,15 @@ def french_title(title: str) -> str | None:
     return " ".join(pieces)
 
 
+def french_role(title: str) -> str | None:
+    """The French role word of an English ``title`` that is only a role any field has ("Engineer" →
+    « ingénieur », "technician" → « technicien »), else None (``french_title`` gives those None)."""
+    if _ACCENTED_RE.search(title):
+        return None
+    french = GLOSSARY.get(" ".join(_WORD_RE.findall(title.lower())))
+    return french if french in _GENERIC else None
+
+
 def reads_as_english(title: str) -> bool:
     """True when ``title`` is worded in English ("Vice President", "Engineer"): no French word or accent,
     and some English occupation word of the glossary."""

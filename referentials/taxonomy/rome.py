@@ -6,7 +6,7 @@ import csv
 import gzip
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -152,6 +152,12 @@ def _load(directory: Path) -> _RomeData:
 _TITLE_WORD = re.compile(r"[a-z]{5,}")
 
 
+GENERIC_FAMILIES = 20
+"""A job word heading appellations of this many ROME families or more may be generic (``generic``)."""
+GENERIC_SHARE = 0.4
+"""… when no family holds this share of its appellations ("conseiller": 35 families, 37 % in one)."""
+
+
 class RomeReferential:
     """ROME 4.0 codes (1,584) and appellations (13,120), read on first use.
 
@@ -206,6 +212,18 @@ class RomeReferential:
     def appellations(self, code: str) -> list[str]:
         """Published job titles of a ROME code (empty when unknown)."""
         return list(self._data.appellations.get(code.strip().upper(), []))
+
+    def generic(self, text: str) -> bool:
+        """True when ``text`` is one job word heading the appellations of many fields alike: "technicien",
+        "ingénieur", "responsable", "opérateur" (at least ``GENERIC_FAMILIES`` ROME families, none holding
+        ``GENERIC_SHARE`` of them). Such a word names a kind of job, not an occupation; "électricien" (11
+        families, 40 % in one) or "vendeuse" (15, 58 %) still do."""
+        words = set(content_words(gendered_forms(text)[0]))
+        if len(words) != 1:
+            return False
+        variants = self._data.postings.get(next(iter(words)), [])
+        families = Counter(self._data.variants[i].code[:3] for i in variants)
+        return len(families) >= GENERIC_FAMILIES and max(families.values()) < GENERIC_SHARE * len(variants)
 
     def find_codes(self, text: str, limit: int = 5) -> list[tuple[str, str, float]]:
         """ROME codes for a job title or a short free text, best first.

@@ -108,7 +108,8 @@ ACTS: dict[Act, re.Pattern[str]] = {
         r"\bchanger (?:de (?:metier|voie|carriere|branche|secteur|domaine|profession)|d'orientation)\b"
         r"|\b(?:me |se )?reconvertir\b|\breconversion\b|\bfaire autre chose\b|\bnouveau metier\b"
         r"|\bcareer (?:change|switch)\b|\b(?:change|switch)(?:ing)? (?:careers?|jobs? entirely)\b"
-        r"|\bnew career\b|\bretrain(?:ing)?\b"
+        r"|\bnew career\b|\bretrain(?:ing)?\b|\b(?:do|doing|try|trying) something (?:else|different)\b"
+        r"|\bchange (?:fields?|professions?|occupations?)\b|\b(?:un )?autre (?:metier|voie)\b"
     ),
     "search_verb": re.compile(
         r"\b(?:trouve[rsz]?|cherche[rsz]?|recherche[rsz]?|montre[rsz]?|donne[rsz]?|liste[rsz]?|propose[rsz]?"
@@ -119,7 +120,7 @@ ACTS: dict[Act, re.Pattern[str]] = {
 # Words that say what to do, not what to search: blanked before the query is read.
 REQUEST = re.compile(
     r"\b(?:voici|voila|here is|here's|here are|j'ai|i have|i've|je suis|i am|i'm|je (?:veux|voudrais|cherche|recherche|souhaite|souhaiterais|prefere)"
-    r"|i (?:want|would like|need|am looking for)|i'm looking for|est-ce qu'il y a|y a-t-il|il y a"
+    r"|i (?:want|would like|would love|need|am looking for)|i'd (?:like|love)|i'm looking for|est-ce qu'il y a|y a-t-il|il y a"
     r"|are there|do you have|avez-vous|as-tu|tu as|quelles sont|quels sont|what are|peux-tu|pourrais-tu"
     r"|which|what|quels?|quelles?"
     r"|pouvez-vous|can you|could you|merci|thanks|thank you|s'il te plait|s'il vous plait|please|stp|svp"
@@ -136,6 +137,13 @@ REQUEST = re.compile(
 FIRST_JOB = re.compile(r"\b(?:mon |my )?(?:premier|first) (?:emploi|job|poste)\b")
 YEARS_PLAIN = re.compile(
     r"\b(?P<n>\d{1,2})\s*(?:ans|annees|years?|yrs)\s*(?:d'experience|d experience|of experience|experience|d'xp|xp)\b"
+)
+# A career change towards a named job (« me reconvertir en boulanger », "become a nurse"): a search for that
+# job, not suggestions away from it. Matched on folded text; the words are not searched.
+CAREER_TARGET = re.compile(
+    r"\b(?:me |se |te )?(?:reconvertir|reconversion(?: professionnelle)?|changer de (?:metier|voie|carriere))"
+    r" (?:en|vers|dans|comme|pour devenir)\b|\bdevenir\b|\bbecom(?:e|ing)\b"
+    r"|\b(?:retrain(?:ing)?|career (?:change|switch)|switch(?:ing)? careers?|change careers?) (?:to|into|as)\b"
 )
 NOT_QUERY: tuple[Act, ...] = (
     "why", "compare", "details", "more", "farther", "closer", "anywhere", "any_contract", "for_my_cv",

@@ -26,6 +26,7 @@ from services.utterance.lexicon import (
     ACTS,
     ANYWHERE_EXTRA,
     CANDIDATE_TARGET,
+    CAREER_TARGET,
     CONNECTORS,
     ENGLISH_PLACES,
     EXCLUDE_MORE,
@@ -169,6 +170,10 @@ class UtteranceReader:
             reading.file_id = m.group(1)
             spans.append(m.span())
         reading.acts = {act for act, pattern in ACTS.items() if pattern.search(folded)}
+        if m := CAREER_TARGET.search(folded):
+            # towards a named job: a search for it (« me reconvertir en boulanger » is not a baker leaving)
+            reading.acts.discard("career_change")
+            spans += [t.span() for t in CAREER_TARGET.finditer(folded)]
         if m := ANYWHERE_EXTRA.search(folded):
             reading.acts.add("anywhere")
             spans.append(m.span())

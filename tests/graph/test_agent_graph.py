@@ -323,3 +323,24 @@ async def test_a_career_change_suggests_close_occupations_instead_of_searching_t
     assert "Hôte / Hôtesse de caisse" in answer and "Encaissement" in answer
     vague = await graph.ainvoke({"messages": [("user", "je veux me reconvertir")]}, thread("c2"), context=ctx)
     assert turn_calls(vague) == [] and "changer de métier" in vague["messages"][-1].content
+    # with a place, still suggestions (it searched the old job there), the place asked back with the job
+    placed = "I was a cashier and want to do something else, near Lille"
+    out = await graph.ainvoke({"messages": [("user", placed)]}, thread("c3"), context=ctx)
+    assert [name for name, _ in turn_calls(out)] == ["suggest_occupations"] and search.calls == []
+    assert "in Lille”) and I will search its offers" in out["messages"][-1].content
+
+
+async def test_a_career_change_towards_a_named_job_searches_that_job(graph: Any, planner: Any) -> None:
+    """« je veux me reconvertir en boulanger »: boulanger is where the user goes, not what they leave (it got
+    occupations away from bakery)."""
+    search = FakeOfferSearch()
+    ctx = make_context(planner, offer_search=search)
+    for said, query in (
+        ("je veux me reconvertir en boulanger", "boulanger"),
+        ("I'd like to retrain as an electrician", "electrician"),
+        ("je voudrais devenir aide-soignante", "aide-soignante"),
+    ):
+        out = await graph.ainvoke({"messages": [("user", said)]}, thread(f"to-{query}"), context=ctx)
+        calls = turn_calls(out)
+        assert [name for name, _ in calls] == ["search_offers"], said
+        assert calls[0][1]["query"] == query, calls

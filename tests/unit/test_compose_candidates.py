@@ -81,3 +81,18 @@ def test_the_nearest_of_the_occupation_then_who_is_at_the_place() -> None:
     assert lines[3].startswith("2. [cv-bbbbbbbbbbbb]") and "(métier proche)" in lines[3]
     english = candidates_answer(result, "en").splitlines()
     assert english[2] == "Related occupations nearby:" and english[3].startswith("2. [cv-bbbbbbbbbbbb]")
+
+
+def test_a_kind_of_job_lists_unscored_offers_and_asks_which_one() -> None:
+    """« technicien »: the offers are listed without a score, then the answer asks which technician, naming
+    occupations among them."""
+    offers = {"kind": "offers", "ids": ["A000001"], "applied": {"query": "technicien", "place": "Lyon"},
+              "results": [{"rank": 1, "id": "A000001", "title": "Technicien SAV"}],
+              "narrower": {"word": "technicien", "occupations": ["Technicien / Technicienne de maintenance",
+                                                                 "Agent / Agente de désinsectisation"]}}  # fmt: skip
+    answer = compose(TurnPlan("search", "fr"), [Outcome("search_offers", {}, offers)], [])
+    assert "/100" not in answer
+    assert "« technicien » désigne bien des métiers" in answer
+    assert "(parmi elles : « Technicien / Technicienne de maintenance », « Agent / Agente" in answer
+    english = compose(TurnPlan("search", "en"), [Outcome("search_offers", {}, offers)], [])
+    assert "“technicien” covers many jobs" in english and "Say which one (among them:" in english

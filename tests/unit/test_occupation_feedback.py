@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from referentials.occupation import default_occupations
 from referentials.taxonomy import default_rome
-from services.ranking import NO_OCCUPATION, occupation_from_titles, read_occupation
+from services.ranking import NO_OCCUPATION, kind_of_job, occupation_from_titles, read_occupation
 from tests.graph.fakes import offer_row
 
 
@@ -52,3 +52,28 @@ def test_two_weak_readings_that_agree_rank_the_offers() -> None:
     # a little ahead of the driver's: neither is a reading
     assert read_occupation("Animateur d'éveil", rome, classifier) == NO_OCCUPATION
     assert read_occupation("Chauffeur Transports commun", rome, classifier) == NO_OCCUPATION
+
+
+def test_a_kind_of_job_is_no_occupation() -> None:
+    """« technicien », « ingénieur », "engineer" head the appellations of dozens of fields: the classifier read
+    « technicien » as urban cleaning (0.67, trusted) and « opérateur » as a lathe operator. An appellation
+    ("chef" in English, « data engineer »), a job word of a few fields (« électricien ») or a qualified one
+    (« technicien de maintenance ») still reads."""
+    rome, classifier = default_rome(), default_occupations()
+    for word in ("technicien", "Technicienne", "ingénieur", "opérateur", "responsable", "directeur"):
+        assert rome.generic(word), word
+        assert kind_of_job(word, rome) == word
+        assert read_occupation(word, rome, classifier) == NO_OCCUPATION, word
+    assert kind_of_job("engineer", rome) == "ingénieur" and kind_of_job("Technician", rome) == "technicien"
+    assert read_occupation("engineer", rome, classifier) == NO_OCCUPATION
+    for words in (
+        "électricien",
+        "vendeuse",
+        "infirmier",
+        "technicien de maintenance",
+        "data engineer",
+        "chef",
+    ):
+        assert kind_of_job(words, rome) is None, words
+        assert read_occupation(words, rome, classifier).codes, words
+    assert read_occupation("électricien", rome, classifier).label.startswith("Electricien")

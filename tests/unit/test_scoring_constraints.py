@@ -351,3 +351,25 @@ def test_nothing_of_the_occupation_anywhere_lists_the_nearest_offers_of_near_one
     far = [r.distance_km for r in found.results]
     assert all(d is not None and d > 5 for d in far) and far == sorted(far)  # type: ignore[type-var]
     assert describe_no_match(found.no_match, found.filters).startswith("Aucune offre d")
+
+
+def test_a_kind_of_job_lists_the_offers_titled_so_unscored_with_the_occupations_among_them(
+    engine: SmallEngine, scorer: MatchScorer
+) -> None:
+    """« technicien »: no occupation to grade against, so no number (each offer showed 2-12/100, the first
+    one filed as urban cleaning); only offers whose title says it, and the occupations among them to choose
+    from, the ones the word names first."""
+    titled = [r for r in engine.rows if "technicien" in r.title.lower()]
+    assert len(titled) >= 3, "the sample has technicians"
+    found = offer_search(engine, scorer).search("technicien", top_k=10, interpret=False)
+    assert found.results and found.occupation is None and found.no_match is None
+    for r in found.results:
+        assert r.match is None and r.grade is None, r
+        assert "technici" in r.title.lower(), r.title
+    rome = default_rome()
+    assert found.narrower
+    assert set(found.narrower) <= {rome.label(r.rome_code) for r in titled if r.rome_code}
+    says = ["technici" in label.lower() for label in found.narrower]
+    assert says == sorted(says, reverse=True)  # the occupations the word names first
+    named = offer_search(engine, scorer).search("technicien de maintenance", top_k=10, interpret=False)
+    assert not named.narrower and all(r.match is not None for r in named.results)
