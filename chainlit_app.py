@@ -172,7 +172,9 @@ async def on_chat_resume(thread: ThreadDict) -> None:
         if isinstance(metadata.get(CARD_KEY), dict):
             card = OfferCard.from_dict(metadata[CARD_KEY])
             known[card.id], lang = card, card.lang
-            for action in offer_actions(card.id, card.lang):
+            for action in offer_actions(
+                card.id, card.lang, scored=card.score is not None or card.abstained is not None
+            ):
                 await action.send(for_id=step["id"])
         elif metadata.get(CANDIDATE_KEY):
             lang = ui_lang(metadata.get(LANG_KEY))
@@ -277,7 +279,9 @@ async def _offer_cards(rt: UiRuntime, cards: list[OfferCard], artifact: dict[str
         known[card.id] = card
         await cl.Message(
             content=offer_markdown(card),
-            actions=offer_actions(card.id, card.lang),
+            actions=offer_actions(
+                card.id, card.lang, scored=card.score is not None or card.abstained is not None
+            ),
             metadata={CARD_KEY: card.to_dict()},
         ).send()
     cl.user_session.set("cards", known)

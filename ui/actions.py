@@ -37,11 +37,14 @@ _CV: dict[UiLang, dict[str, str]] = {
 }
 
 
-def offer_actions(offer_id: str, lang: UiLang = "fr") -> list[cl.Action]:
-    """An offer card's buttons: why, details, save, applied, thumbs up and down."""
+def offer_actions(offer_id: str, lang: UiLang = "fr", *, scored: bool = True) -> list[cl.Action]:
+    """An offer card's buttons: why (when the card has a score to explain), details, save, applied, thumbs
+    up and down."""
     payload = {"offer_id": offer_id}
     actions = []
     for name, (label, tooltip) in _OFFER[lang].items():
+        if name == "why" and not scored:
+            continue
         if label is None:
             actions.append(cl.Action(name=name, payload=payload, icon=_ICONS[name], tooltip=tooltip))
         else:

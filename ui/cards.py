@@ -153,7 +153,13 @@ class CardBuilder:
             return []
         ids = [str(r["id"]) for r in results]
         rows = self.context.offer_rows.get_by_external_ids(ids)
-        scores = self._scores(artifact.get("applied") or {}, ids)
+        applied = artifact.get("applied") or {}
+        # A kind of job (« technicien ») or filters alone: nothing to grade against, the search listed them
+        # unscored; a number from the scorer against the bare word read 2/100 on a technician's offer.
+        unscored = bool(artifact.get("narrower")) or not any(
+            applied.get(k) for k in ("query", "cv_id", "skills")
+        )
+        scores = {} if unscored else self._scores(applied, ids)
         basis_kind = "cv" if (artifact.get("applied") or {}).get("cv_id") else "query"
         cards: list[OfferCard] = []
         for r in results:

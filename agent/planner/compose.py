@@ -172,7 +172,13 @@ def _offers(result: dict[str, Any], lang: Lang, previous_ids: list[str]) -> str:
     head = f"{len(rows)} offre(s) — {where} :" if lang == "fr" else f"{len(rows)} offer(s) — {where}:"
     lines = [head, *(_offer_line(r, lang) for r in shown)]
     if narrower := result.get("narrower"):
+        # unscored: no « pourquoi ? » to offer, the job to say instead
         lines.append(_narrower_sentence(narrower, lang))
+        fr_ref, en_ref = ("la 2", "the 2nd") if len(rows) > 1 else ("la 1", "the 1st")
+        lines.append(
+            f"Dites « {fr_ref} » pour le détail." if lang == "fr" else f"Say “{en_ref}” for details."
+        )
+        return "\n".join(lines)
     # With one offer there is no "2nd" to point at.
     other = ("la 2", "the 2nd") if len(rows) > 1 else ("la 1", "the 1st")
     if lang == "fr":

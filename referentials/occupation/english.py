@@ -319,7 +319,10 @@ def french_role(title: str) -> str | None:
     « ingénieur », "technician" → « technicien »), else None (``french_title`` gives those None)."""
     if _ACCENTED_RE.search(title):
         return None
-    french = GLOSSARY.get(" ".join(_WORD_RE.findall(title.lower())))
+    words = _WORD_RE.findall(title.lower())
+    if not words:
+        return None
+    french = GLOSSARY.get(" ".join(words)) or GLOSSARY.get(" ".join([*words[:-1], _singular(words[-1])]))
     return french if french in _GENERIC else None
 
 
@@ -358,11 +361,32 @@ def _glossary_pieces(words: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-            key = " ".join(words[i : i + size])
-            if key in GLOSSARY:
+            phrase = words[i : i + size]
+            # a recruiter's plural: "nursing assistants", "welders", "secretaries"
+            key = next(
+                (
+                    k
+                    for k in (" ".join(phrase), " ".join([*phrase[:-1], _singular(phrase[-1])]))
+                    if k in GLOSSARY
+                ),
+                None,
+            )
+            if key is not None:
                 pieces.append(GLOSSARY[key])
                 i += size
                 break
         else:
             i += 1
     return pieces
+
+
+def _singular(word: str) -> str:
+    """An English plural noun's singular ("nurses" → "nurse", "secretaries" → "secretary", "waitresses" →
+    "waitress"); other words as they are."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word

@@ -204,3 +204,21 @@ def test_recruiter_finds_anonymous_candidates_then_opens_one(page: Any, ui_serve
     card.get_by_role("button", name="Ouvrir le profil").click()
     page.get_by_text(re.compile(r"Coordonnées de cv-|Aucune coordonnée enregistrée")).first.wait_for()
     shot(page, "recruiter-profile-opened")
+
+
+def test_a_kind_of_job_gets_unscored_cards_and_a_question(page: Any, ui_server: ChainlitServer) -> None:
+    """« technicien à Lyon »: the offers titled so, without a score or a « Pourquoi ? » (each showed 1-7/100
+    from the scorer against the bare word), and which technician the user means."""
+    login(page, ui_server, "candidate")
+    ask(page, "technicien à Lyon")
+    page.get_by_text("désigne bien des métiers").first.wait_for()
+    cards = page.locator(".ai-message").filter(has_text=re.compile(r"offre [0-9A-Z]{6,}"))
+    cards.first.wait_for()
+    page.wait_for_timeout(500)
+    shot(page, "candidate-kind-of-job")
+    assert cards.count() >= 2
+    for i in range(cards.count()):
+        text = cards.nth(i).inner_text()
+        assert "technic" in text.lower() and not CARD.search(text), text  # « Technico-commercial » too
+        assert cards.nth(i).get_by_role("button", name="Pourquoi ?").count() == 0
+        assert cards.nth(i).get_by_role("button", name="Voir l'offre").count() == 1

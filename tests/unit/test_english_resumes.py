@@ -12,7 +12,7 @@ from cv.occupation import occupation_sources
 from domain.search import SearchFilters
 from referentials.geo import default_gazetteer
 from referentials.occupation import OccupationClassifier, default_occupations
-from referentials.occupation.english import french_title, reads_as_english
+from referentials.occupation.english import french_role, french_title, reads_as_english
 from referentials.taxonomy import default_rome, default_skill_taxonomy
 from services.offer_search import OfferSearchResponse
 from services.profile_search import PROFILE_CONFIDENCE, offers_for_profile, profile_occupation
@@ -77,6 +77,11 @@ CACES 3, Gestion des stocks
         ("Digital Marketing Manager", "responsable marketing"),
         ("Director of Engineering", "directeur ingénierie"),
         ("Information Technology Technician I", "technicien informatique"),
+        # a recruiter's plurals ("nursing assistants" read as « soins infirmiers »: nurses, 95/100)
+        ("nursing assistants", "aide-soignant"),
+        ("Welders", "soudeur"),
+        ("secretaries", "secrétaire"),
+        ("waitresses", "serveur"),
     ],
 )
 def test_english_titles_are_rendered_in_french_words(english: str, french: str) -> None:
@@ -92,6 +97,12 @@ def test_french_titles_are_left_as_they_are(title: str) -> None:
 def test_a_role_any_field_has_names_no_occupation_but_still_reads_as_english(title: str) -> None:
     assert french_title(title) is None  # « technicien » alone would read as a street cleaner (K2307)
     assert reads_as_english(title)  # so the title alone is never trusted ("Vice President" → marketing)
+
+
+def test_a_role_alone_is_named_in_french_as_a_kind_of_job() -> None:
+    assert french_role("Engineer") == "ingénieur" and french_role("technicians") == "technicien"
+    assert french_role("Technician I") is None and french_role("data engineer") is None
+    assert french_role("ingénieur") is None  # French already
 
 
 @pytest.fixture(scope="module")
