@@ -194,14 +194,31 @@ class OfferSearchService:
             exclude=list(exclude),
         )
         hard = found.filters.model_copy(update={"salary_min_monthly": floor})
+
+        def respond(
+            results: list[OfferResult],
+            occupation: str | None = None,
+            no_match: NoMatch | None = None,
+            narrower: Sequence[str] = (),
+        ) -> OfferSearchResponse:
+            return OfferSearchResponse(
+                query=text,
+                text=found.text,
+                filters=hard,
+                understood=found.notes,
+                results=results,
+                occupation=occupation,
+                no_match=no_match,
+                narrower=list(narrower),
+            )
+
         # Every retrieved offer is checked again against the hard filters: a retriever's bug cannot leak one,
         # and the salary floor, which no index holds, applies here.
         pooled = [(row, p) for row, p in found.rows if matches(offer_filter_document(row), hard)]
         if self.ranker is None or not found.text.strip():
             # No words, only filters (« tout à Lyon en CDI »): a browse of what passes them, nothing to grade.
-            results = [_result(i, row, parts, hard) for i, (row, parts) in enumerate(pooled[:top_k], start=1)]
-            return OfferSearchResponse(
-                query=text, text=found.text, filters=hard, understood=found.notes, results=results
+            return respond(
+                [_result(i, row, parts, hard) for i, (row, parts) in enumerate(pooled[:top_k], start=1)]
             )
         ranker = self.ranker
         if occupation is None:
@@ -213,13 +230,8 @@ class OfferSearchService:
             # Only offers whose title says it: the vector retriever's nearest "opérateur" offers near Lille
             # were sports instructors and data engineers.
             titled = [(row, parts) for row, parts in pooled if _titled(kind, row.title)]
-            results = [_result(i, row, parts, hard) for i, (row, parts) in enumerate(titled[:top_k], start=1)]
-            return OfferSearchResponse(
-                query=text,
-                text=found.text,
-                filters=hard,
-                understood=found.notes,
-                results=results,
+            return respond(
+                [_result(i, row, parts, hard) for i, (row, parts) in enumerate(titled[:top_k], start=1)],
                 narrower=self._occupations_among(kind, [row for row, _ in titled[:NARROWER_POOL]]),
             )
         best = [row for row, _ in pooled[:TITLE_FEEDBACK]]
@@ -266,15 +278,7 @@ class OfferSearchService:
                     radius_km=hard.geo.radius_km if hard.geo else None,
                     relaxed=[],
                 )
-        return OfferSearchResponse(
-            query=text,
-            text=found.text,
-            filters=hard,
-            understood=found.notes,
-            results=results,
-            occupation=occupation.label or None,
-            no_match=no_match,
-        )
+        return respond(results, occupation=occupation.label or None, no_match=no_match)
 
     def _occupations_among(self, kind: str, rows: Sequence[OfferRow]) -> list[str]:
         """The occupations of ``rows``: the ones named by the job word first (« Technicien / Technicienne

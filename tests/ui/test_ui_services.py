@@ -398,13 +398,6 @@ def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> N
     assert summarised(nothing_here, {"200JLBW", "200JMRQ"}, "Les voici ci-dessous.") == (
         "Aucune offre de « Serveur » ne correspond à : Nice (30 km). Les plus proches ci-dessous."
     )
-    english = (
-        "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation:\n"
-        "1. [200JLBW] « Serveur » — Brasserie, 83 - La Farlède (113.9 km) · 60/100 (same occupation)"
-    )
-    assert summarised(english, {"200JLBW"}, "Here they are below.") == (
-        "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation below."
-    )  # it said "… of that occupation. Here they are below."
     none_of_it = (
         "Aucune offre de « Développeur logiciel » ne correspond à : Rennes (30 km), ni même en élargissant.\n"
         "Métiers proches :\n"
@@ -418,13 +411,28 @@ def test_answer_in_the_chat_summarises_instead_of_listing_the_cards_again() -> N
     assert summarised(
         none_of_it.replace("Métiers proches :", "Related occupations:"), {"200HBMD"}, "Here they are below."
     ).endswith("\nRelated occupations below.")
-    recruiter = (
-        "No “Aide-soignant” candidate within 30 km of Rennes. The nearest ones are:\n"
-        "1. [cv-3f108de1d4ac] « Aide-soignant » — Pornic (113.5 km) · 60/100 (same occupation)"
-    )
-    assert summarised(recruiter, {"cv-3f108de1d4ac"}, "Here they are below.") == (
-        "No “Aide-soignant” candidate within 30 km of Rennes. The nearest ones are below."
-    )  # it said "… The nearest ones are. Here they are below."
+
+
+@pytest.mark.parametrize(
+    ("head", "line", "said"),
+    [
+        (  # it said "… of that occupation. Here they are below."
+            "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation:",
+            "1. [200JLBW] « Serveur » — Brasserie, 83 - La Farlède (113.9 km) · 60/100 (same occupation)",
+            "No “Serveur” offer matches your search (Nice (30 km)). Here are the nearest ones of that occupation below.",
+        ),
+        (  # it said "… The nearest ones are. Here they are below."
+            "No “Aide-soignant” candidate within 30 km of Rennes. The nearest ones are:",
+            "1. [cv-3f108de1d4ac] « Aide-soignant » — Pornic (113.5 km) · 60/100 (same occupation)",
+            "No “Aide-soignant” candidate within 30 km of Rennes. The nearest ones are below.",
+        ),
+    ],
+)
+def test_an_english_sentence_announcing_the_nearest_says_they_are_below(
+    head: str, line: str, said: str
+) -> None:
+    listed = line.split("[")[1].split("]")[0]
+    assert summarised(f"{head}\n{line}", {listed}, "Here they are below.") == said
 
 
 def test_why_lists_the_gaps_the_offer_states_after_the_strengths() -> None:
