@@ -33,7 +33,7 @@ from retrieval.vector import FaissVectorIndex, VectorBackend
 from scoring.scorer import MatchScorer
 from services.mobility import CareerChangeAdvisor, OccupationMobility
 from services.offer_search import OfferSearchService
-from services.ranking import UNSURE, OfferRanker, read_occupation
+from services.ranking import UNSURE, OfferRanker, kind_of_job, read_occupation
 from services.requests import RequestBuilder
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository
@@ -331,6 +331,7 @@ class Engine:
             repository=self.candidates,
             interpreter=self.interpreter,
             occupation_of=lambda text: read_occupation(text, self.rome, self.occupations),
+            kind_of_job=lambda text: kind_of_job(text, self.rome),
             title_codes=title_codes,
             ranker=CandidateRanker(
                 scorer=self.scorer,

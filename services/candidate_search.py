@@ -14,7 +14,14 @@ from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.matcher import CandidateHit
 from services.candidate_ranking import CandidateRanker, RankedCandidate
-from services.ranking import MATCH_GRADES, NO_OCCUPATION, SAME_OCCUPATION, Occupation, OccupationGrade
+from services.ranking import (
+    MATCH_GRADES,
+    NO_OCCUPATION,
+    SAME_OCCUPATION,
+    Occupation,
+    OccupationGrade,
+    titled,
+)
 from services.search_flow import RankedRows, distance_km, interpret_and_rank
 from store.candidate_models import CandidateRow
 from store.candidates import CandidateRepository
@@ -74,6 +81,11 @@ class CandidateSearchResponse(BaseModel):
     results: list[CandidateResult]
     occupation: str | None = None
     no_match: CandidateNoMatch | None = None
+    kind: str | None = Field(
+        default=None,
+        description="The job word when the request names a kind of job (« des techniciens »), not an "
+        "occupation: the candidates whose title says it, unscored.",
+    )
 
 
 class CandidateSearchService:
@@ -88,11 +100,13 @@ class CandidateSearchService:
         occupation_of: Callable[[str], Occupation] | None = None,
         title_codes: Callable[[str], list[str]] | None = None,
         ranker: CandidateRanker | None = None,
+        kind_of_job: Callable[[str], str | None] | None = None,
     ) -> None:
         self.searcher = searcher
         self.repo = repository
         self.interpreter = interpreter
         self.occupation_of = occupation_of
+        self.kind_of_job = kind_of_job
         self.title_codes = title_codes
         self.ranker = ranker
 
@@ -127,6 +141,21 @@ class CandidateSearchService:
         if self.occupation_of is not None:
             read = self.occupation_of(found.text)
             occupation = read if read.trusted else None
+        kind = self.kind_of_job(found.text) if self.kind_of_job is not None and not read.codes else None
+        if kind is not None and not found.filters.skills:
+            # « des techniciens à Lyon »: a kind of job, nothing to grade against (a nurse there showed
+            # 4/100): whoever's title says it, unscored.
+            if ranking:
+                found = retrieve(max(top_k * 4, OCCUPATION_POOL))
+            said = [(r, p) for r, p in found.rows if r.title and titled(kind, r.title)]
+            return CandidateSearchResponse(
+                query=text,
+                text=found.text,
+                filters=found.filters,
+                understood=found.notes,
+                results=self._results(found.text, found.filters, said, read, top_k, ranking=False),
+                kind=kind,
+            )
         # Asked skills already define who fits; without them, the occupation does (« des comptables »).
         filtering = occupation is not None and not found.filters.skills
         if filtering and occupation is not None:

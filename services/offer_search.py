@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.filters import haversine_km, matches
 from domain.salary import format_salary
 from domain.search import GeoFilter, ScoreParts, SearchFilters
-from referentials.taxonomy.rome import content_words
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
@@ -32,6 +31,7 @@ from services.ranking import (
     OfferRanker,
     RankedOffer,
     occupation_from_titles,
+    titled,
 )
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
@@ -229,7 +229,7 @@ class OfferSearchService:
             # (every offer showed 2-12/100); the offers its words find, and the occupations among them.
             # Only offers whose title says it: the vector retriever's nearest "opérateur" offers near Lille
             # were sports instructors and data engineers.
-            titled = [(row, parts) for row, parts in pooled if _titled(kind, row.title)]
+            titled = [(row, parts) for row, parts in pooled if titled(kind, row.title)]
             return respond(
                 [_result(i, row, parts, hard) for i, (row, parts) in enumerate(titled[:top_k], start=1)],
                 narrower=self._occupations_among(kind, [row for row, _ in titled[:NARROWER_POOL]]),
@@ -287,7 +287,7 @@ class OfferSearchService:
         assert self.ranker is not None
         counts = Counter(row.rome_code for row in rows if row.rome_code)
         labels = [label for code, _n in counts.most_common() if (label := self.ranker.rome.label(code))]
-        return sorted(labels, key=lambda label: not _titled(kind, label))[:NARROWER]
+        return sorted(labels, key=lambda label: not titled(kind, label))[:NARROWER]
 
     def _occupation_ids(self, codes: Sequence[str], filters: SearchFilters, limit: int) -> list[int]:
         """Ids of offers of these ROME codes under ``filters`` (newest first), from the lexical index; the
@@ -408,16 +408,6 @@ class OfferSearchService:
                     alternatives=[_ranked_result(i, r) for i, r in enumerate(near[:NEAREST], start=1)],
                 )
         return None
-
-
-def _titled(word: str, title: str) -> bool:
-    """Whether ``title`` holds the job word ``word`` in either gender (« technicien » in « Technicienne
-    SAV », « opérateur » in « Opératrice de production »): a shared stem, its last letters aside."""
-    asked = content_words(word)
-    if not asked:
-        return False
-    stem = asked[0][: max(5, len(asked[0]) - 3)]
-    return any(w.startswith(stem) for w in content_words(title))
 
 
 def _by_distance_to(centres: Sequence[tuple[float, float]]) -> Callable[[RankedOffer], tuple[bool, float]]:

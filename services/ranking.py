@@ -250,6 +250,16 @@ def kind_of_job(text: str, rome: RomeWords) -> str | None:
     return None
 
 
+def titled(word: str, title: str) -> bool:
+    """Whether ``title`` holds the job word ``word`` in either gender (« technicien » in « Technicienne
+    SAV », « opérateur » in « Opératrice de production »): a shared stem, its last letters aside."""
+    asked = content_words(word)
+    if not asked:
+        return False
+    stem = asked[0][: max(5, len(asked[0]) - 3)]
+    return any(w.startswith(stem) for w in content_words(title))
+
+
 def _exact(rome: RomeFinder, text: str) -> bool:
     """Whether ``text`` is a ROME appellation itself."""
     found = rome.find_codes(text, limit=1)

@@ -178,6 +178,8 @@ async def search_candidates(runtime: ToolRuntime[Any, Any], **kwargs: Any) -> tu
     )
     results = list(response.results)[: args.top_k]
     extra: dict[str, Any] = {}
+    if getattr(response, "kind", None):
+        extra["narrower"] = {"word": response.text, "occupations": []}  # a kind of job: unscored, which one?
     no_match = getattr(response, "no_match", None)
     if no_match is not None:
         # Nobody of the occupation within the place: the nearest candidates of it, said as such, then the

@@ -50,6 +50,17 @@ def candidates_answer(result: dict[str, Any], lang: Lang) -> str:
         if rows[count:]:
             lines.append("Métiers proches sur place :" if lang == "fr" else "Related occupations nearby:")
             lines += [_candidate_line(r, lang) for r in rows[count : count + LISTED]]
+    if narrower := result.get("narrower"):
+        word = narrower.get("word") or ""
+        lines.append(
+            f"« {word} » désigne bien des métiers : ces profils le disent dans leur titre, sans note. Précisez "
+            "lequel pour les classer."
+            if lang == "fr"
+            else f"“{word}” covers many jobs: these profiles say it in their title, unscored. Say which one to "
+            "rank them."
+        )
+        lines.append("Dites « montre le profil du 1 »." if lang == "fr" else "Say “show the first profile”.")
+        return "\n".join(lines)
     lines.append(_candidate_hint(len(rows), lang))
     return "\n".join(lines)
 

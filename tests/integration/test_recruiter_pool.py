@@ -150,3 +150,12 @@ def test_only_a_related_occupation_at_the_place_says_none_of_it_with_the_nearest
     nearest = found.no_match.alternatives
     assert nearest and all(r.reasons[0] == "même métier" for r in nearest), nearest
     assert all((r.distance_km or 0) > 30 for r in nearest)
+
+
+def test_a_kind_of_job_lists_whoever_says_it_unscored(pool_engine: Engine) -> None:
+    """« des ingénieurs »: a kind of job, nothing to grade against (a nurse and a mason were listed at
+    4-11/100 for « techniciens » / « ingénieurs »): whoever's title says it, without a score."""
+    found = pool_engine.candidate_search.search("des ingénieurs", top_k=10)
+    assert found.kind is not None and found.results
+    for r in found.results:
+        assert r.match is None and "ingenieu" in fold(r.title or ""), r
