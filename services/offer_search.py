@@ -229,10 +229,10 @@ class OfferSearchService:
             # (every offer showed 2-12/100); the offers its words find, and the occupations among them.
             # Only offers whose title says it: the vector retriever's nearest "opérateur" offers near Lille
             # were sports instructors and data engineers.
-            titled = [(row, parts) for row, parts in pooled if titled(kind, row.title)]
+            said = [(row, parts) for row, parts in pooled if titled(kind, row.title)]
             return respond(
-                [_result(i, row, parts, hard) for i, (row, parts) in enumerate(titled[:top_k], start=1)],
-                narrower=self._occupations_among(kind, [row for row, _ in titled[:NARROWER_POOL]]),
+                [_result(i, row, parts, hard) for i, (row, parts) in enumerate(said[:top_k], start=1)],
+                narrower=self._occupations_among(kind, [row for row, _ in said[:NARROWER_POOL]]),
             )
         best = [row for row, _ in pooled[:TITLE_FEEDBACK]]
         if not occupation.codes:
