@@ -29,6 +29,7 @@ from services.ranking import (
     Occupation,
     OccupationReader,
     OfferRanker,
+    WordedReader,
 )
 from services.requests import BuiltRequest, RequestBuilder, SearchRequest
 
@@ -124,7 +125,7 @@ def profile_request(
     title = profile.title or ""
     if ranker is None or ranker.occupations is None or _title_is_enough(ranker, title):
         return ProfileRequest(built, interpret, occupation_text=title)
-    occupation = profile_occupation(profile, ranker.occupations)
+    occupation = profile_occupation(profile, WordedReader(ranker.occupations, ranker.rome))
     return ProfileRequest(
         built, interpret, occupation_text=title, occupation=occupation if occupation.codes else None
     )

@@ -151,6 +151,11 @@ LIKELIER = 2.0
 NAMED_SHARE = 0.03
 """A code the request's words name (an appellation's ``find_codes`` score ≥ ``NAMED``) in one of the
 read families joins the request's occupations from this classifier probability on."""
+WORDED = 0.8
+"""A ``find_codes`` score this high: the request's words are nearly an appellation ("chargé de recrutement IT")."""
+NAMED_BETTER = 0.3
+"""… and name it this much better than the classifier's first guess (« chargé » alone names « Chargé de
+recherche » at 0.41)."""
 RELATED_GUESSES = 8
 """The classifier's guesses read for the occupations nearest to the asked one (``OfferRanker.related``)."""
 RELATED_SHARE = 0.01
@@ -289,7 +294,7 @@ def _read_occupation(text: str, rome: RomeWords, classifier: OccupationReader | 
         best = found[0][2]
         codes = tuple(code for code, _label, score in found[:3] if score >= best - NEAR_TOP)
         return Occupation(codes=codes, label=found[0][1], confidence=best, families=(codes[0][:3],))
-    guesses = list(classifier.classify(text, k=8))
+    guesses = _unnamed_first_guess_dropped(list(classifier.classify(text, k=8)), found)
     if not guesses:
         return NO_OCCUPATION
     mass: dict[str, float] = {}
@@ -368,6 +373,45 @@ def _read_occupation(text: str, rome: RomeWords, classifier: OccupationReader | 
         broad=broad,
         named=(codes[0], *(c for c in codes[1:] if c in worded)),
     )
+
+
+def _unnamed_first_guess_dropped(
+    guesses: list[OccupationGuess], found: Sequence[tuple[str, str, float]]
+) -> list[OccupationGuess]:
+    """The classifier's guesses without its first one when the words name another likely code's appellation
+    almost exactly and the first one's far less, the rest's probabilities renormalised. « Chargé de
+    recrutement IT »: « Chargé / Chargée de recherche en industrie pharmaceutique » 0.57 (the index's
+    neighbours of « chargé de re… » outweigh the one exact title), « Chargé / Chargée de recrutement » 0.23,
+    named at 0.82."""
+    if len(guesses) < 2 or not found:
+        return guesses
+    named = {code: score for code, _label, score in found}
+    best_code, _label, best_score = found[0]
+    first = guesses[0]
+    likely = {g.code for g in guesses[1:] if g.confidence >= CODE_SHARE}
+    if (
+        best_score < WORDED
+        or best_code not in likely
+        or best_score - named.get(first.code, 0.0) < NAMED_BETTER
+    ):
+        return guesses
+    rest = 1.0 - first.confidence
+    return (
+        [replace(g, confidence=round(g.confidence / rest, 4)) for g in guesses[1:]] if rest > 0 else guesses
+    )
+
+
+class WordedReader:
+    """An occupation reader whose first guess gives way to a likely code the words name far better
+    (``_unnamed_first_guess_dropped``): what reads a CV's titles and positions (``profile_occupation``)."""
+
+    def __init__(self, classifier: OccupationReader, rome: RomeFinder) -> None:
+        self.classifier = classifier
+        self.rome = rome
+
+    def classify(self, text: str, k: int = 5) -> Sequence[OccupationGuess]:
+        guesses = list(self.classifier.classify(text, k=k + 1))
+        return _unnamed_first_guess_dropped(guesses, self.rome.find_codes(text, limit=NAMING))[:k]
 
 
 def occupation_from_titles(text: str, rows: Sequence[OfferRow]) -> Occupation:

@@ -13,7 +13,7 @@ from domain.search import SearchFilters
 from referentials.geo import default_gazetteer
 from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.occupation.english import french_role, french_title, reads_as_english
-from referentials.taxonomy import default_rome, default_skill_taxonomy
+from referentials.taxonomy import RomeReferential, default_rome, default_skill_taxonomy
 from services.offer_search import OfferSearchResponse
 from services.profile_search import PROFILE_CONFIDENCE, offers_for_profile, profile_occupation
 from services.ranking import Occupation, read_occupation
@@ -150,9 +150,10 @@ def test_the_job_the_title_names_stays_whatever_the_positions_around_it() -> Non
 
 @dataclass
 class _Ranker:
-    """The part of ``OfferRanker`` the CV path reads: the classifier and a text's occupation."""
+    """The part of ``OfferRanker`` the CV path reads: the classifier, the referential, a text's occupation."""
 
     occupations: OccupationClassifier = field(default_factory=default_occupations)
+    rome: RomeReferential = field(default_factory=default_rome)
 
     def occupation(self, text: str) -> Occupation:
         return read_occupation(text, default_rome(), self.occupations)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from cv import parse_cv_text
 from referentials.occupation import default_occupations
 from referentials.taxonomy import default_rome
-from services.ranking import NO_OCCUPATION, kind_of_job, occupation_from_titles, read_occupation
+from services.profile_search import profile_occupation
+from services.ranking import (
+    NO_OCCUPATION,
+    WordedReader,
+    kind_of_job,
+    occupation_from_titles,
+    read_occupation,
+)
 from tests.graph.fakes import offer_row
 
 
@@ -77,3 +87,26 @@ def test_a_kind_of_job_is_no_occupation() -> None:
         assert kind_of_job(words, rome) is None, words
         assert read_occupation(words, rome, classifier).codes, words
     assert read_occupation("électricien", rome, classifier).label.startswith("Electricien")
+
+
+def test_words_naming_an_appellation_outweigh_a_first_guess_they_do_not_name() -> None:
+    """« Chargé de recrutement IT »: the classifier said pharmaceutical research (0.57; the index's
+    neighbours of « chargé de re… » outweigh the one exact title), the words name « Chargé / Chargée de
+    recrutement » at 0.82: a recruiter's CV was offered research jobs at Vincennes as « même métier »."""
+    rome, classifier = default_rome(), default_occupations()
+    assert classifier.classify("Chargé de recrutement IT", k=1)[0].code == "K2404"  # the classifier's slip
+    read = read_occupation("Chargé de recrutement IT", rome, classifier)
+    assert read.codes[0] == "M1502" and "K2404" not in read.codes
+    assert read.label == "Chargé / Chargée de recrutement"
+
+
+def test_a_recruiters_cv_reads_as_recruitment() -> None:
+    """The same slip on a CV (title « Chargé de recrutement IT », then « Chargé de recrutement » positions):
+    `bassin match cv` named it « Chargé / Chargée de recherche en industrie pharmaceutique »."""
+    text = (Path(__file__).parents[2] / "data" / "candidates_fr" / "frpool-0007.txt").read_text(
+        encoding="utf-8"
+    )
+    profile = parse_cv_text(text, gazetteer=None).profile
+    assert profile.title == "Chargé de recrutement IT"
+    read = profile_occupation(profile, WordedReader(default_occupations(), default_rome()))
+    assert read.codes[0] == "M1502" and read.label == "Chargé / Chargée de recrutement"
