@@ -28,6 +28,13 @@ _SUMMARY_CHARS = 1200
 _TOWN_MIN_POPULATION = 1000
 _JOBS_SPLIT_RE = re.compile(r"\s+[-–—|/]\s+|\s*\|\s*")
 _SEARCH_TEXT_CHARS = 6000
+_TAIL_SPLIT_RE = re.compile(r"\s+[-–—|]\s+|\s*\|\s*|,\s+|\s+\(")
+_TAIL_RE = re.compile(
+    r"\s*(?:disponible|disponibilit[ée]|dispo\b|mobile|mobilit[ée]|permis|v[ée]hicul[ée]|cdi\b|cdd\b|"
+    r"int[ée]rim|temps (?:plein|partiel)|(?:en )?recherche d|à la recherche|open to|available|immédiatement|"
+    r"sur le secteur|secteur|région|h/f\b|f/h\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -147,6 +154,7 @@ def _title(
     current position's title, else the headline, else the most recent position's title."""
     if target is not None:
         return target.text, target.evidence
+    headline = _without_tail(headline) if headline is not None else None
     if headline is not None and is_job is not None:
         # "Cariste - Magasinier": the CV leads with its first job.
         first = _JOBS_SPLIT_RE.split(headline.text)[0].strip()
@@ -166,6 +174,18 @@ def _title(
         latest = max(titled, key=lambda e: (e.period.end or e.period.start, e.period.start))
         return latest.title, latest.evidence
     return None, None
+
+
+def _without_tail(headline: TextEvidence) -> TextEvidence:
+    """A headline without what it says of availability, mobility or contract after the job
+    (« Électricienne – disponible immédiatement », « Animatrice périscolaire, mobile sur le secteur de
+    Croissy-sur-Seine »): that tail named no occupation, and the whole headline none either."""
+    for m in _TAIL_SPLIT_RE.finditer(headline.text):
+        head, tail = headline.text[: m.start()].strip(), headline.text[m.end() :]
+        if head and _TAIL_RE.match(tail):
+            start = headline.evidence.start
+            return TextEvidence(text=head, evidence=Span(start=start, end=start + len(head), surface=head))
+    return headline
 
 
 def _search_text(profile: CandidateProfile) -> str:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cv.occupation import occupation_sources
+from cv.occupation import job_query, occupation_sources
 from domain.search import SearchFilters
 from referentials.occupation.english import french_title, reads_as_english
 from services.offer_search import OfferSearchResponse
@@ -122,7 +122,8 @@ def profile_request(
     interpret = built.filters.is_empty()
     if request.query.strip():
         return ProfileRequest(built, interpret)
-    title = profile.title or ""
+    # the title as the ROME reads it: « Cariste confirmé » is « Cariste » (an appellation, a sure reading)
+    title = job_query(profile.title or "")
     if ranker is None or ranker.occupations is None or _title_is_enough(ranker, title):
         return ProfileRequest(built, interpret, occupation_text=title)
     occupation = profile_occupation(profile, WordedReader(ranker.occupations, ranker.rome))

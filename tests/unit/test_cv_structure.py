@@ -21,7 +21,7 @@ from cv import ParsedCV, parse_cv, parse_cv_text
 from cv.dates import find_date_ranges, merged_months
 from cv.text_clean import normalize_text
 from referentials.geo import default_gazetteer
-from referentials.taxonomy import default_skill_taxonomy
+from referentials.taxonomy import default_rome, default_skill_taxonomy
 from tests.conftest import report_line
 
 TODAY = date(2025, 6, 1)
@@ -539,3 +539,20 @@ def test_field_coverage_on_the_real_corpus() -> None:
         assert coverage["education_level"] >= 0.75
     for cv in pdfs + parsed_texts:
         assert not re.search(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", cv.profile.search_text)
+
+
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [
+        ("Électricienne – disponible immédiatement", "Électricienne"),
+        ("Animatrice périscolaire, mobile sur le secteur de Croissy-sur-Seine", "Animatrice périscolaire"),
+        ("Cuisinier (CDI ou CDD, temps plein)", "Cuisinier"),
+        ("Assistante de direction, bilingue anglais", "Assistante de direction, bilingue anglais"),
+    ],
+)
+def test_a_headline_loses_its_availability_tail(headline: str, title: str, referentials: dict) -> None:
+    """The tail named no occupation and the whole headline none either (frpool-0033, frpool-0004: no
+    occupation read, so no ranked search from the CV)."""
+    text = f"Fatima PEREZ\n62210 Avion\n\n{headline}\n\nCOMPÉTENCES\nTravail en équipe\n"
+    profile = parse_cv_text(text, **referentials, occupations=default_rome()).profile
+    assert profile.title == title

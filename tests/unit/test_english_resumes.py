@@ -165,6 +165,7 @@ class _RecordingSearch:
 
     ranker: _Ranker = field(default_factory=_Ranker)
     occupations: list[Occupation | None] = field(default_factory=list)
+    texts: list[str | None] = field(default_factory=list)
 
     def search(
         self,
@@ -177,6 +178,7 @@ class _RecordingSearch:
         occupation: Occupation | None = None,
     ) -> OfferSearchResponse:
         self.occupations.append(occupation)
+        self.texts.append(occupation_text)
         return OfferSearchResponse(
             query=text, text=text, filters=filters or SearchFilters(), understood=[], results=[]
         )
@@ -201,3 +203,15 @@ def test_a_french_title_that_names_its_occupation_is_read_alone_as_before() -> N
     search = _RecordingSearch()
     offers_for_profile(search, builder(), profile)  # type: ignore[arg-type]
     assert search.occupations == [None]  # the search reads "Cariste" itself: exact ROME appellation
+
+
+def test_a_title_with_its_seniority_reads_as_its_appellation() -> None:
+    """« Cariste confirmé » is « Cariste », an exact appellation: read alone, surely (it was an unsure
+    reading of the whole CV, so a "nothing matches" was never said)."""
+    profile = parse_cv_text(
+        FRENCH_CARISTE.replace("Cariste\n", "Cariste confirmé\n", 1), gazetteer=None
+    ).profile
+    assert profile.title == "Cariste confirmé"
+    search = _RecordingSearch()
+    offers_for_profile(search, builder(), profile)  # type: ignore[arg-type]
+    assert search.occupations == [None] and search.texts == ["Cariste"]
