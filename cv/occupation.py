@@ -50,7 +50,8 @@ _ABBREVIATIONS: dict[str, str] = {
 }
 _ABBREVIATION_RE = re.compile(r"(?<![\w-])(" + "|".join(_ABBREVIATIONS) + r")(?![\w-])", re.IGNORECASE)
 _NOISE_RE = re.compile(
-    r"\((?:h/f|f/h|e)\)|\b(?:h/f|f/h)\b|\bconfirm[ée]e?\b|\bsenior\b|\bjunior\b|\bdipl[ôo]m[ée]e?\b",
+    r"\((?:h/f|f/h|e)\)|\b(?:h/f|f/h)\b|\bconfirm[ée]e?\b|\bsenior\b|\bjunior\b|\bdipl[ôo]m[ée]e?\b"
+    r"|\bqualifi[ée]e?\b|\bpolyvalente?\b(?! de\b)",
     re.IGNORECASE,
 )
 

@@ -205,13 +205,12 @@ def test_a_french_title_that_names_its_occupation_is_read_alone_as_before() -> N
     assert search.occupations == [None]  # the search reads "Cariste" itself: exact ROME appellation
 
 
-def test_a_title_with_its_seniority_reads_as_its_appellation() -> None:
+@pytest.mark.parametrize("title", ["Cariste confirmé", "Cariste polyvalente", "Cariste qualifié"])
+def test_a_title_with_its_seniority_reads_as_its_appellation(title: str) -> None:
     """« Cariste confirmé » is « Cariste », an exact appellation: read alone, surely (it was an unsure
-    reading of the whole CV, so a "nothing matches" was never said)."""
-    profile = parse_cv_text(
-        FRENCH_CARISTE.replace("Cariste\n", "Cariste confirmé\n", 1), gazetteer=None
-    ).profile
-    assert profile.title == "Cariste confirmé"
+    reading of the whole CV, so a "nothing matches" was never said; « Cariste polyvalente » read none)."""
+    profile = parse_cv_text(FRENCH_CARISTE.replace("Cariste\n", f"{title}\n", 1), gazetteer=None).profile
+    assert profile.title == title
     search = _RecordingSearch()
     offers_for_profile(search, builder(), profile)  # type: ignore[arg-type]
     assert search.occupations == [None] and search.texts == ["Cariste"]
