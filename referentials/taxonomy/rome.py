@@ -213,6 +213,30 @@ class RomeReferential:
         """Published job titles of a ROME code (empty when unknown)."""
         return list(self._data.appellations.get(code.strip().upper(), []))
 
+    @cached_property
+    def _masculine_words(self) -> dict[str, str]:
+        """Feminine job words of the appellations → their masculine (« conseillère » → « conseiller »), when
+        the two share all but their last letters; built on first use."""
+        pairs: dict[str, str] = {}
+        for appellations in self._data.appellations.values():
+            for label in appellations:
+                forms = gendered_forms(label)
+                if len(forms) != 2:
+                    continue
+                masculine, feminine = forms[0].lower().split(), forms[1].lower().split()
+                if len(masculine) != len(feminine):
+                    continue
+                for m, f in zip(masculine, feminine, strict=True):
+                    if m != f and len(m) >= 4 and f[: len(m) - 3] == m[: len(m) - 3]:
+                        pairs.setdefault(f, m)
+        return pairs
+
+    def masculine(self, text: str) -> str:
+        """``text`` with its feminine job words in the masculine (« Conseillère de vente » → « conseiller de
+        vente »): offer titles, which the occupation classifier learnt from, mostly use it."""
+        words = text.split()
+        return " ".join(self._masculine_words.get(w.lower(), w) for w in words)
+
     def generic(self, text: str) -> bool:
         """True when ``text`` is one job word heading the appellations of many fields alike: "technicien",
         "ingénieur", "responsable", "opérateur" (at least ``GENERIC_FAMILIES`` ROME families, none holding

@@ -110,3 +110,15 @@ def test_a_recruiters_cv_reads_as_recruitment() -> None:
     assert profile.title == "Chargé de recrutement IT"
     read = profile_occupation(profile, WordedReader(default_occupations(), default_rome()))
     assert read.codes[0] == "M1502" and read.label == "Chargé / Chargée de recrutement"
+
+
+def test_a_feminine_title_reads_as_its_masculine_when_only_that_is_sure() -> None:
+    """The classifier learnt from offer titles, mostly masculine: « Conseillère de vente » read no
+    occupation (K1801 0.17), « Conseiller de vente » the sales codes at 0.87."""
+    rome, classifier = default_rome(), default_occupations()
+    assert rome.masculine("Conseillère de vente") == "conseiller de vente"
+    assert rome.masculine("Chauffeuse PL") == "chauffeur PL"
+    read = read_occupation("Conseillère de vente", rome, classifier)
+    assert read.trusted and read.families[0] == "D11"
+    assert read_occupation("Vendeuse", rome, classifier).trusted
+    assert read_occupation("Serveuse", rome, classifier).codes == ("G1803",)  # sure as it is: unchanged

@@ -16,7 +16,7 @@ from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScorer
 from services.no_match import describe_no_match
 from services.offer_search import OfferSearchService
-from services.ranking import Occupation, OfferRanker
+from services.ranking import NO_OCCUPATION, Occupation, OfferRanker
 from store.models import OfferRow
 from tests.unit.scoring_support import SmallEngine
 
@@ -373,3 +373,19 @@ def test_a_kind_of_job_lists_the_offers_titled_so_unscored_with_the_occupations_
     assert says == sorted(says, reverse=True)  # the occupations the word names first
     named = offer_search(engine, scorer).search("technicien de maintenance", top_k=10, interpret=False)
     assert not named.narrower and all(r.match is not None for r in named.results)
+
+
+def test_without_an_occupation_a_short_request_matches_only_titles_saying_its_words(
+    engine: SmallEngine, scorer: MatchScorer
+) -> None:
+    """No occupation read (« animateur à Lyon »: a server administrator and a sales adviser were listed at
+    2/100): the scorer decides, and the title must say one of the request's words."""
+    ranker = OfferRanker(scorer=scorer, taxonomy=default_skill_taxonomy(), rome=default_rome())
+    word = "agent"
+    said = [r for r in engine.rows if word in r.title.lower()]
+    other = [r for r in engine.rows if word not in r.title.lower()][:40]
+    assert said, "the sample has agents"
+    ranking = ranker.rank(word, SearchFilters(), [*said, *other], occupation=NO_OCCUPATION)
+    assert ranking.matches
+    assert all(word in r.row.title.lower() for r in ranking.matches)
+    assert any(r.row in other for r in ranking.below_floor)
