@@ -32,8 +32,9 @@ from retrieval.query.understanding import QueryInterpreter
 from retrieval.vector import FaissVectorIndex, VectorBackend
 from scoring.scorer import MatchScorer
 from services.mobility import CareerChangeAdvisor, OccupationMobility
+from services.occupation_reading import UNSURE, kind_of_job, read_occupation
 from services.offer_search import OfferSearchService
-from services.ranking import UNSURE, OfferRanker, kind_of_job, read_occupation
+from services.ranking import OfferRanker
 from services.requests import RequestBuilder
 from store import Database, OfferRepository
 from store.candidates import CandidateRepository

@@ -21,15 +21,8 @@ from domain.filters import haversine_km
 from domain.search import ScoreParts, SearchFilters
 from scoring.scorer import MatchScorer
 from scoring.seeker import DEFAULT_RADIUS_KM, RomeFinder, Seeker, SkillFinder, seeker_from_profile
-from services.ranking import (
-    GRADE_WORDS,
-    MATCH_GRADES,
-    PROBABILITY_FLOOR,
-    Occupation,
-    OccupationGrade,
-    grade_points,
-    shown_score,
-)
+from services.occupation_reading import MATCH_GRADES, Occupation, OccupationGrade
+from services.ranking import GRADE_WORDS, PROBABILITY_FLOOR, grade_points, shown_score
 from store.candidate_models import CandidateRow
 from store.models import OfferRow, OfferSkillRow
 

@@ -14,7 +14,7 @@ from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.matcher import CandidateHit
 from services.candidate_ranking import CandidateRanker, RankedCandidate
-from services.ranking import (
+from services.occupation_reading import (
     MATCH_GRADES,
     NO_OCCUPATION,
     SAME_OCCUPATION,

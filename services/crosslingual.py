@@ -27,7 +27,7 @@ import numpy.typing as npt
 from domain.text import fold
 from referentials.occupation import OccupationGuess
 from retrieval.embeddings.base import EmbeddingProvider
-from services.ranking import OccupationReader
+from services.occupation_reading import OccupationReader
 from services.utterance.text import guess_language
 
 EMBEDDING_WEIGHT = 0.7

@@ -143,7 +143,7 @@ class OccupationMobility:
 
 
 class OccupationReading(Protocol):
-    """``services.ranking.Occupation``."""
+    """``services.occupation_reading.Occupation``."""
 
     @property
     def codes(self) -> tuple[str, ...]: ...

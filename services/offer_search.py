@@ -24,15 +24,14 @@ from domain.search import GeoFilter, ScoreParts, SearchFilters
 from retrieval.hybrid.searcher import HybridSearcher
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScore
-from services.ranking import (
+from services.occupation_reading import (
     MATCH_GRADES,
     SAME_OCCUPATION,
     Occupation,
-    OfferRanker,
-    RankedOffer,
     occupation_from_titles,
     titled,
 )
+from services.ranking import OfferRanker, RankedOffer
 from services.search_flow import distance_km, interpret_and_rank
 from store.models import OfferRow
 from store.offers import OfferRepository, offer_contract_keys, offer_filter_document

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from cv.occupation import job_query, occupation_sources
 from domain.search import SearchFilters
 from referentials.occupation.english import french_title, reads_as_english
-from services.offer_search import OfferSearchResponse
-from services.ranking import (
+from services.occupation_reading import (
     NO_OCCUPATION,
     OCCUPATION_CONFIDENCE,
     Occupation,
     OccupationReader,
-    OfferRanker,
     WordedReader,
 )
+from services.offer_search import OfferSearchResponse
+from services.ranking import OfferRanker
 from services.requests import BuiltRequest, RequestBuilder, SearchRequest
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@
 ``titles.tsv``: 201 English job names a user may type, hand-labelled with the ROME code (or family) a French
 recruiter would file them under. One third, by a hash of the id, is held out: the mixing weight and
 temperature of ``services.crosslingual`` were chosen on the dev part only. Measured on the occupation the
-ranking reads (``services.ranking.read_occupation``: what ``bassin search`` and the agent use):
+ranking reads (``services.occupation_reading.read_occupation``: what ``bassin search`` and the agent use):
 
 - *code*: its first ROME code is the label's (or in the label's family when the label is a family);
 - *family*: its first code is in the label's family;
@@ -29,7 +29,7 @@ from referentials.taxonomy import default_rome, default_skill_taxonomy
 from referentials.taxonomy.data import DEFAULT_REFERENTIALS_DIR
 from retrieval.embeddings.use import UseMultilingualEmbedder
 from services.crosslingual import AppellationVectors, CrossLingualOccupations, french_word_of, vectors_path
-from services.ranking import OccupationReader, read_occupation
+from services.occupation_reading import OccupationReader, read_occupation
 from services.utterance import job_title_words
 
 TITLES = Path(__file__).with_name("titles.tsv")

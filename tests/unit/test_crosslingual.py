@@ -9,7 +9,7 @@ from evals.occupation_en.runner import load_titles, readers
 from referentials.occupation import default_occupations
 from referentials.taxonomy import default_rome
 from services.crosslingual import AppellationVectors, CrossLingualOccupations
-from services.ranking import read_occupation
+from services.occupation_reading import read_occupation
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from referentials.geo import default_gazetteer
 from referentials.occupation import OccupationClassifier, default_occupations
 from referentials.occupation.english import french_role, french_title, reads_as_english
 from referentials.taxonomy import RomeReferential, default_rome, default_skill_taxonomy
+from services.occupation_reading import Occupation, read_occupation
 from services.offer_search import OfferSearchResponse
 from services.profile_search import PROFILE_CONFIDENCE, offers_for_profile, profile_occupation
-from services.ranking import Occupation, read_occupation
 from services.requests import RequestBuilder
 
 EXECUTIVE_CHEF = """Executive Chef

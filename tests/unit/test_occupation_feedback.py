@@ -7,14 +7,14 @@ from pathlib import Path
 from cv import parse_cv_text
 from referentials.occupation import default_occupations
 from referentials.taxonomy import default_rome
-from services.profile_search import profile_occupation
-from services.ranking import (
+from services.occupation_reading import (
     NO_OCCUPATION,
     WordedReader,
     kind_of_job,
     occupation_from_titles,
     read_occupation,
 )
+from services.profile_search import profile_occupation
 from tests.graph.fakes import offer_row
 
 

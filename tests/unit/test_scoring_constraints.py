@@ -15,8 +15,9 @@ from retrieval.hybrid.searcher import RankedDoc
 from retrieval.query.understanding import QueryInterpreter
 from scoring.scorer import MatchScorer
 from services.no_match import describe_no_match
+from services.occupation_reading import NO_OCCUPATION, Occupation
 from services.offer_search import OfferSearchService
-from services.ranking import NO_OCCUPATION, Occupation, OfferRanker
+from services.ranking import OfferRanker
 from store.models import OfferRow
 from tests.unit.scoring_support import SmallEngine
 
@@ -165,7 +166,7 @@ def test_the_nearest_offers_keep_the_salary_floor(engine: SmallEngine, scorer: M
 
 
 def test_an_offer_carrying_the_asked_title_under_another_code_is_a_match(scorer: MatchScorer) -> None:
-    from services.ranking import Occupation
+    from services.occupation_reading import Occupation
     from tests.graph.fakes import offer_row
 
     ranker = OfferRanker(scorer=scorer, taxonomy=default_skill_taxonomy(), rome=default_rome())
