@@ -18,10 +18,9 @@ from services.occupation_reading import (
     MATCH_GRADES,
     NO_OCCUPATION,
     SAME_OCCUPATION,
-    SHORT_REQUEST,
     Occupation,
     OccupationGrade,
-    request_words,
+    says_request,
     titled,
 )
 from services.search_flow import RankedRows, distance_km, interpret_and_rank
@@ -201,11 +200,8 @@ class CandidateSearchService:
         ranked = self.ranker.rank(text, filters, pool, occupation)
         if not filters.skills:  # asked skills define who fits (« Java » : an R&D engineer who codes in Java)
             ranked = [r for r in ranked if r.relevant]
-            words = request_words(text)
-            if not occupation.codes and len(words) <= SHORT_REQUEST:
-                # no occupation read: whoever's title says one of the words (« animateur à Lyon » listed a
-                # nurse and two developers at 2-9/100)
-                ranked = [r for r in ranked if r.row.title and any(titled(w, r.row.title) for w in words)]
+            if not occupation.codes:  # no occupation read: a short request's words are in the title
+                ranked = [r for r in ranked if says_request(text, r.row.title or "")]
         if keep_order:
             position = {row.id: i for i, (row, _parts) in enumerate(rows)}
             ranked.sort(key=lambda r: position[r.row.id])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from referentials.occupation.english import french_role, french_title, reads_as_english
@@ -210,14 +211,38 @@ def titled(word: str, title: str) -> bool:
     return any(w.startswith(stem) for w in content_words(title))
 
 
-def request_words(text: str) -> list[str]:
-    """The content words of a request that a title could say (4 letters or more)."""
-    return [w for w in dict.fromkeys(content_words(text)) if len(w) >= 4]
+def says_request(text: str, title: str) -> bool:
+    """For a request naming no occupation: whether ``title`` says one of its words (4 letters or more), or
+    the request is longer than ``SHORT_REQUEST`` words (a CV's text, left to the scorer). « animateur à
+    Lyon » listed a server administrator and a sales adviser at 2/100, a nurse to a recruiter."""
+    words = _request_words(text)
+    return len(words) > SHORT_REQUEST or any(titled(w, title) for w in words)
+
+
+@lru_cache(maxsize=64)
+def _request_words(text: str) -> tuple[str, ...]:
+    """A request's content words a title could say (4 letters or more); one request reads many titles."""
+    return tuple(w for w in dict.fromkeys(content_words(text)) if len(w) >= 4)
+
+
+def related_codes(text: str, occupation: Occupation, classifier: OccupationReader | None) -> tuple[str, ...]:
+    """The codes nearest to the asked occupation, likeliest first: its other read codes, then the
+    classifier's other guesses for ``text`` in the same families (« développeur Java »: the software
+    developers' M1861 asked, the M1805 informaticiens, M1811 data engineers… near). Never another field."""
+    families = occupation.families or tuple(c[:3] for c in occupation.codes)
+    near = [c for c in occupation.codes if c not in occupation.asked]
+    if classifier is not None:
+        near += [
+            g.code
+            for g in classifier.classify(text, k=RELATED_GUESSES)
+            if g.confidence >= RELATED_SHARE and g.code[:3] in families
+        ]
+    return tuple(dict.fromkeys(c for c in near if c not in occupation.asked))
 
 
 def _exact(rome: RomeFinder, text: str) -> bool:
     """Whether ``text`` is a ROME appellation itself."""
-    found = rome.find_codes(text, limit=1)
+    found = rome.find_codes(text, limit=NAMING)  # the limit the reading asks too: one cached lookup
     return bool(found) and found[0][2] >= EXACT
 
 

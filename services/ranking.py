@@ -33,17 +33,14 @@ from scoring.scorer import MatchScore, MatchScorer
 from scoring.seeker import SkillFinder, seeker_from_query
 from services.occupation_reading import (
     MATCH_GRADES,
-    RELATED_GUESSES,
-    RELATED_SHARE,
-    SHORT_REQUEST,
     Occupation,
     OccupationGrade,
     OccupationReader,
     RomeWords,
     kind_of_job,
     read_occupation,
-    request_words,
-    titled,
+    related_codes,
+    says_request,
 )
 from store.models import OfferRow
 
@@ -159,18 +156,8 @@ class OfferRanker:
         return kind_of_job(text, self.rome)
 
     def related(self, text: str, occupation: Occupation) -> tuple[str, ...]:
-        """The codes nearest to the asked occupation, likeliest first: its other read codes, then the
-        classifier's other guesses for ``text`` in the same families (« développeur Java »: the software
-        developers' M1861 asked, the M1805 informaticiens, M1811 data engineers… near). Never another field."""
-        families = occupation.families or tuple(c[:3] for c in occupation.codes)
-        near = [c for c in occupation.codes if c not in occupation.asked]
-        if self.occupations is not None:
-            near += [
-                g.code
-                for g in self.occupations.classify(text, k=RELATED_GUESSES)
-                if g.confidence >= RELATED_SHARE and g.code[:3] in families
-            ]
-        return tuple(dict.fromkeys(c for c in near if c not in occupation.asked))
+        """``related_codes`` with this ranker's classifier."""
+        return related_codes(text, occupation, self.occupations)
 
     def rank(
         self,
@@ -233,8 +220,6 @@ class OfferRanker:
             # No occupation read: the words matched by the hybrid search order the offers the scorer keeps.
             ranked.sort(key=lambda r: (-(r.parts.fused if r.parts else 0.0), -(r.probability or 0.0)))
         out = Ranking(occupation)
-        words = request_words(text)
-        short = words if len(words) <= SHORT_REQUEST else []
         for r in ranked:
             if occupation.trusted:
                 relevant = r.grade in MATCH_GRADES
@@ -245,13 +230,11 @@ class OfferRanker:
                     r.grade == "unknown" and (r.probability or 0.0) >= PROBABILITY_FLOOR
                 )
             else:
-                # No occupation read: the scorer decides, and for a short request the offer's title must
-                # say one of its words (« animateur à Lyon » listed a server administrator and a sales
-                # adviser at 2/100, the demo having no animateur there).
+                # No occupation read: the scorer decides, and a short request's words are in the title.
                 relevant = (
                     r.probability is not None
                     and r.probability >= PROBABILITY_FLOOR
-                    and (not short or any(titled(word, r.row.title) for word in short))
+                    and says_request(text, r.row.title)
                 )
             (out.matches if relevant else out.below_floor).append(r)
         return out
